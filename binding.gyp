@@ -1,0 +1,39 @@
+{
+  "targets": [
+    {
+      "target_name": "tensorblas",
+      "sources": [
+        "native/addon.cc",
+        "native/alloc.cc",
+        "native/elementwise.cc",
+        "native/reduce.cc",
+        "native/blas.cc",
+        "native/runtime.cc"
+      ],
+      "include_dirs": [
+        "<!(node -p \"require('node-addon-api').include_dir\")",
+        "<!@(node scripts/find-blas.cjs --cflags)"
+      ],
+      "libraries": [
+        "<!@(node scripts/find-blas.cjs --libs)"
+      ],
+      "defines": ["NAPI_VERSION=8", "NAPI_DISABLE_CPP_EXCEPTIONS", "NODE_ADDON_API_DISABLE_DEPRECATED"],
+      "cflags!": ["-fno-exceptions"],
+      "cflags_cc!": ["-fno-exceptions", "-std=gnu++17"],
+      "cflags_cc": ["-std=c++17", "-O3", "-Wall", "-Wextra", "-Werror", "-Wno-unused-parameter", "-fvisibility=hidden", "-pthread"],
+      "conditions": [
+        ["OS=='linux'", {
+          "ldflags": ["-Wl,--exclude-libs,ALL", "-pthread", "-Wl,-rpath,<!(node scripts/find-blas.cjs --rpath)"]
+        }],
+        ["OS=='mac'", {
+          "xcode_settings": {
+            "CLANG_CXX_LANGUAGE_STANDARD": "c++17",
+            "GCC_SYMBOLS_PRIVATE_EXTERN": "YES",
+            "OTHER_CPLUSPLUSFLAGS": ["-O3", "-Wall", "-Werror"],
+            "MACOSX_DEPLOYMENT_TARGET": "11.0"
+          }
+        }]
+      ]
+    }
+  ]
+}

@@ -1,0 +1,278 @@
+// Matrix and vector products over BLAS (native/blas.cc), with NumPy's matmul/dot/inner/outer rules.
+import { promote } from './dtype.js';
+import { describe, formatShape, LinAlgError, ShapeError } from './errors.js';
+import { META, native } from './native.js';
+import { broadcastShapes, broadcastStrides } from './shape.js';
+import { Tensor, type OutOption } from './tensor.js';
+import { copyInto, mul, prepareOut } from './elementwise.js';
+import * as red from './reduce.js';
+
+function checkTensor(x: unknown, op: string, which: string): Tensor {
+  if (!(x instanceof Tensor)) throw new TypeError(`Expected a Tensor for ${which} of ${op} but received ${describe(x)}`);
+  return x;
+}
+
+/** numpy.matmul: 1-D operands are promoted to a row/column, leading dims broadcast as a batch. */
+export function matmul(x: Tensor, y: Tensor, opts?: OutOption): Tensor {
+  checkTensor(x, 'matmul', 'the first operand');
+  checkTensor(y, 'matmul', 'the second operand');
+  if (x.ndim === 0 || y.ndim === 0) {
+    throw new RangeError(`matmul: Input operand ${x.ndim === 0 ? 0 : 1} does not have enough dimensions (a 0-d tensor); use mul for scalars`);
+  }
+  const dtype = promote(x.dtype, y.dtype);
+  // BLAS needs one dtype: a mixed pair casts the narrower operand once.
+  const a = x.dtype === dtype ? x : x.astype(dtype);
+  const b = y.dtype === dtype ? y : y.astype(dtype);
+  const an = a.ndim;
+  const bn = b.ndim;
+  const aVec = an === 1;
+  const bVec = bn === 1;
+  const M = aVec ? 1 : a.shape[an - 2];
+  const K = a.shape[an - 1];
+  const bK = bVec ? b.shape[0] : b.shape[bn - 2];
+  const N = bVec ? 1 : b.shape[bn - 1];
+  if (K !== bK) {
+    throw new ShapeError(
+      `matmul: shapes ${formatShape(x.shape)} and ${formatShape(y.shape)} are not aligned: ${K} (dim ${an - 1}) != ${bK} (dim ${bVec ? 0 : bn - 2})`,
+    );
+  }
+  const aBatch = aVec ? [] : a.shape.slice(0, -2);
+  const bBatch = bVec ? [] : b.shape.slice(0, -2);
+  let batch: number[];
+  try {
+    batch = aBatch.length === 0 ? bBatch : bBatch.length === 0 ? aBatch : broadcastShapes(aBatch, bBatch);
+  } catch {
+    throw new ShapeError(`matmul: batch dimensions of shapes ${formatShape(x.shape)} and ${formatShape(y.shape)} could not be broadcast together`);
+  }
+  const outShape = [...batch];
+  if (!aVec) outShape.push(M);
+  if (!bVec) outShape.push(N);
+  let out = prepareOut(opts, outShape, dtype, 'matmul');
+  const target = out;
+  if (out.dtype !== dtype) out = Tensor._empty(outShape, dtype); // `out` of a wider dtype: compute, then cast once
+  const nb = batch.length;
+  let p = 0;
+  META[p++] = nb;
+  for (let i = 0; i < nb; i++) META[p++] = batch[i];
+  META[p++] = M;
+  META[p++] = N;
+  META[p++] = K;
+  p = writeMatrixLayout(p, a, aBatch, batch, aVec ? 0 : a.strides[an - 2], a.strides[an - 1]);
+  p = writeMatrixLayout(p, b, bBatch, batch, bVec ? b.strides[0] : b.strides[bn - 2], bVec ? 1 : b.strides[bn - 1]);
+  const on = out.ndim;
+  const ors = aVec ? 0 : out.strides[on - (bVec ? 1 : 2)];
+  const ocs = bVec ? 1 : out.strides[on - 1];
+  writeMatrixLayout(p, out, batch, batch, ors, ocs);
+  native.matmul(a.data, b.data, out.data, META);
+  if (out !== target) copyInto(out, target);
+  return target;
+}
+
+function writeMatrixLayout(p: number, t: Tensor, ownBatch: readonly number[], batch: readonly number[], rs: number, cs: number): number {
+  META[p++] = t.offset;
+  const bs = broadcastStrides(ownBatch, t.strides.slice(0, ownBatch.length), batch);
+  for (let i = 0; i < bs.length; i++) META[p++] = bs[i];
+  META[p++] = rs;
+  META[p++] = cs;
+  return p;
+}
+
+/** numpy.dot. */
+export function dot(x: Tensor | number, y: Tensor | number): Tensor {
+  if (typeof x === 'number' || typeof y === 'number' || x.ndim === 0 || y.ndim === 0) return mul(x, y);
+  checkTensor(x, 'dot', 'the first operand');
+  checkTensor(y, 'dot', 'the second operand');
+  // Where dot and matmul agree (y at most 2-D, or x a vector), matmul it is.
+  if (y.ndim <= 2 || x.ndim === 1) return matmul(x, y);
+  // N-D . M-D: contract x's last axis with y's second-to-last (tensordot), through one gemm.
+  const K = x.shape[x.ndim - 1];
+  const yK = y.shape[y.ndim - 2];
+  if (K !== yK) {
+    throw new ShapeError(`dot: shapes ${formatShape(x.shape)} and ${formatShape(y.shape)} not aligned: ${K} (dim ${x.ndim - 1}) != ${yK} (dim ${y.ndim - 2})`);
+  }
+  const a2 = x.reshape(-1, K);
+  const axes = [y.ndim - 2, ...Array.from({ length: y.ndim - 2 }, (_, i) => i), y.ndim - 1];
+  const b2 = y.transpose(axes).reshape(K, -1);
+  const r = matmul(a2, b2);
+  return r.reshape([...x.shape.slice(0, -1), ...y.shape.slice(0, -2), y.shape[y.ndim - 1]]);
+}
+
+/** numpy.vdot: the dot product of the flattened inputs, as a number. */
+export function vdot(x: Tensor, y: Tensor): number {
+  checkTensor(x, 'vdot', 'the first operand');
+  checkTensor(y, 'vdot', 'the second operand');
+  if (x.size !== y.size) throw new ShapeError(`vdot: shapes ${formatShape(x.shape)} and ${formatShape(y.shape)} have different sizes`);
+  return matmul(x.ravel(), y.ravel()).item();
+}
+
+/** numpy.inner: contracts the last axes of both operands. */
+export function inner(x: Tensor | number, y: Tensor | number): Tensor {
+  if (typeof x === 'number' || typeof y === 'number' || x.ndim === 0 || y.ndim === 0) return mul(x, y);
+  const K = x.shape[x.ndim - 1];
+  if (y.shape[y.ndim - 1] !== K) {
+    throw new ShapeError(`inner: shapes ${formatShape(x.shape)} and ${formatShape(y.shape)} not aligned: last dimensions ${K} != ${y.shape[y.ndim - 1]}`);
+  }
+  const r = matmul(x.reshape(-1, K), y.reshape(-1, K).T);
+  return r.reshape([...x.shape.slice(0, -1), ...y.shape.slice(0, -1)]);
+}
+
+/** numpy.outer: every product of the flattened inputs, as a matrix. */
+export function outer(x: Tensor, y: Tensor): Tensor {
+  checkTensor(x, 'outer', 'the first operand');
+  checkTensor(y, 'outer', 'the second operand');
+  return mul(x.reshape(-1, 1), y.reshape(1, -1));
+}
+
+export function assertSquare(a: Tensor, op: string): void {
+  if (a.ndim < 2) throw new LinAlgError(`${op}: ${a.ndim}-dimensional tensor given. Tensor must be at least two-dimensional`, 'NOT_SQUARE');
+  if (a.shape[a.ndim - 1] !== a.shape[a.ndim - 2]) {
+    throw new LinAlgError(`${op}: last 2 dimensions of the tensor must be square, got shape ${formatShape(a.shape)}`, 'NOT_SQUARE');
+  }
+}
+
+/** numpy.linalg.matrix_power for n >= 0 (by repeated squaring), on stacks too. */
+export function matrixPower(a: Tensor, n: number): Tensor {
+  checkTensor(a, 'matrixPower', 'the first operand');
+  if (typeof n !== 'number' || !Number.isInteger(n)) throw new TypeError(`Expected an integer for n but received ${describe(n)}`);
+  assertSquare(a, 'matrixPower');
+  if (n < 0) {
+    throw new RangeError('matrixPower: negative exponents need linalg.inv, which is not available in this version');
+  }
+  if (n === 0) {
+    const m = a.shape[a.ndim - 1];
+    const eye = Tensor._empty([m, m], a.dtype);
+    for (let i = 0; i < m; i++) eye.data[i * m + i] = 1;
+    const out = Tensor._empty(a.shape.slice(), a.dtype);
+    copyInto(eye, out);
+    return out;
+  }
+  if (n === 1) return a.clone();
+  let result: Tensor | null = null;
+  let z = a;
+  for (let k = n; k > 0; k >>= 1) {
+    if (k & 1) result = result === null ? z : matmul(result, z);
+    if (k > 1) z = matmul(z, z);
+  }
+  return result!;
+}
+
+/** numpy.linalg.multi_dot: picks the cheapest parenthesisation (matrix-chain order). */
+export function multiDot(arrays: Tensor[]): Tensor {
+  if (!Array.isArray(arrays) || arrays.length < 2) throw new RangeError('multiDot: expecting at least two tensors');
+  arrays.forEach((t, i) => checkTensor(t, 'multiDot', `operand ${i}`));
+  const n = arrays.length;
+  if (n === 2) return dot(arrays[0], arrays[1]);
+  const first = arrays[0];
+  const last = arrays[n - 1];
+  const ms = arrays.slice();
+  if (first.ndim === 1) ms[0] = first.reshape(1, -1);
+  if (last.ndim === 1) ms[n - 1] = last.reshape(-1, 1);
+  ms.forEach((t, i) => {
+    if (t.ndim !== 2) throw new RangeError(`multiDot: operand ${i} has ${t.ndim} dimensions; 2 are required`);
+  });
+  const dims = [ms[0].shape[0], ...ms.map((t) => t.shape[1])];
+  // DP over chain splits, as numpy's _multi_dot_matrix_chain_order.
+  const cost = Array.from({ length: n }, () => new Array<number>(n).fill(0));
+  const split = Array.from({ length: n }, () => new Array<number>(n).fill(0));
+  for (let len = 1; len < n; len++) {
+    for (let i = 0; i + len < n; i++) {
+      const j = i + len;
+      cost[i][j] = Infinity;
+      for (let k = i; k < j; k++) {
+        const c = cost[i][k] + cost[k + 1][j] + dims[i] * dims[k + 1] * dims[j + 1];
+        if (c < cost[i][j]) {
+          cost[i][j] = c;
+          split[i][j] = k;
+        }
+      }
+    }
+  }
+  const chain = (i: number, j: number): Tensor => (i === j ? ms[i] : matmul(chain(i, split[i][j]), chain(split[i][j] + 1, j)));
+  let r = chain(0, n - 1);
+  if (first.ndim === 1 && last.ndim === 1) r = r.reshape([]);
+  else if (first.ndim === 1) r = r.reshape(-1);
+  else if (last.ndim === 1) r = r.reshape(-1);
+  return r;
+}
+
+/** numpy.linalg.trace: the sum along the diagonal of the last two axes. */
+export function trace(a: Tensor, offset = 0): Tensor | number {
+  checkTensor(a, 'trace', 'the operand');
+  return red.sum(a.diagonal(offset), -1);
+}
+
+export type NormOrd = number | 'fro' | 'nuc' | undefined | null;
+
+/** numpy.linalg.norm. */
+export function norm(x: Tensor, ord?: NormOrd, axis?: number | readonly number[] | null, keepdims = false): Tensor | number {
+  checkTensor(x, 'norm', 'the operand');
+  const a = x.dtype === 'int32' ? x.astype('float64') : x;
+  const nd = a.ndim;
+  let axes: number[];
+  if (axis === undefined || axis === null) {
+    if (ord === undefined || ord === null) {
+      // Frobenius / 2-norm of everything.
+      const r = red.sum(a.mul(a), undefined, keepdims);
+      return typeof r === 'number' ? Math.sqrt(r) : r.sqrt({ out: r });
+    }
+    if (nd !== 1 && nd !== 2) throw new RangeError('Improper number of dimensions to norm.');
+    axes = nd === 1 ? [0] : [0, 1];
+  } else {
+    const list = typeof axis === 'number' ? [axis] : Array.from(axis);
+    axes = list.map((v) => {
+      if (typeof v !== 'number' || !Number.isInteger(v)) throw new TypeError(`Expected an integer axis but received ${describe(v)}`);
+      if (v < -nd || v >= nd) throw new RangeError(`axis ${v} is out of bounds for a tensor of dimension ${nd}`);
+      return v < 0 ? v + nd : v;
+    });
+  }
+  if (axes.length === 1) return vectorNorm(a, ord, axes[0], keepdims);
+  if (axes.length === 2) {
+    if (axes[0] === axes[1]) throw new RangeError('Duplicate axes given.');
+    return matrixNorm(a, ord, axes[0], axes[1], keepdims);
+  }
+  throw new RangeError('Improper number of dimensions to norm.');
+}
+
+function finish(r: Tensor | number, shapeWithOnes: number[] | null): Tensor | number {
+  if (typeof r === 'number' || shapeWithOnes === null) return r;
+  return r.reshape(shapeWithOnes);
+}
+
+function vectorNorm(a: Tensor, ord: NormOrd, axis: number, keepdims: boolean): Tensor | number {
+  const sumAxis = (t: Tensor): Tensor | number => red.sum(t, axis, keepdims);
+  if (ord === undefined || ord === null || ord === 2) {
+    const s = sumAxis(a.mul(a));
+    return typeof s === 'number' ? Math.sqrt(s) : s.sqrt({ out: s });
+  }
+  if (typeof ord !== 'number' || Number.isNaN(ord)) throw new RangeError(`Invalid norm order '${String(ord)}' for vectors`);
+  if (ord === Infinity) return red.max(a.abs(), axis, keepdims);
+  if (ord === -Infinity) return red.min(a.abs(), axis, keepdims);
+  if (ord === 0) return sumAxis(a.abs().sign()); // count of non-zeros
+  if (ord === 1) return sumAxis(a.abs());
+  const s = sumAxis(a.abs().pow(ord));
+  return typeof s === 'number' ? s ** (1 / ord) : s.pow(1 / ord, { out: s });
+}
+
+function matrixNorm(a: Tensor, ord: NormOrd, rowAxis: number, colAxis: number, keepdims: boolean): Tensor | number {
+  let r: Tensor | number;
+  if (ord === undefined || ord === null || ord === 'fro') {
+    const s = red.sum(a.mul(a), [rowAxis, colAxis]);
+    r = typeof s === 'number' ? Math.sqrt(s) : s.sqrt({ out: s });
+  } else if (ord === 1 || ord === -1) {
+    const c = colAxis > rowAxis ? colAxis - 1 : colAxis;
+    const s = red.sum(a.abs(), rowAxis) as Tensor;
+    r = ord === 1 ? red.max(s, c) : red.min(s, c);
+  } else if (ord === Infinity || ord === -Infinity) {
+    const rr = rowAxis > colAxis ? rowAxis - 1 : rowAxis;
+    const s = red.sum(a.abs(), colAxis) as Tensor;
+    r = ord === Infinity ? red.max(s, rr) : red.min(s, rr);
+  } else if (ord === 2 || ord === -2 || ord === 'nuc') {
+    throw new RangeError(`norm: matrix ord ${String(ord)} needs the SVD, which is not available in this version`);
+  } else {
+    throw new RangeError(`Invalid norm order '${String(ord)}' for matrices`);
+  }
+  if (!keepdims) return r;
+  const shape = a.shape.map((d, i) => (i === rowAxis || i === colAxis ? 1 : d));
+  return finish(r instanceof Tensor ? r : Tensor._trusted(new (a.data.constructor as Float64ArrayConstructor)([r]), [], [], 0), shape);
+}
+

@@ -1,0 +1,17 @@
+// Public exports only.
+export { Tensor, type OutOption, type SliceSpec } from './tensor.js';
+export { ShapeError, LinAlgError, type LinAlgErrorCode } from './errors.js';
+export type { DType, TypedArray } from './dtype.js';
+export {
+  tensor, zeros, ones, full, eye, arange, linspace, diag, rand, randn, concat, stack, triu, tril,
+  type NestedArray, type TensorOptions,
+} from './creation.js';
+export {
+  add, sub, mul, div, pow, maximum, minimum,
+  neg, abs, exp, log, sqrt, square, sin, cos, tanh, sigmoid, relu, sign, clip, softmax, logSumExp,
+} from './elementwise.js';
+export { sum, mean, prod, max, min, std, variance as var, argmax, argmin, type Axis, type DdofOption } from './reduce.js';
+export { matmul, dot, vdot, inner, outer } from './blas.js';
+export { config, setNumThreads, type Config } from './runtime.js';
+import * as linalg from './linalg/index.js';
+export { linalg };

@@ -1,0 +1,269 @@
+// Matrix products through CBLAS: gemm, gemv and dot, batched over broadcast leading dimensions.
+// A strided operand goes to BLAS as a trans flag plus leading dimension whenever its layout allows
+// it; only layouts BLAS cannot express (negative or zero strides, both strides > 1) are copied.
+#include <cblas.h>
+#include <napi.h>
+
+#include <algorithm>
+#include <cstdint>
+#include <new>
+#include <vector>
+
+#include "check.h"
+#include "nditer.h"
+
+namespace tb {
+namespace {
+
+// One matrix view: element (i, j) is at p[i * rs + j * cs].
+template <typename T>
+struct Mat {
+  T* p;
+  int64_t rows, cols, rs, cs;
+  T& at(int64_t i, int64_t j) const { return p[i * rs + j * cs]; }
+};
+
+// How a matrix is described to row-major CBLAS, if it can be.
+struct BlasLayout {
+  bool ok = false;
+  CBLAS_TRANSPOSE trans = CblasNoTrans;
+  int64_t ld = 1;
+};
+
+template <typename T>
+BlasLayout RowMajorLayout(const Mat<T>& m) {
+  BlasLayout l;
+  // A dimension of length 1 has no meaningful stride: any leading dimension that is valid will do.
+  const int64_t rs = m.rows == 1 ? std::max<int64_t>(m.cols, 1) : m.rs;
+  const int64_t cs = m.cols == 1 ? std::max<int64_t>(m.rows, 1) : m.cs;
+  if ((m.cols == 1 || m.cs == 1) && rs >= std::max<int64_t>(1, m.cols)) {
+    l = {true, CblasNoTrans, rs};
+  } else if ((m.rows == 1 || m.rs == 1) && cs >= std::max<int64_t>(1, m.rows)) {
+    l = {true, CblasTrans, cs};
+  }
+  if (l.ld > INT32_MAX || m.rows > INT32_MAX || m.cols > INT32_MAX) l.ok = false;  // BLAS takes int
+  return l;
+}
+
+// Copies a strided matrix into contiguous row-major scratch.
+template <typename T>
+Mat<T> Pack(const Mat<T>& m, T* scratch) {
+  for (int64_t i = 0; i < m.rows; i++)
+    for (int64_t j = 0; j < m.cols; j++) scratch[i * m.cols + j] = m.at(i, j);
+  return {scratch, m.rows, m.cols, m.cols, 1};
+}
+
+// BLAS wants a positive or negative increment (never 0) and the lowest address for negative ones.
+template <typename T>
+bool VectorArg(T* p, int64_t n, int64_t stride, T** base, int* inc) {
+  if (n == 1) stride = 1;
+  if (stride == 0 || stride > INT32_MAX || stride < -INT32_MAX) return false;
+  *inc = static_cast<int>(stride);
+  *base = stride < 0 ? p + (n - 1) * stride : p;
+  return true;
+}
+
+inline void Gemm(CBLAS_TRANSPOSE ta, CBLAS_TRANSPOSE tb, int m, int n, int k, const double* a, int lda,
+                 const double* b, int ldb, double* c, int ldc) {
+  cblas_dgemm(CblasRowMajor, ta, tb, m, n, k, 1.0, a, lda, b, ldb, 0.0, c, ldc);
+}
+inline void Gemm(CBLAS_TRANSPOSE ta, CBLAS_TRANSPOSE tb, int m, int n, int k, const float* a, int lda,
+                 const float* b, int ldb, float* c, int ldc) {
+  cblas_sgemm(CblasRowMajor, ta, tb, m, n, k, 1.0f, a, lda, b, ldb, 0.0f, c, ldc);
+}
+inline void Gemv(CBLAS_TRANSPOSE t, int m, int n, const double* a, int lda, const double* x, int incx, double* y,
+                 int incy) {
+  cblas_dgemv(CblasRowMajor, t, m, n, 1.0, a, lda, x, incx, 0.0, y, incy);
+}
+inline void Gemv(CBLAS_TRANSPOSE t, int m, int n, const float* a, int lda, const float* x, int incx, float* y,
+                 int incy) {
+  cblas_sgemv(CblasRowMajor, t, m, n, 1.0f, a, lda, x, incx, 0.0f, y, incy);
+}
+inline double Dot(int n, const double* x, int incx, const double* y, int incy) {
+  return cblas_ddot(n, x, incx, y, incy);
+}
+inline float Dot(int n, const float* x, int incx, const float* y, int incy) {
+  // sdot accumulates in float; dsdot accumulates in double and matches NumPy's float32 dot well.
+  return static_cast<float>(cblas_dsdot(n, x, incx, y, incy));
+}
+
+// Scratch big enough for packing A, B and C of one matrix product; allocated once per call.
+template <typename T>
+struct Scratch {
+  std::vector<T> a, b, c;
+};
+
+// C = A B for one matrix, float types.
+template <typename T>
+void MatmulOne(Mat<T> A, Mat<T> B, Mat<T> C, Scratch<T>& s) {
+  const int64_t M = A.rows, K = A.cols, N = B.cols;
+  if (M == 0 || N == 0) return;
+  if (K == 0) {
+    for (int64_t i = 0; i < M; i++)
+      for (int64_t j = 0; j < N; j++) C.at(i, j) = 0;
+    return;
+  }
+  // A row vector times a matrix is the transposed problem: C^T = B^T A^T, which is a gemv.
+  if (M == 1 && N > 1) {
+    std::swap(A, B);
+    std::swap(A.rows, A.cols);
+    std::swap(A.rs, A.cs);
+    std::swap(B.rows, B.cols);
+    std::swap(B.rs, B.cs);
+    std::swap(C.rows, C.cols);
+    std::swap(C.rs, C.cs);
+    return MatmulOne(A, B, C, s);
+  }
+  if (N == 1) {
+    T *x, *y;
+    int incx, incy;
+    if (M == 1) {  // dot product
+      T *pa;
+      int inca;
+      if (VectorArg(A.p, K, A.cs, &pa, &inca) && VectorArg(B.p, K, B.rs, &x, &incx) && K <= INT32_MAX) {
+        C.at(0, 0) = Dot(static_cast<int>(K), pa, inca, x, incx);
+      } else {
+        double acc = 0;
+        for (int64_t k = 0; k < K; k++) acc += static_cast<double>(A.at(0, k)) * static_cast<double>(B.at(k, 0));
+        C.at(0, 0) = static_cast<T>(acc);
+      }
+      return;
+    }
+    BlasLayout la = RowMajorLayout(A);
+    if (!la.ok) {
+      s.a.resize(static_cast<size_t>(M * K));
+      A = Pack(A, s.a.data());
+      la = RowMajorLayout(A);
+    }
+    if (!VectorArg(B.p, K, B.rs, &x, &incx)) {
+      s.b.resize(static_cast<size_t>(K));
+      B = Pack(B, s.b.data());
+      VectorArg(B.p, K, B.rs, &x, &incx);
+    }
+    bool directOut = VectorArg(C.p, M, C.rs, &y, &incy);
+    if (!directOut) {
+      s.c.resize(static_cast<size_t>(M));
+      y = s.c.data();
+      incy = 1;
+    }
+    // Row-major gemv takes the stored matrix's shape: A itself, or A^T stored as K x M.
+    if (la.trans == CblasNoTrans)
+      Gemv(CblasNoTrans, static_cast<int>(M), static_cast<int>(K), A.p, static_cast<int>(la.ld), x, incx, y, incy);
+    else
+      Gemv(CblasTrans, static_cast<int>(K), static_cast<int>(M), A.p, static_cast<int>(la.ld), x, incx, y, incy);
+    if (!directOut)
+      for (int64_t i = 0; i < M; i++) C.at(i, 0) = y[i];
+    return;
+  }
+  BlasLayout la = RowMajorLayout(A), lb = RowMajorLayout(B);
+  if (!la.ok) {
+    s.a.resize(static_cast<size_t>(M * K));
+    A = Pack(A, s.a.data());
+    la = RowMajorLayout(A);
+  }
+  if (!lb.ok) {
+    s.b.resize(static_cast<size_t>(K * N));
+    B = Pack(B, s.b.data());
+    lb = RowMajorLayout(B);
+  }
+  BlasLayout lc = RowMajorLayout(C);
+  if (lc.ok && lc.trans == CblasTrans) {
+    // C is column-major: compute C^T = B^T A^T into it as a row-major N x M matrix.
+    Gemm(lb.trans == CblasNoTrans ? CblasTrans : CblasNoTrans, la.trans == CblasNoTrans ? CblasTrans : CblasNoTrans,
+         static_cast<int>(N), static_cast<int>(M), static_cast<int>(K), B.p, static_cast<int>(lb.ld), A.p,
+         static_cast<int>(la.ld), C.p, static_cast<int>(lc.ld));
+    return;
+  }
+  T* cp = C.p;
+  int64_t ldc = lc.ld;
+  if (!lc.ok) {
+    s.c.resize(static_cast<size_t>(M * N));
+    cp = s.c.data();
+    ldc = N;
+  }
+  Gemm(la.trans, lb.trans, static_cast<int>(M), static_cast<int>(N), static_cast<int>(K), A.p,
+       static_cast<int>(la.ld), B.p, static_cast<int>(lb.ld), cp, static_cast<int>(ldc));
+  if (!lc.ok)
+    for (int64_t i = 0; i < M; i++)
+      for (int64_t j = 0; j < N; j++) C.at(i, j) = cp[i * N + j];
+}
+
+// int32 has no BLAS: a plain loop with NumPy's wrapping arithmetic.
+void MatmulOne(Mat<int32_t> A, Mat<int32_t> B, Mat<int32_t> C, Scratch<int32_t>&) {
+  const int64_t M = A.rows, K = A.cols, N = B.cols;
+  for (int64_t i = 0; i < M; i++) {
+    for (int64_t j = 0; j < N; j++) {
+      uint32_t acc = 0;
+      for (int64_t k = 0; k < K; k++)
+        acc += static_cast<uint32_t>(A.at(i, k)) * static_cast<uint32_t>(B.at(k, j));
+      C.at(i, j) = static_cast<int32_t>(acc);
+    }
+  }
+}
+
+template <typename T>
+void MatmulBatch(const Operand& a, const Operand& b, const Operand& c, int64_t nb, const int64_t* batch,
+                 int64_t M, int64_t N, int64_t K) {
+  const Operand* ops[3] = {&a, &b, &c};
+  StridedLoop<3> loop(nb, batch, ops);
+  const int64_t base[3] = {a.offset, b.offset, c.offset};
+  Scratch<T> scratch;
+  T* pa = reinterpret_cast<T*>(a.buf.data);
+  T* pb = reinterpret_cast<T*>(b.buf.data);
+  T* pc = reinterpret_cast<T*>(c.buf.data);
+  loop.ForRange(0, loop.size, base, [&](const int64_t* off, int64_t n, const int64_t* s) {
+    for (int64_t i = 0; i < n; i++) {
+      Mat<T> A{pa + off[0] + i * s[0], M, K, a.strides[nb], a.strides[nb + 1]};
+      Mat<T> B{pb + off[1] + i * s[1], K, N, b.strides[nb], b.strides[nb + 1]};
+      Mat<T> C{pc + off[2] + i * s[2], M, N, c.strides[nb], c.strides[nb + 1]};
+      MatmulOne(A, B, C, scratch);
+    }
+  });
+}
+
+// matmul(a, b, out, meta): meta = [nb, batch..., M, N, K, a layout, b layout, out layout], each
+// layout = [offset, nb batch strides, row stride, col stride]. All three share one dtype.
+Napi::Value MatmulOp(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  Operand a, b, c;
+  Meta meta;
+  int64_t nb, M, N, K;
+  int64_t shape[kMaxDims + 2];
+  if (!GetBuffer(env, info[0], "a", &a.buf) || !GetBuffer(env, info[1], "b", &b.buf) ||
+      !GetBuffer(env, info[2], "out", &c.buf) || !meta.Init(env, info[3]) || !meta.Next(0, kMaxDims - 2, &nb) ||
+      !meta.Shape(nb, shape) || !meta.Shape(1, &M) || !meta.Shape(1, &N) || !meta.Shape(1, &K) ||
+      !meta.Layout(nb + 2, &a) || !meta.Layout(nb + 2, &b) || !meta.Layout(nb + 2, &c))
+    return env.Undefined();
+  if (a.buf.dtype != b.buf.dtype || a.buf.dtype != c.buf.dtype) {
+    ThrowType(env, "matmul operands must share one dtype");
+    return env.Undefined();
+  }
+  if (M > INT32_MAX || N > INT32_MAX || K > INT32_MAX) {
+    ThrowRange(env, "matrix dimensions exceed BLAS's 32-bit limit");
+    return env.Undefined();
+  }
+  shape[nb] = M, shape[nb + 1] = K;
+  if (!CheckBounds(env, "a", nb + 2, shape, a)) return env.Undefined();
+  shape[nb] = K, shape[nb + 1] = N;
+  if (!CheckBounds(env, "b", nb + 2, shape, b)) return env.Undefined();
+  shape[nb] = M, shape[nb + 1] = N;
+  if (!CheckBounds(env, "out", nb + 2, shape, c)) return env.Undefined();
+  if (ShapeSize(nb, shape) < 0) {
+    ThrowRange(env, "shape is too large");
+    return env.Undefined();
+  }
+  try {
+    VisitDType(a.buf.dtype, [&](auto t) { MatmulBatch<decltype(t)>(a, b, c, nb, shape, M, N, K); });
+  } catch (const std::bad_alloc&) {
+    ThrowRange(env, "cannot allocate scratch memory for a strided operand");
+  }
+  return env.Undefined();
+}
+
+}  // namespace
+
+void InitBlas(Napi::Env env, Napi::Object exports) {
+  exports.Set("matmul", Napi::Function::New(env, MatmulOp, "matmul"));
+}
+
+}  // namespace tb

@@ -1,0 +1,211 @@
+// Guards at the border: every native entry turns its raw arguments into checked descriptors here
+// before any memory is touched. JS validates for good messages; this layer makes sure that a wrong
+// or hostile call into the raw binding gets a JS exception instead of reading outside a buffer.
+#pragma once
+
+#include <napi.h>
+
+#include <cmath>
+#include <cstdint>
+#include <cstring>
+#include <string>
+
+namespace tb {
+
+constexpr int kMaxDims = 32;
+
+enum class DType : int { Float64 = 0, Float32 = 1, Int32 = 2 };
+
+inline const char* DTypeName(DType d) {
+  switch (d) {
+    case DType::Float64: return "float64";
+    case DType::Float32: return "float32";
+    case DType::Int32: return "int32";
+  }
+  return "?";
+}
+
+// A typed array's memory as native code may use it during one call.
+struct Buffer {
+  char* data = nullptr;
+  DType dtype = DType::Float64;
+  int64_t length = 0;  // elements
+};
+
+// A strided operand: buffer + offset + strides over a shape that the caller shares between operands.
+struct Operand {
+  Buffer buf;
+  int64_t offset = 0;
+  int64_t strides[kMaxDims] = {0};
+
+  template <typename T>
+  T* base() const { return reinterpret_cast<T*>(buf.data) + offset; }
+};
+
+// Thrown (as a JS exception) when a check fails; carries the JS error kind.
+inline void ThrowType(Napi::Env env, const std::string& msg) {
+  Napi::TypeError::New(env, "tensorblas: " + msg).ThrowAsJavaScriptException();
+}
+inline void ThrowRange(Napi::Env env, const std::string& msg) {
+  Napi::RangeError::New(env, "tensorblas: " + msg).ThrowAsJavaScriptException();
+}
+
+// Reads a typed array of one of our dtypes. Rejects other element types and detached buffers.
+inline bool GetBuffer(Napi::Env env, const Napi::Value& v, const char* what, Buffer* out) {
+  napi_env e = env;
+  bool isTyped = false;
+  if (napi_is_typedarray(e, v, &isTyped) != napi_ok || !isTyped) {
+    ThrowType(env, std::string(what) + " must be a Float64Array, Float32Array or Int32Array");
+    return false;
+  }
+  napi_typedarray_type type;
+  size_t length = 0;
+  void* data = nullptr;
+  napi_value arraybuffer;
+  size_t byteOffset = 0;
+  if (napi_get_typedarray_info(e, v, &type, &length, &data, &arraybuffer, &byteOffset) != napi_ok) {
+    ThrowType(env, std::string(what) + ": cannot read typed array");
+    return false;
+  }
+  bool detached = false;
+  if (napi_is_detached_arraybuffer(e, arraybuffer, &detached) != napi_ok || detached) {
+    ThrowType(env, std::string(what) + " is backed by a detached ArrayBuffer");
+    return false;
+  }
+  switch (type) {
+    case napi_float64_array: out->dtype = DType::Float64; break;
+    case napi_float32_array: out->dtype = DType::Float32; break;
+    case napi_int32_array: out->dtype = DType::Int32; break;
+    default:
+      ThrowType(env, std::string(what) + " must be a Float64Array, Float32Array or Int32Array");
+      return false;
+  }
+  out->data = static_cast<char*>(data);
+  out->length = static_cast<int64_t>(length);
+  return true;
+}
+
+// Reads the Float64Array that carries shapes, strides and offsets (exact integers up to 2^53).
+class Meta {
+ public:
+  bool Init(Napi::Env env, const Napi::Value& v) {
+    env_ = env;
+    Buffer b;
+    if (!GetBuffer(env, v, "meta", &b)) return false;
+    if (b.dtype != DType::Float64) {
+      ThrowType(env, "meta must be a Float64Array");
+      return false;
+    }
+    p_ = reinterpret_cast<const double*>(b.data);
+    n_ = b.length;
+    return true;
+  }
+
+  // Next integer in [lo, hi]; sets a RangeError and returns false otherwise.
+  bool Next(int64_t lo, int64_t hi, int64_t* out) {
+    if (pos_ >= n_) {
+      ThrowRange(env_, "meta is too short");
+      return false;
+    }
+    double d = p_[pos_++];
+    if (!(d >= static_cast<double>(lo) && d <= static_cast<double>(hi)) || std::trunc(d) != d) {
+      ThrowRange(env_, "meta holds an invalid value");
+      return false;
+    }
+    *out = static_cast<int64_t>(d);
+    return true;
+  }
+
+  bool Dims(int64_t* ndim) { return Next(0, kMaxDims, ndim); }
+
+  bool Shape(int64_t ndim, int64_t* shape) {
+    for (int64_t i = 0; i < ndim; i++)
+      if (!Next(0, kMaxSize, &shape[i])) return false;
+    return true;
+  }
+
+  // offset, then ndim strides.
+  bool Layout(int64_t ndim, Operand* op) {
+    if (!Next(0, kMaxSize, &op->offset)) return false;
+    for (int64_t i = 0; i < ndim; i++)
+      if (!Next(-kMaxSize, kMaxSize, &op->strides[i])) return false;
+    return true;
+  }
+
+  double NextDouble() { return pos_ < n_ ? p_[pos_++] : NAN; }
+
+  static constexpr int64_t kMaxSize = (int64_t{1} << 53);
+
+ private:
+  Napi::Env env_{nullptr};
+  const double* p_ = nullptr;
+  int64_t n_ = 0;
+  int64_t pos_ = 0;
+};
+
+// Product of a shape, or -1 on overflow past 2^53.
+inline int64_t ShapeSize(int64_t ndim, const int64_t* shape) {
+  int64_t n = 1;
+  for (int64_t i = 0; i < ndim; i++) {
+    if (shape[i] == 0) return 0;
+  }
+  for (int64_t i = 0; i < ndim; i++) {
+    if (__builtin_mul_overflow(n, shape[i], &n) || n > Meta::kMaxSize) return -1;
+  }
+  return n;
+}
+
+// Every element an operand can reach over `shape` must lie inside its buffer.
+inline bool CheckBounds(Napi::Env env, const char* what, int64_t ndim, const int64_t* shape, const Operand& op) {
+  for (int64_t i = 0; i < ndim; i++)
+    if (shape[i] == 0) return true;  // nothing is reached
+  int64_t lo = op.offset, hi = op.offset;
+  for (int64_t i = 0; i < ndim; i++) {
+    int64_t span;
+    if (__builtin_mul_overflow(op.strides[i], shape[i] - 1, &span) ||
+        (span < 0 ? __builtin_add_overflow(lo, span, &lo) : __builtin_add_overflow(hi, span, &hi))) {
+      ThrowRange(env, std::string(what) + ": strides overflow");
+      return false;
+    }
+  }
+  if (lo < 0 || hi >= op.buf.length) {
+    ThrowRange(env, std::string(what) + ": shape, strides and offset reach outside its buffer of " +
+                        std::to_string(op.buf.length) + " elements");
+    return false;
+  }
+  return true;
+}
+
+inline bool CheckDType(Napi::Env env, const char* what, const Buffer& b, DType want) {
+  if (b.dtype != want) {
+    ThrowType(env, std::string(what) + " must be " + DTypeName(want) + ", got " + DTypeName(b.dtype));
+    return false;
+  }
+  return true;
+}
+
+inline bool ArgInt(Napi::Env env, const Napi::Value& v, const char* what, int64_t lo, int64_t hi, int64_t* out) {
+  if (!v.IsNumber()) {
+    ThrowType(env, std::string(what) + " must be a number");
+    return false;
+  }
+  double d = v.As<Napi::Number>().DoubleValue();
+  if (!(d >= static_cast<double>(lo) && d <= static_cast<double>(hi)) || std::trunc(d) != d) {
+    ThrowRange(env, std::string(what) + " is out of range");
+    return false;
+  }
+  *out = static_cast<int64_t>(d);
+  return true;
+}
+
+// Calls fn with a value of the C++ type matching a dtype.
+template <typename Fn>
+inline auto VisitDType(DType d, Fn&& fn) {
+  switch (d) {
+    case DType::Float32: return fn(float{});
+    case DType::Int32: return fn(int32_t{});
+    default: return fn(double{});
+  }
+}
+
+}  // namespace tb

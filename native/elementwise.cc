@@ -1,0 +1,260 @@
+// Elementwise binary and unary operations over strided, broadcast operands of any dtype mix.
+// JS has already broadcast the operands (stride 0 on broadcast dims) and picked the output dtype;
+// the arithmetic runs in the output's type, as NumPy's loops do after casting.
+#include <napi.h>
+
+#include <atomic>
+#include <cmath>
+#include <cstdint>
+#include <limits>
+
+#include "check.h"
+#include "nditer.h"
+#include "parallel.h"
+
+namespace tb {
+namespace {
+
+enum class Binary : int { Add, Sub, Mul, Div, Pow, Maximum, Minimum, Count };
+enum class Unary : int {
+  Copy, Neg, Abs, Exp, Log, Sqrt, Square, Sin, Cos, Tanh, Sigmoid, Relu, Sign, Clip, Count
+};
+
+// Integer arithmetic wraps like NumPy's (two's complement), without signed-overflow UB.
+inline int32_t Wrap(uint32_t v) { return static_cast<int32_t>(v); }
+
+inline int32_t IntPow(int32_t base, int32_t exp) {
+  uint32_t result = 1, b = static_cast<uint32_t>(base);
+  for (uint32_t e = static_cast<uint32_t>(exp); e; e >>= 1) {
+    if (e & 1) result *= b;
+    b *= b;
+  }
+  return Wrap(result);
+}
+
+template <Binary Op, typename C>
+inline C ApplyBinary(C a, C b) {
+  if constexpr (std::is_integral_v<C>) {
+    uint32_t ua = static_cast<uint32_t>(a), ub = static_cast<uint32_t>(b);
+    if constexpr (Op == Binary::Add) return Wrap(ua + ub);
+    if constexpr (Op == Binary::Sub) return Wrap(ua - ub);
+    if constexpr (Op == Binary::Mul) return Wrap(ua * ub);
+    if constexpr (Op == Binary::Pow) return IntPow(a, b);  // negative exponents are rejected up front
+    if constexpr (Op == Binary::Div) return 0;             // unreachable: div needs a float output
+  } else {
+    if constexpr (Op == Binary::Add) return a + b;
+    if constexpr (Op == Binary::Sub) return a - b;
+    if constexpr (Op == Binary::Mul) return a * b;
+    if constexpr (Op == Binary::Div) return a / b;
+    if constexpr (Op == Binary::Pow) return std::pow(a, b);
+  }
+  // maximum/minimum propagate NaN like NumPy (a NaN in either operand wins).
+  if constexpr (Op == Binary::Maximum) return (a >= b || a != a) ? a : b;
+  if constexpr (Op == Binary::Minimum) return (a <= b || a != a) ? a : b;
+  return a;
+}
+
+template <Unary Op, typename C>
+inline C ApplyUnary(C x, C lo, C hi) {
+  if constexpr (std::is_integral_v<C>) {
+    uint32_t u = static_cast<uint32_t>(x);
+    if constexpr (Op == Unary::Neg) return Wrap(0u - u);
+    if constexpr (Op == Unary::Abs) return x < 0 ? Wrap(0u - u) : x;
+    if constexpr (Op == Unary::Square) return Wrap(u * u);
+  } else {
+    if constexpr (Op == Unary::Neg) return -x;
+    if constexpr (Op == Unary::Abs) return std::abs(x);
+    if constexpr (Op == Unary::Square) return x * x;
+    if constexpr (Op == Unary::Exp) return std::exp(x);
+    if constexpr (Op == Unary::Log) return std::log(x);
+    if constexpr (Op == Unary::Sqrt) return std::sqrt(x);
+    if constexpr (Op == Unary::Sin) return std::sin(x);
+    if constexpr (Op == Unary::Cos) return std::cos(x);
+    if constexpr (Op == Unary::Tanh) return std::tanh(x);
+    if constexpr (Op == Unary::Sigmoid) {
+      // Split by sign so exp never overflows.
+      if (x >= 0) return C(1) / (C(1) + std::exp(-x));
+      C e = std::exp(x);
+      return e / (C(1) + e);
+    }
+  }
+  if constexpr (Op == Unary::Copy) return x;
+  if constexpr (Op == Unary::Relu) return x > 0 ? x : (x != x ? x : C(0));
+  if constexpr (Op == Unary::Sign) return x > 0 ? C(1) : (x < 0 ? C(-1) : x);  // keeps NaN and ±0
+  if constexpr (Op == Unary::Clip) {
+    if (x != x) return x;
+    return x < lo ? lo : (x > hi ? hi : x);
+  }
+  return x;
+}
+
+template <typename TO, typename TI>
+inline TO Convert(TI v) {
+  if constexpr (std::is_integral_v<TO> && !std::is_integral_v<TI>) {
+    // Float -> int32 casts (astype): NaN and out-of-range values must not be UB.
+    if (!(v == v)) return std::numeric_limits<TO>::min();
+    if (v >= 2147483648.0) return std::numeric_limits<TO>::min();
+    if (v < -2147483648.0) return std::numeric_limits<TO>::min();
+    return static_cast<TO>(v);
+  } else {
+    return static_cast<TO>(v);
+  }
+}
+
+template <Binary Op, typename TA, typename TB, typename TO>
+void BinaryKernel(const Operand& a, const Operand& b, const Operand& o, const StridedLoop<3>& loop) {
+  TA* pa = reinterpret_cast<TA*>(a.buf.data);
+  TB* pb = reinterpret_cast<TB*>(b.buf.data);
+  TO* po = reinterpret_cast<TO*>(o.buf.data);
+  const int64_t base[3] = {a.offset, b.offset, o.offset};
+  auto run = [&](const int64_t* off, int64_t n, const int64_t* s) {
+    const TA* x = pa + off[0];
+    const TB* y = pb + off[1];
+    TO* z = po + off[2];
+    if (s[0] == 1 && s[1] == 1 && s[2] == 1) {
+      for (int64_t i = 0; i < n; i++) z[i] = ApplyBinary<Op, TO>(Convert<TO>(x[i]), Convert<TO>(y[i]));
+    } else if (s[0] == 1 && s[1] == 0 && s[2] == 1) {
+      const TO yv = Convert<TO>(*y);
+      for (int64_t i = 0; i < n; i++) z[i] = ApplyBinary<Op, TO>(Convert<TO>(x[i]), yv);
+    } else if (s[0] == 0 && s[1] == 1 && s[2] == 1) {
+      const TO xv = Convert<TO>(*x);
+      for (int64_t i = 0; i < n; i++) z[i] = ApplyBinary<Op, TO>(xv, Convert<TO>(y[i]));
+    } else {
+      for (int64_t i = 0; i < n; i++)
+        z[i * s[2]] = ApplyBinary<Op, TO>(Convert<TO>(x[i * s[0]]), Convert<TO>(y[i * s[1]]));
+    }
+  };
+  ParallelFor(loop.size, kParallelGrain, [&](int64_t begin, int64_t end) { loop.ForRange(begin, end, base, run); });
+}
+
+template <Unary Op, typename TI, typename TO>
+void UnaryKernel(const Operand& a, const Operand& o, const StridedLoop<2>& loop, double lo, double hi) {
+  TI* pa = reinterpret_cast<TI*>(a.buf.data);
+  TO* po = reinterpret_cast<TO*>(o.buf.data);
+  const TO clo = Convert<TO>(lo), chi = Convert<TO>(hi);
+  const int64_t base[2] = {a.offset, o.offset};
+  auto run = [&](const int64_t* off, int64_t n, const int64_t* s) {
+    const TI* x = pa + off[0];
+    TO* z = po + off[1];
+    if (s[0] == 1 && s[1] == 1) {
+      for (int64_t i = 0; i < n; i++) z[i] = ApplyUnary<Op, TO>(Convert<TO>(x[i]), clo, chi);
+    } else {
+      for (int64_t i = 0; i < n; i++) z[i * s[1]] = ApplyUnary<Op, TO>(Convert<TO>(x[i * s[0]]), clo, chi);
+    }
+  };
+  ParallelFor(loop.size, kParallelGrain, [&](int64_t begin, int64_t end) { loop.ForRange(begin, end, base, run); });
+}
+
+template <Binary Op>
+void DispatchBinaryTypes(const Operand& a, const Operand& b, const Operand& o, const StridedLoop<3>& loop) {
+  VisitDType(a.buf.dtype, [&](auto ta) {
+    VisitDType(b.buf.dtype, [&](auto tb) {
+      VisitDType(o.buf.dtype, [&](auto to) {
+        BinaryKernel<Op, decltype(ta), decltype(tb), decltype(to)>(a, b, o, loop);
+      });
+    });
+  });
+}
+
+template <Unary Op>
+void DispatchUnaryTypes(const Operand& a, const Operand& o, const StridedLoop<2>& loop, double lo, double hi) {
+  VisitDType(a.buf.dtype, [&](auto ti) {
+    VisitDType(o.buf.dtype, [&](auto to) { UnaryKernel<Op, decltype(ti), decltype(to)>(a, o, loop, lo, hi); });
+  });
+}
+
+template <int I = 0>
+void DispatchBinary(int op, const Operand& a, const Operand& b, const Operand& o, const StridedLoop<3>& loop) {
+  if constexpr (I < static_cast<int>(Binary::Count)) {
+    if (op == I) return DispatchBinaryTypes<static_cast<Binary>(I)>(a, b, o, loop);
+    return DispatchBinary<I + 1>(op, a, b, o, loop);
+  }
+}
+
+template <int I = 0>
+void DispatchUnary(int op, const Operand& a, const Operand& o, const StridedLoop<2>& loop, double lo, double hi) {
+  if constexpr (I < static_cast<int>(Unary::Count)) {
+    if (op == I) return DispatchUnaryTypes<static_cast<Unary>(I)>(a, o, loop, lo, hi);
+    return DispatchUnary<I + 1>(op, a, o, loop, lo, hi);
+  }
+}
+
+// True when some element of an int32 operand is negative (int pow with a negative exponent).
+bool AnyNegative(const Operand& op, int64_t ndim, const int64_t* shape) {
+  const Operand* ops[1] = {&op};
+  StridedLoop<1> loop(ndim, shape, ops);
+  bool found = false;
+  const int32_t* p = reinterpret_cast<const int32_t*>(op.buf.data);
+  const int64_t base[1] = {op.offset};
+  loop.ForRange(0, loop.size, base, [&](const int64_t* off, int64_t n, const int64_t* s) {
+    for (int64_t i = 0; i < n; i++) found |= p[off[0] + i * s[0]] < 0;
+  });
+  return found;
+}
+
+// binary(op, a, b, out, meta): meta = [ndim, shape..., a layout, b layout, out layout]
+// where a layout is [offset, strides...] already broadcast to `shape`.
+Napi::Value BinaryOp(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  int64_t op;
+  Operand a, b, o;
+  Meta meta;
+  int64_t ndim, shape[kMaxDims];
+  if (!ArgInt(env, info[0], "op", 0, static_cast<int64_t>(Binary::Count) - 1, &op) ||
+      !GetBuffer(env, info[1], "a", &a.buf) || !GetBuffer(env, info[2], "b", &b.buf) ||
+      !GetBuffer(env, info[3], "out", &o.buf) || !meta.Init(env, info[4]) || !meta.Dims(&ndim) ||
+      !meta.Shape(ndim, shape) || !meta.Layout(ndim, &a) || !meta.Layout(ndim, &b) || !meta.Layout(ndim, &o) ||
+      !CheckBounds(env, "a", ndim, shape, a) || !CheckBounds(env, "b", ndim, shape, b) ||
+      !CheckBounds(env, "out", ndim, shape, o))
+    return env.Undefined();
+  if (ShapeSize(ndim, shape) < 0) {
+    ThrowRange(env, "shape is too large");
+    return env.Undefined();
+  }
+  if (o.buf.dtype == DType::Int32 && op == static_cast<int64_t>(Binary::Div)) {
+    ThrowType(env, "div needs a float output");
+    return env.Undefined();
+  }
+  if (o.buf.dtype == DType::Int32 && op == static_cast<int64_t>(Binary::Pow) && b.buf.dtype == DType::Int32 &&
+      AnyNegative(b, ndim, shape)) {
+    ThrowRange(env, "Integers to negative integer powers are not allowed.");
+    return env.Undefined();
+  }
+  const Operand* ops[3] = {&a, &b, &o};
+  StridedLoop<3> loop(ndim, shape, ops);
+  DispatchBinary(static_cast<int>(op), a, b, o, loop);
+  return env.Undefined();
+}
+
+// unary(op, a, out, meta, lo, hi): meta = [ndim, shape..., a layout, out layout]; lo/hi for clip.
+Napi::Value UnaryOp(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  int64_t op;
+  Operand a, o;
+  Meta meta;
+  int64_t ndim, shape[kMaxDims];
+  if (!ArgInt(env, info[0], "op", 0, static_cast<int64_t>(Unary::Count) - 1, &op) ||
+      !GetBuffer(env, info[1], "a", &a.buf) || !GetBuffer(env, info[2], "out", &o.buf) ||
+      !meta.Init(env, info[3]) || !meta.Dims(&ndim) || !meta.Shape(ndim, shape) || !meta.Layout(ndim, &a) ||
+      !meta.Layout(ndim, &o) || !CheckBounds(env, "a", ndim, shape, a) || !CheckBounds(env, "out", ndim, shape, o))
+    return env.Undefined();
+  if (ShapeSize(ndim, shape) < 0) {
+    ThrowRange(env, "shape is too large");
+    return env.Undefined();
+  }
+  double lo = info[4].IsNumber() ? info[4].As<Napi::Number>().DoubleValue() : 0;
+  double hi = info[5].IsNumber() ? info[5].As<Napi::Number>().DoubleValue() : 0;
+  const Operand* ops[2] = {&a, &o};
+  StridedLoop<2> loop(ndim, shape, ops);
+  DispatchUnary(static_cast<int>(op), a, o, loop, lo, hi);
+  return env.Undefined();
+}
+
+}  // namespace
+
+void InitElementwise(Napi::Env env, Napi::Object exports) {
+  exports.Set("binary", Napi::Function::New(env, BinaryOp, "binary"));
+  exports.Set("unary", Napi::Function::New(env, UnaryOp, "unary"));
+}
+
+}  // namespace tb

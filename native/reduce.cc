@@ -1,0 +1,237 @@
+// Reductions over any set of axes. JS permutes the reduced axes to the end (a view, no copy), so
+// here the input is "kept dims" followed by "reduced dims". Accumulation is in double with NumPy's
+// pairwise summation, so float32 sums keep float64-like accuracy.
+#include <napi.h>
+
+#include <algorithm>
+#include <atomic>
+#include <cmath>
+#include <cstdint>
+#include <vector>
+
+#include "check.h"
+#include "nditer.h"
+#include "parallel.h"
+
+namespace tb {
+namespace {
+
+enum class Reduce : int { Sum, Prod, Max, Min, Mean, Var, Std, Argmax, Argmin, Count };
+
+// The per-range accumulation actually performed (mean/var/std are built from sums).
+enum class Pass { Sum, SumSqDev, Prod, Max, Min, Argmax, Argmin };
+
+struct Acc {
+  double v;
+  int64_t idx;
+};
+
+// NumPy's pairwise summation: 8 independent accumulators over blocks of 128, halving above that.
+template <typename T, typename F>
+double PairwiseSum(const T* x, int64_t n, int64_t s, F f) {
+  if (n < 8) {
+    double r = 0;
+    for (int64_t i = 0; i < n; i++) r += f(static_cast<double>(x[i * s]));
+    return r;
+  }
+  if (n <= 128) {
+    double r[8];
+    for (int j = 0; j < 8; j++) r[j] = f(static_cast<double>(x[j * s]));
+    int64_t i = 8;
+    if (s == 1) {
+      for (; i + 8 <= n; i += 8)
+        for (int j = 0; j < 8; j++) r[j] += f(static_cast<double>(x[i + j]));
+    } else {
+      for (; i + 8 <= n; i += 8)
+        for (int j = 0; j < 8; j++) r[j] += f(static_cast<double>(x[(i + j) * s]));
+    }
+    double res = ((r[0] + r[1]) + (r[2] + r[3])) + ((r[4] + r[5]) + (r[6] + r[7]));
+    for (; i < n; i++) res += f(static_cast<double>(x[i * s]));
+    return res;
+  }
+  int64_t half = (n / 2) & ~int64_t{7};
+  return PairwiseSum(x, half, s, f) + PairwiseSum(x + half * s, n - half, s, f);
+}
+
+Acc Identity(Pass p) {
+  switch (p) {
+    case Pass::Prod: return {1.0, 0};
+    case Pass::Max:
+    case Pass::Argmax: return {-INFINITY, -1};
+    case Pass::Min:
+    case Pass::Argmin: return {INFINITY, -1};
+    default: return {0.0, 0};
+  }
+}
+
+// Folds partial b (which comes later in C order) into a.
+void Combine(Pass p, Acc& a, const Acc& b) {
+  switch (p) {
+    case Pass::Sum:
+    case Pass::SumSqDev: a.v += b.v; break;
+    case Pass::Prod: a.v *= b.v; break;
+    case Pass::Max:
+    case Pass::Min:
+    case Pass::Argmax:
+    case Pass::Argmin: {
+      if (b.idx < 0 || std::isnan(a.v)) break;  // a NaN found first wins
+      bool better = std::isnan(b.v) || a.idx < 0 ||
+                    ((p == Pass::Max || p == Pass::Argmax) ? b.v > a.v : b.v < a.v);
+      if (better) a = b;
+      break;
+    }
+  }
+}
+
+template <typename T>
+Acc ReduceRange(Pass p, const T* data, const StridedLoop<1>& red, int64_t base, int64_t begin, int64_t end,
+                double center) {
+  Acc acc = Identity(p);
+  int64_t pos = begin;
+  const int64_t b[1] = {base};
+  red.ForRange(begin, end, b, [&](const int64_t* off, int64_t n, const int64_t* s) {
+    const T* x = data + off[0];
+    const int64_t st = s[0];
+    switch (p) {
+      case Pass::Sum: acc.v += PairwiseSum(x, n, st, [](double v) { return v; }); break;
+      case Pass::SumSqDev:
+        acc.v += PairwiseSum(x, n, st, [center](double v) { return (v - center) * (v - center); });
+        break;
+      case Pass::Prod:
+        for (int64_t i = 0; i < n; i++) acc.v *= static_cast<double>(x[i * st]);
+        break;
+      default:
+        for (int64_t i = 0; i < n && !std::isnan(acc.v); i++) Combine(p, acc, Acc{static_cast<double>(x[i * st]), pos + i});
+    }
+    pos += n;
+  });
+  return acc;
+}
+
+// One output element: the whole reduction space, split across threads when it is large.
+template <typename T>
+Acc ReduceAll(Pass p, const T* data, const StridedLoop<1>& red, int64_t base, double center, bool split) {
+  if (!split) return ReduceRange(p, data, red, base, 0, red.size, center);
+  std::vector<Acc> parts(LoopThreads().load() + 1, Identity(p));
+  std::vector<int64_t> starts(parts.size(), -1);
+  std::atomic<int> next{0};
+  ParallelFor(red.size, kParallelGrain, [&](int64_t b, int64_t e) {
+    int slot = next.fetch_add(1);
+    parts[slot] = ReduceRange(p, data, red, base, b, e, center);
+    starts[slot] = b;
+  });
+  // Combine in C order so "first occurrence" stays first.
+  std::vector<int> order;
+  for (size_t i = 0; i < parts.size(); i++)
+    if (starts[i] >= 0) order.push_back(static_cast<int>(i));
+  std::sort(order.begin(), order.end(), [&](int x, int y) { return starts[x] < starts[y]; });
+  Acc acc = Identity(p);
+  for (int i : order) Combine(p, acc, parts[i]);
+  return acc;
+}
+
+template <typename T, typename TO>
+void ReduceKernel(Reduce op, const Operand& a, const Operand& o, const StridedLoop<2>& keep,
+                  const StridedLoop<1>& red, double ddof) {
+  const T* data = reinterpret_cast<const T*>(a.buf.data);
+  TO* out = reinterpret_cast<TO*>(o.buf.data);
+  const int64_t n = red.size;
+  // Parallelise over outputs when there are enough of them, else inside each reduction.
+  const bool manyOutputs = keep.size >= 2 * LoopThreads().load();
+  const bool split = !manyOutputs && n >= 2 * kParallelGrain;
+
+  auto one = [&](int64_t aOff, int64_t oOff) {
+    double result;
+    switch (op) {
+      case Reduce::Sum: result = ReduceAll(Pass::Sum, data, red, aOff, 0, split).v; break;
+      case Reduce::Prod: result = ReduceAll(Pass::Prod, data, red, aOff, 0, split).v; break;
+      case Reduce::Max: result = ReduceAll(Pass::Max, data, red, aOff, 0, split).v; break;
+      case Reduce::Min: result = ReduceAll(Pass::Min, data, red, aOff, 0, split).v; break;
+      case Reduce::Argmax: result = static_cast<double>(ReduceAll(Pass::Argmax, data, red, aOff, 0, split).idx); break;
+      case Reduce::Argmin: result = static_cast<double>(ReduceAll(Pass::Argmin, data, red, aOff, 0, split).idx); break;
+      case Reduce::Mean: result = ReduceAll(Pass::Sum, data, red, aOff, 0, split).v / static_cast<double>(n); break;
+      default: {  // Var, Std: two passes, as NumPy does, for accuracy.
+        double mean = ReduceAll(Pass::Sum, data, red, aOff, 0, split).v / static_cast<double>(n);
+        double ss = ReduceAll(Pass::SumSqDev, data, red, aOff, mean, split).v;
+        double dof = static_cast<double>(n) - ddof;
+        result = ss / (dof > 0 ? dof : 0.0);
+        if (op == Reduce::Std) result = std::sqrt(result);
+      }
+    }
+    if constexpr (std::is_integral_v<TO>) {
+      // int32 outputs are indices or int32 max/min (exact); anything else must not be UB.
+      out[oOff] = (result >= -2147483648.0 && result < 2147483648.0) ? static_cast<TO>(result) : INT32_MIN;
+    } else {
+      out[oOff] = static_cast<TO>(result);
+    }
+  };
+
+  const int64_t base[2] = {a.offset, o.offset};
+  auto outputs = [&](int64_t b, int64_t e) {
+    keep.ForRange(b, e, base, [&](const int64_t* off, int64_t cnt, const int64_t* s) {
+      for (int64_t i = 0; i < cnt; i++) one(off[0] + i * s[0], off[1] + i * s[1]);
+    });
+  };
+  if (manyOutputs && keep.size * n >= 2 * kParallelGrain) {
+    ParallelFor(keep.size, std::max<int64_t>(1, kParallelGrain / std::max<int64_t>(n, 1)), outputs);
+  } else {
+    outputs(0, keep.size);
+  }
+}
+
+// reduce(op, a, out, meta, ddof): meta = [nkeep, keepShape..., nred, redShape...,
+//   a offset, a strides (nkeep + nred), out offset, out strides (nkeep)]
+Napi::Value ReduceOp(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  int64_t op, nkeep, nred;
+  int64_t shape[kMaxDims];
+  Operand a, o;
+  Meta meta;
+  if (!ArgInt(env, info[0], "op", 0, static_cast<int64_t>(Reduce::Count) - 1, &op) ||
+      !GetBuffer(env, info[1], "a", &a.buf) || !GetBuffer(env, info[2], "out", &o.buf) || !meta.Init(env, info[3]) ||
+      !meta.Dims(&nkeep) || !meta.Shape(nkeep, shape) || !meta.Dims(&nred))
+    return env.Undefined();
+  if (nkeep + nred > kMaxDims) {
+    ThrowRange(env, "too many dimensions");
+    return env.Undefined();
+  }
+  if (!meta.Shape(nred, shape + nkeep) || !meta.Layout(nkeep + nred, &a) || !meta.Layout(nkeep, &o) ||
+      !CheckBounds(env, "a", nkeep + nred, shape, a) || !CheckBounds(env, "out", nkeep, shape, o))
+    return env.Undefined();
+  if (ShapeSize(nkeep + nred, shape) < 0) {
+    ThrowRange(env, "shape is too large");
+    return env.Undefined();
+  }
+  double ddof = info[4].IsNumber() ? info[4].As<Napi::Number>().DoubleValue() : 0;
+  Reduce r = static_cast<Reduce>(op);
+  if ((r == Reduce::Argmax || r == Reduce::Argmin) && o.buf.dtype != DType::Int32) {
+    ThrowType(env, "argmax/argmin write int32");
+    return env.Undefined();
+  }
+  if (ShapeSize(nred, shape + nkeep) == 0 && ShapeSize(nkeep, shape) > 0 &&
+      (r == Reduce::Max || r == Reduce::Min || r == Reduce::Argmax || r == Reduce::Argmin)) {
+    ThrowRange(env, "zero-size array to reduction operation which has no identity");
+    return env.Undefined();
+  }
+
+  const Operand* keepOps[2] = {&a, &o};
+  StridedLoop<2> keep(nkeep, shape, keepOps);
+  Operand redView = a;  // reduction strides start after the kept ones
+  for (int64_t i = 0; i < nred; i++) redView.strides[i] = a.strides[nkeep + i];
+  const Operand* redOps[1] = {&redView};
+  StridedLoop<1> red(nred, shape + nkeep, redOps);
+  if (ShapeSize(nkeep, shape) == 0) return env.Undefined();
+
+  VisitDType(a.buf.dtype, [&](auto ti) {
+    VisitDType(o.buf.dtype, [&](auto to) { ReduceKernel<decltype(ti), decltype(to)>(r, a, o, keep, red, ddof); });
+  });
+  return env.Undefined();
+}
+
+}  // namespace
+
+void InitReduce(Napi::Env env, Napi::Object exports) {
+  exports.Set("reduce", Napi::Function::New(env, ReduceOp, "reduce"));
+}
+
+}  // namespace tb

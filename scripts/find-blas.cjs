@@ -1,0 +1,113 @@
+#!/usr/bin/env node
+// The one place that finds OpenBLAS + LAPACKE. binding.gyp and CMakeLists.txt both ask it,
+// so the two builds cannot drift. pkg-config first, then the usual install locations.
+//   node scripts/find-blas.cjs --cflags | --libs | --rpath | --cmake | --json
+'use strict';
+const { execFileSync } = require('node:child_process');
+const fs = require('node:fs');
+const path = require('node:path');
+
+function pkgConfig(args) {
+  try {
+    return execFileSync('pkg-config', args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+  } catch {
+    return null;
+  }
+}
+
+function split(flags) {
+  return flags ? flags.split(/\s+/).filter(Boolean) : [];
+}
+
+// Candidate prefixes: Debian/Ubuntu (multiarch, pthread/openmp/serial variants), Fedora, Homebrew.
+function candidates() {
+  const arch = { x64: 'x86_64', arm64: 'aarch64' }[process.arch] || process.arch;
+  const multi = `/usr/lib/${arch}-linux-gnu`;
+  const inc = `/usr/include/${arch}-linux-gnu`;
+  const out = [];
+  for (const variant of ['openblas-pthread', 'openblas-openmp', 'openblas-serial']) {
+    out.push({ include: [`${inc}/${variant}`, inc, '/usr/include'], lib: [`${multi}/${variant}`, multi] });
+  }
+  out.push({ include: ['/usr/include/openblas', '/usr/include'], lib: ['/usr/lib64', '/usr/lib'] });
+  for (const brew of ['/opt/homebrew/opt', '/usr/local/opt']) {
+    out.push({ include: [`${brew}/openblas/include`, `${brew}/lapack/include`], lib: [`${brew}/openblas/lib`, `${brew}/lapack/lib`] });
+  }
+  return out;
+}
+
+function findFile(dirs, names) {
+  for (const d of dirs) for (const n of names) if (fs.existsSync(path.join(d, n))) return d;
+  return null;
+}
+
+function resolve() {
+  const env = process.env;
+  if (env.TENSORBLAS_BLAS_INCLUDE && env.TENSORBLAS_BLAS_LIB) {
+    return {
+      source: 'environment',
+      includeDirs: env.TENSORBLAS_BLAS_INCLUDE.split(path.delimiter),
+      libDirs: env.TENSORBLAS_BLAS_LIB.split(path.delimiter),
+      libs: ['-lopenblas', '-llapacke'],
+    };
+  }
+  const pc = pkgConfig(['--cflags', '--libs', 'openblas', 'lapacke']);
+  if (pc !== null) {
+    const flags = split(pc);
+    const includeDirs = flags.filter((f) => f.startsWith('-I')).map((f) => f.slice(2).replace(/\/$/, ''));
+    const libDirs = flags.filter((f) => f.startsWith('-L')).map((f) => f.slice(2).replace(/\/$/, ''));
+    const libs = flags.filter((f) => f.startsWith('-l'));
+    // lapacke.h may live beside the generic include dir rather than the OpenBLAS one.
+    if (!findFile(includeDirs, ['lapacke.h'])) includeDirs.push('/usr/include');
+    if (findFile(includeDirs, ['cblas.h']) && findFile(includeDirs, ['lapacke.h'])) {
+      return { source: 'pkg-config', includeDirs, libDirs, libs };
+    }
+  }
+  for (const c of candidates()) {
+    const cblasDir = findFile(c.include, ['cblas.h']);
+    const lapackeDir = findFile(c.include, ['lapacke.h']);
+    const blasLib = findFile(c.lib, ['libopenblas.so', 'libopenblas.dylib', 'libopenblas.a']);
+    const lapackeLib = findFile(c.lib, ['liblapacke.so', 'liblapacke.dylib', 'liblapacke.a']) ||
+      (blasLib && fs.readdirSync(blasLib).some((f) => f.startsWith('libopenblas')) ? blasLib : null);
+    if (cblasDir && lapackeDir && blasLib && lapackeLib) {
+      const libs = ['-lopenblas'];
+      if (findFile([lapackeLib], ['liblapacke.so', 'liblapacke.dylib', 'liblapacke.a'])) libs.push('-llapacke');
+      return { source: 'search', includeDirs: [...new Set([cblasDir, lapackeDir])], libDirs: [...new Set([blasLib, lapackeLib])], libs };
+    }
+  }
+  return null;
+}
+
+const HELP = `tensorblas: OpenBLAS and LAPACKE were not found, so the native addon cannot be built.
+Install them, then run npm install again:
+  Debian/Ubuntu:  sudo apt-get install -y libopenblas-dev liblapacke-dev pkg-config
+  Fedora/RHEL:    sudo dnf install -y openblas-devel lapack-devel pkgconf-pkg-config
+  Alpine:         apk add openblas-dev lapack-dev pkgconf
+  macOS:          brew install openblas lapack pkg-config
+Or point the build at an install: TENSORBLAS_BLAS_INCLUDE=<dir with cblas.h and lapacke.h>
+  TENSORBLAS_BLAS_LIB=<dir with libopenblas and liblapacke>.`;
+
+const found = resolve();
+const mode = process.argv[2] || '--json';
+if (!found) {
+  process.stderr.write(`\n${HELP}\n\n`);
+  process.exit(1);
+}
+switch (mode) {
+  case '--cflags':
+    process.stdout.write(found.includeDirs.join(' '));
+    break;
+  case '--libs':
+    process.stdout.write([...found.libDirs.map((d) => `-L${d}`), ...found.libs].join(' '));
+    break;
+  case '--rpath':
+    process.stdout.write(found.libDirs.join(':'));
+    break;
+  case '--cmake':
+    // CMake list syntax: three lines, include dirs; link dirs; libraries (without -l).
+    process.stdout.write(
+      [found.includeDirs.join(';'), found.libDirs.join(';'), found.libs.map((l) => l.slice(2)).join(';')].join('\n'),
+    );
+    break;
+  default:
+    process.stdout.write(JSON.stringify(found, null, 2) + '\n');
+}
