@@ -36,7 +36,17 @@ function special(v: number): string | null {
   return null;
 }
 
-function floatFormatter(values: number[]): Formatter {
+/** float32 values print as their shortest float32 round-trip decimal, as NumPy does. */
+function shortestFloat32(v: number): number {
+  for (let p = 1; p < 9; p++) {
+    const r = Number(v.toPrecision(p));
+    if (Math.fround(r) === v) return r;
+  }
+  return v;
+}
+
+function floatFormatter(raw: number[], float32: boolean): Formatter {
+  const values = float32 ? raw.map(shortestFloat32) : raw;
   const finite = values.filter((v) => Number.isFinite(v));
   const abs = finite.map(Math.abs).filter((v) => v !== 0);
   const maxAbs = abs.length ? Math.max(...abs) : 0;
@@ -50,9 +60,10 @@ function floatFormatter(values: number[]): Formatter {
     });
     const frac = Math.max(0, ...parts.map((p) => p.frac));
     const expDigits = Math.max(2, ...finite.map((v) => String(Math.abs(Number(v.toExponential(PRECISION).split('e')[1]))).length));
-    return (v) => {
-      const s = special(v);
+    return (x) => {
+      const s = special(x);
       if (s !== null) return s;
+      const v = float32 ? shortestFloat32(x) : x;
       const [m, e] = v.toExponential(frac).split('e');
       const mant = frac === 0 ? m.replace(/\.?$/, '.') : m;
       const ev = Number(e);
@@ -61,9 +72,10 @@ function floatFormatter(values: number[]): Formatter {
   }
   const reprs = finite.map((v) => v.toFixed(PRECISION).replace(/0+$/, ''));
   const frac = Math.max(0, ...reprs.map((r) => r.length - r.indexOf('.') - 1));
-  return (v) => {
-    const s = special(v);
+  return (x) => {
+    const s = special(x);
     if (s !== null) return s;
+    const v = float32 ? shortestFloat32(x) : x;
     const r = v.toFixed(PRECISION).replace(/0+$/, '');
     const f = r.length - r.indexOf('.') - 1;
     return r + ' '.repeat(frac - f); // 'maxprec': pad on the right, as NumPy does
@@ -74,7 +86,7 @@ function floatFormatter(values: number[]): Formatter {
 export function format(t: Tensor, prefix = '', sep = ' '): string {
   const summarize = t.size > THRESHOLD;
   const values = collect(t, summarize);
-  const fmt: Formatter = t.dtype === 'int32' ? (v) => String(v) : floatFormatter(values);
+  const fmt: Formatter = t.dtype === 'int32' ? (v) => String(v) : floatFormatter(values, t.dtype === 'float32');
   const width = Math.max(0, ...values.map((v) => fmt(v).length));
   const item = (v: number): string => fmt(v).padStart(width);
   if (t.ndim === 0) return fmt(t.data[t.offset]).trimEnd();

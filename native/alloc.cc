@@ -18,20 +18,25 @@ struct Mapping {
   size_t length;
 };
 
-void FreeMapping(Napi::Env env, void*, Mapping* m) {
+void FreeMapping(napi_env env, void*, void* hint) {
+  auto* m = static_cast<Mapping*>(hint);
   munmap(m->base, m->length);
-  Napi::MemoryManagement::AdjustExternalMemory(env, -static_cast<int64_t>(m->length));
+  int64_t adjusted;
+  napi_adjust_external_memory(env, -static_cast<int64_t>(m->length), &adjusted);
   delete m;
 }
+
+// Typed arrays hold at most 2^32 elements of 8 bytes here; larger requests are refused up front.
+constexpr int64_t kMaxBytes = int64_t{1} << 35;
 
 // allocLarge(byteLength) -> ArrayBuffer (zero-filled, 2 MiB aligned, MADV_HUGEPAGE).
 Napi::Value AllocLarge(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   int64_t bytes;
-  if (!ArgInt(env, info[0], "byteLength", 1, int64_t{1} << 46, &bytes)) return env.Undefined();
+  if (!ArgInt(env, info[0], "byteLength", 1, kMaxBytes, &bytes)) return env.Undefined();
   size_t want = (static_cast<size_t>(bytes) + kHugePage - 1) & ~(kHugePage - 1);
   size_t mapped = want + kHugePage;
-  void* raw = mmap(nullptr, mapped, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+  void* raw = mmap(nullptr, mapped, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
   if (raw == MAP_FAILED) {
     ThrowRange(env, "cannot allocate " + std::to_string(bytes) + " bytes");
     return env.Undefined();
@@ -46,8 +51,17 @@ Napi::Value AllocLarge(const Napi::CallbackInfo& info) {
   madvise(reinterpret_cast<void*>(start), want, MADV_HUGEPAGE);
 #endif
   auto* m = new Mapping{reinterpret_cast<void*>(start), want};
-  Napi::MemoryManagement::AdjustExternalMemory(env, static_cast<int64_t>(want));
-  return Napi::ArrayBuffer::New(env, m->base, static_cast<size_t>(bytes), FreeMapping, m);
+  napi_value buffer;
+  // Raw N-API here: on failure the finalizer is not called, so the mapping is released by hand once.
+  if (napi_create_external_arraybuffer(env, m->base, static_cast<size_t>(bytes), FreeMapping, m, &buffer) != napi_ok) {
+    munmap(m->base, m->length);
+    delete m;
+    if (!env.IsExceptionPending()) ThrowRange(env, "cannot create an ArrayBuffer of " + std::to_string(bytes) + " bytes");
+    return env.Undefined();
+  }
+  int64_t adjusted;
+  napi_adjust_external_memory(env, static_cast<int64_t>(want), &adjusted);
+  return Napi::Value(env, buffer);
 }
 
 }  // namespace

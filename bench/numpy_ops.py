@@ -1,0 +1,131 @@
+"""One NumPy measurement, run by bench/run.js in a fresh process.
+
+    python3 bench/numpy_ops.py <op> [args...] [--budget SECONDS]   -> one JSON line
+    python3 bench/numpy_ops.py config                              -> NumPy and its BLAS as JSON
+
+Ops and timing scheme are the same as bench/ops.js and bench/reference.cc. Every call returns a
+freshly allocated result.
+"""
+import ctypes
+import glob
+import json
+import os
+import sys
+import time
+
+import numpy as np
+
+
+def timeit(op, budget):
+    now = time.perf_counter
+    start = now()
+    calls = 0
+    last = 0.0
+    sink = None
+    while calls < 2 or now() - start < 0.1 * budget:
+        t0 = now()
+        sink = op()
+        last = now() - t0
+        calls += 1
+    target = max(1e-3, budget / 50)
+    inner = max(1, int(target / max(last, 1e-9)))
+    per = []
+    begin = now()
+    while len(per) < 5 or (now() - begin < budget and len(per) < 10000):
+        t0 = now()
+        for _ in range(inner):
+            sink = op()
+        per.append((now() - t0) / inner)
+    del sink
+    per.sort()
+    n = len(per)
+    median = per[n // 2] if n % 2 else 0.5 * (per[n // 2 - 1] + per[n // 2])
+    return {"seconds_per_op": median, "min_seconds_per_op": per[0], "reps": n * inner, "samples": n, "inner": inner}
+
+
+def setup(op, args):
+    rng = np.random.default_rng(1)
+    ints = [int(float(a)) for a in args if a[0].isdigit()]
+    if op == "matmul":
+        n = ints[0]
+        dtype = args[1] if len(args) > 1 else "float64"
+        a = rng.random((n, n)).astype(dtype)
+        b = rng.random((n, n)).astype(dtype)
+        return [n, n], dtype, lambda: a @ b
+    if op == "matvec":
+        m, n = ints
+        a, x = rng.random((m, n)), rng.random(n)
+        return [m, n], "float64", lambda: a @ x
+    if op == "add":
+        (n,) = ints
+        a, b = rng.random(n), rng.random(n)
+        return [n], "float64", lambda: a + b
+    if op == "broadcast_add":
+        m, n = ints
+        a, b = rng.random((m, n)), rng.random(n)
+        return [m, n], "float64", lambda: a + b
+    if op == "sum":
+        (n,) = ints
+        a = rng.random(n)
+        return [n], "float64", lambda: a.sum()
+    if op == "transpose":
+        m, n = ints
+        a = rng.random((m, n))
+        return [m, n], "float64", lambda: a.T.copy()
+    raise SystemExit(f"unknown op {op}")
+
+
+def blas_info():
+    info = {"numpy": np.__version__}
+    try:
+        cfg = np.show_config(mode="dicts")
+        blas = cfg.get("Build Dependencies", {}).get("blas", {})
+        info["blas"] = blas.get("name")
+        info["blas_version"] = blas.get("version")
+        info["blas_config"] = " ".join(str(blas.get("openblas configuration", "")).split())
+    except Exception as e:  # older NumPy: no mode="dicts"
+        info["blas_error"] = str(e)
+    # The bundled OpenBLAS (wheels): ask it for the kernel it picked at run time and its threads.
+    libs = glob.glob(os.path.join(os.path.dirname(np.__file__), os.pardir, "numpy.libs", "*openblas*"))
+    libs += glob.glob(os.path.join(os.path.dirname(np.__file__), ".dylibs", "*openblas*"))
+    for path in libs:
+        try:
+            lib = ctypes.CDLL(path)
+        except OSError:
+            continue
+        for prefix in ("scipy_openblas_", "openblas_"):
+            for suffix in ("64_", ""):
+                try:
+                    core = getattr(lib, f"{prefix}get_corename{suffix}")
+                    threads = getattr(lib, f"{prefix}get_num_threads{suffix}")
+                except AttributeError:
+                    continue
+                core.restype = ctypes.c_char_p
+                info["corename"] = core().decode()
+                info["threads"] = threads()
+                return info
+    return info
+
+
+def main():
+    argv = sys.argv[1:]
+    budget = 0.5
+    args = []
+    i = 0
+    while i < len(argv):
+        if argv[i] == "--budget":
+            budget = float(argv[i + 1])
+            i += 2
+        else:
+            args.append(argv[i])
+            i += 1
+    if args[0] == "config":
+        print(json.dumps({"impl": "numpy", **blas_info()}))
+        return
+    shape, dtype, fn = setup(args[0], args[1:])
+    r = timeit(fn, budget)
+    print(json.dumps({"impl": "numpy", "op": args[0], "shape": shape, "dtype": dtype, **r}))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,113 @@
+// One tensorblas measurement, run by bench/run.js in a fresh process:
+//   node bench/ops.js <op> [args...] [--budget SECONDS] [--yield]   -> one JSON line
+//   node bench/ops.js config                                -> tensorblas's config() as JSON
+// Ops and timing scheme are the same as bench/reference.cc and bench/numpy_ops.py. Every call
+// returns a freshly allocated result (allocation is part of what users pay for). The timing loop is
+// synchronous, like a user's loop; --yield returns to the event loop between samples (so deferred
+// N-API finalizers, which free native result buffers, get to run).
+import { config, rand } from 'tensorblas';
+
+function parseArgs(argv) {
+  const args = [];
+  let budget = 0.5;
+  let yieldEach = false;
+  for (let i = 0; i < argv.length; i++) {
+    if (argv[i] === '--budget') budget = Number(argv[++i]);
+    else if (argv[i] === '--yield') yieldEach = true;
+    else args.push(argv[i]);
+  }
+  return { args, budget, yieldEach };
+}
+
+const now = () => performance.now() / 1e3;
+
+// Warm up for ~10% of the budget (at least 2 calls), size samples to ~budget/50 (at least 1 ms),
+// take samples until the budget is spent (at least 5); median and minimum per-call time.
+const tick = () => new Promise((resolve) => setImmediate(resolve));
+
+async function time(op, budget, yieldEach) {
+  let sink;
+  const start = now();
+  let calls = 0;
+  let last = 0;
+  while (calls < 2 || now() - start < 0.1 * budget) {
+    const t0 = now();
+    sink = op();
+    last = now() - t0;
+    calls++;
+  }
+  const target = Math.max(1e-3, budget / 50);
+  const inner = Math.max(1, Math.floor(target / Math.max(last, 1e-9)));
+  const per = [];
+  const begin = now();
+  while (per.length < 5 || (now() - begin < budget && per.length < 10000)) {
+    const t0 = now();
+    for (let i = 0; i < inner; i++) sink = op();
+    per.push((now() - t0) / inner);
+    if (yieldEach) await tick();
+  }
+  globalThis.__benchSink = sink;
+  per.sort((a, b) => a - b);
+  const n = per.length;
+  const median = n % 2 ? per[(n - 1) / 2] : 0.5 * (per[n / 2 - 1] + per[n / 2]);
+  return { seconds_per_op: median, min_seconds_per_op: per[0], reps: n * inner, samples: n, inner };
+}
+
+const int = (s) => {
+  const v = Number(s);
+  if (!Number.isInteger(v) || v < 1) throw new Error(`expected a positive integer, got ${s}`);
+  return v;
+};
+
+function setup(op, args) {
+  switch (op) {
+    case 'matmul': {
+      const n = int(args[0]);
+      const dtype = args[1] ?? 'float64';
+      const a = rand([n, n], { seed: 1, dtype });
+      const b = rand([n, n], { seed: 2, dtype });
+      return { shape: [n, n], dtype, fn: () => a.matmul(b) };
+    }
+    case 'matvec': {
+      const m = int(args[0]), n = int(args[1]);
+      const a = rand([m, n], { seed: 1 });
+      const x = rand([n], { seed: 2 });
+      return { shape: [m, n], dtype: 'float64', fn: () => a.matmul(x) };
+    }
+    case 'add': {
+      const n = int(args[0]);
+      const a = rand([n], { seed: 1 });
+      const b = rand([n], { seed: 2 });
+      return { shape: [n], dtype: 'float64', fn: () => a.add(b) };
+    }
+    case 'broadcast_add': {
+      const m = int(args[0]), n = int(args[1]);
+      const a = rand([m, n], { seed: 1 });
+      const b = rand([n], { seed: 2 });
+      return { shape: [m, n], dtype: 'float64', fn: () => a.add(b) };
+    }
+    case 'sum': {
+      const n = int(args[0]);
+      const a = rand([n], { seed: 1 });
+      return { shape: [n], dtype: 'float64', fn: () => a.sum() };
+    }
+    case 'transpose': {
+      const m = int(args[0]), n = int(args[1]);
+      const a = rand([m, n], { seed: 1 });
+      return { shape: [m, n], dtype: 'float64', fn: () => a.T.contiguous() };
+    }
+    default:
+      throw new Error(`unknown op ${op}`);
+  }
+}
+
+const { args, budget, yieldEach } = parseArgs(process.argv.slice(2));
+const [op, ...rest] = args;
+if (op === 'config') {
+  console.log(JSON.stringify({ impl: 'tensorblas', node: process.version, ...config() }));
+} else {
+  const { shape, dtype, fn } = setup(op, rest);
+  const r = await time(fn, budget, yieldEach);
+  const c = config();
+  console.log(JSON.stringify({ impl: 'tensorblas', op, shape, dtype, ...r, threads: c.blas.numThreads, yield: yieldEach }));
+}

@@ -1,0 +1,61 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { expect } from 'vitest';
+import { tensor, Tensor, type DType } from '../lib/index.js';
+
+export type Num = number | 'nan' | 'inf' | '-inf';
+export interface FixtureArray {
+  dtype: string;
+  shape: number[];
+  data: Num[];
+}
+
+export function fixture<T = any>(name: string): T {
+  return JSON.parse(readFileSync(join(__dirname, 'fixtures', `${name}.json`), 'utf8')) as T;
+}
+
+export function num(v: Num): number {
+  if (v === 'nan') return NaN;
+  if (v === 'inf') return Infinity;
+  if (v === '-inf') return -Infinity;
+  return v;
+}
+
+const DTYPE_OF: Record<string, DType> = { float64: 'float64', float32: 'float32', int32: 'int32', int64: 'float64', bool: 'int32' };
+
+/** A fixture array as a tensor of its NumPy dtype (int64 results compare as float64). */
+export function fromFixture(a: FixtureArray): Tensor {
+  const dtype = DTYPE_OF[a.dtype];
+  if (!dtype) throw new Error(`fixture dtype ${a.dtype}`);
+  const data = a.data.map(num);
+  if (a.shape.length === 0) return tensor(data[0], { dtype });
+  return tensor(data, { dtype, shape: a.shape });
+}
+
+/** Flat values in C order, whatever the strides. */
+export function values(t: Tensor): number[] {
+  const v = t.toArray();
+  return typeof v === 'number' ? [v] : (v.flat(Infinity) as number[]);
+}
+
+/** Elementwise closeness with NaN == NaN and exact infinities; tolerance scaled by dtype. */
+export function expectClose(actual: Tensor | number, expected: FixtureArray | number, rtol?: number): void {
+  const exp = typeof expected === 'number' ? [expected] : expected.data.map(num);
+  const act = typeof actual === 'number' ? [actual] : values(actual);
+  if (typeof expected !== 'number' && actual instanceof Tensor) {
+    expect(actual.shape).toEqual(expected.shape);
+  }
+  const tol = rtol ?? (actual instanceof Tensor && actual.dtype === 'float32' ? 2e-6 : 1e-12);
+  expect(act.length).toBe(exp.length);
+  for (let i = 0; i < exp.length; i++) {
+    const a = act[i];
+    const e = exp[i];
+    if (Number.isNaN(e)) {
+      expect(a, `element ${i}`).toBeNaN();
+    } else if (!Number.isFinite(e)) {
+      expect(a, `element ${i}`).toBe(e);
+    } else {
+      expect(Math.abs(a - e), `element ${i}: ${a} vs ${e}`).toBeLessThanOrEqual(tol * Math.max(1, Math.abs(e)));
+    }
+  }
+}
