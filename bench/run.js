@@ -63,7 +63,8 @@ function runChild(cmd, args) {
   const lines = (r.stdout || '').trim().split('\n');
   if (r.status !== 0) {
     const err = (r.stderr || '').trim().split('\n');
-    const line = err.find((l) => /\b\w*Error\b|error:/.test(l)) ?? err.slice(-3).join(' | ');
+    const line =
+      err.find((l) => /^\s*\w*Error: /.test(l)) ?? err.find((l) => /error:/i.test(l)) ?? err.slice(-3).join(' | ');
     const msg = line.trim().slice(0, 400) || `exit ${r.status ?? r.signal}`;
     return { error: msg };
   }

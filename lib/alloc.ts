@@ -1,6 +1,7 @@
 // Output allocation. Small results come from pooled slabs (a view into a slab costs ~50 ns where a
 // typed array with its own ArrayBuffer costs ~1 µs on Node 20, as Node's Buffer pool does); large
-// ones from native huge-page memory (fresh outputs are page-fault bound otherwise).
+// ones are V8's own typed arrays with transparent huge pages advised before the first write (fresh
+// outputs are page-fault bound otherwise).
 import { ARRAY_TYPES, type DType, type TypedArray } from './dtype.js';
 import { native } from './native.js';
 
@@ -25,6 +26,7 @@ export function allocate(dtype: DType, n: number): TypedArray {
     used += (bytes + 7) & ~7; // keep every view 8-byte aligned
     return view;
   }
-  if (bytes >= LARGE_MIN_BYTES) return new Ctor(native.allocLarge(bytes), 0, n);
-  return new Ctor(n);
+  const arr = new Ctor(n);
+  if (bytes >= LARGE_MIN_BYTES) native.adviseHugePages(arr);
+  return arr;
 }

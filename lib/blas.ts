@@ -19,6 +19,7 @@ export function matmul(x: Tensor, y: Tensor, opts?: OutOption): Tensor {
   if (x.ndim === 0 || y.ndim === 0) {
     throw new RangeError(`matmul: Input operand ${x.ndim === 0 ? 0 : 1} does not have enough dimensions (a 0-d tensor); use mul for scalars`);
   }
+  if (opts === undefined && x.ndim === 2 && y.ndim === 2 && x.dtype === y.dtype) return matmul2d(x, y);
   const dtype = promote(x.dtype, y.dtype);
   // BLAS needs one dtype: a mixed pair casts the narrower operand once.
   const a = x.dtype === dtype ? x : x.astype(dtype);
@@ -63,9 +64,36 @@ export function matmul(x: Tensor, y: Tensor, opts?: OutOption): Tensor {
   const ors = aVec ? 0 : out.strides[on - (bVec ? 1 : 2)];
   const ocs = bVec ? 1 : out.strides[on - 1];
   writeMatrixLayout(p, out, batch, batch, ors, ocs);
-  native.matmul(a.data, b.data, out.data, META);
+  native.matmul(a.data, b.data, out.data);
   if (out !== target) copyInto(out, target);
   return target;
+}
+
+/** The common case, kept lean: small products are dominated by this path, not by the arithmetic. */
+function matmul2d(a: Tensor, b: Tensor): Tensor {
+  const M = a.shape[0];
+  const K = a.shape[1];
+  const N = b.shape[1];
+  if (b.shape[0] !== K) {
+    throw new ShapeError(`matmul: shapes ${formatShape(a.shape)} and ${formatShape(b.shape)} are not aligned: ${K} (dim 1) != ${b.shape[0]} (dim 0)`);
+  }
+  const out = Tensor._empty([M, N], a.dtype);
+  const m = META;
+  m[0] = 0;
+  m[1] = M;
+  m[2] = N;
+  m[3] = K;
+  m[4] = a.offset;
+  m[5] = a.strides[0];
+  m[6] = a.strides[1];
+  m[7] = b.offset;
+  m[8] = b.strides[0];
+  m[9] = b.strides[1];
+  m[10] = 0;
+  m[11] = N;
+  m[12] = 1;
+  native.matmul(a.data, b.data, out.data);
+  return out;
 }
 
 function writeMatrixLayout(p: number, t: Tensor, ownBatch: readonly number[], batch: readonly number[], rs: number, cs: number): number {

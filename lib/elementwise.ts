@@ -90,7 +90,7 @@ function binary(name: BinaryName, x: Tensor | number, y: Tensor | number, opts?:
   pos = writeLayout(pos, shapeA, a, shape);
   pos = writeLayout(pos, shapeB, b, shape);
   writeLayout(pos, shape, out, shape);
-  native.binary(BINARY[name], a ? a.data : SCALAR, b ? b.data : SCALAR, out.data, META);
+  native.binary(BINARY[name], a ? a.data : SCALAR, b ? b.data : SCALAR, out.data);
   return out;
 }
 
@@ -106,7 +106,7 @@ function unaryInto(name: UnaryName, x: Tensor, out: Tensor, lo = 0, hi = 0): voi
   let pos = writeShape(out.shape);
   pos = writeLayout(pos, x.shape, x, out.shape);
   writeLayout(pos, out.shape, out, out.shape);
-  native.unary(UNARY[name], x.data, out.data, META, lo, hi);
+  native.unary(UNARY[name], x.data, out.data, lo, hi);
 }
 
 /** Copies (and casts) `src`, broadcast to `dst`'s shape, into `dst`. */

@@ -12,16 +12,18 @@ export interface NativeConfig {
 }
 
 export interface Binding {
-  /** Elementwise binary op; meta = [ndim, shape..., a layout, b layout, out layout]. */
-  binary(op: number, a: TypedArray, b: TypedArray, out: TypedArray, meta: Float64Array): void;
-  /** Elementwise unary op; meta = [ndim, shape..., a layout, out layout]; lo/hi for clip. */
-  unary(op: number, a: TypedArray, out: TypedArray, meta: Float64Array, lo?: number, hi?: number): void;
-  /** Reduction; meta = [nkeep, keep..., nred, red..., a layout (keep+red), out layout (keep)]. */
-  reduce(op: number, a: TypedArray, out: TypedArray, meta: Float64Array, ddof?: number): void;
-  /** Batched matrix product; meta = [nb, batch..., M, N, K, a layout, b layout, out layout]. */
-  matmul(a: TypedArray, b: TypedArray, out: TypedArray, meta: Float64Array): void;
-  /** A zero-filled, 2 MiB-aligned ArrayBuffer backed by transparent huge pages. */
-  allocLarge(byteLength: number): ArrayBuffer;
+  /** Binds the array each call reads its layout from (META below); once per environment. */
+  bindMeta(meta: Float64Array): void;
+  /** Elementwise binary op; META = [ndim, shape..., a layout, b layout, out layout]. */
+  binary(op: number, a: TypedArray, b: TypedArray, out: TypedArray): void;
+  /** Elementwise unary op; META = [ndim, shape..., a layout, out layout]; lo/hi for clip. */
+  unary(op: number, a: TypedArray, out: TypedArray, lo?: number, hi?: number): void;
+  /** Reduction; META = [nkeep, keep..., nred, red..., a layout (keep+red), out layout (keep)]. */
+  reduce(op: number, a: TypedArray, out: TypedArray, ddof?: number): void;
+  /** Batched matrix product; META = [nb, batch..., M, N, K, a layout, b layout, out layout]. */
+  matmul(a: TypedArray, b: TypedArray, out: TypedArray): void;
+  /** Advises transparent huge pages for a large, not yet touched typed array. */
+  adviseHugePages(array: TypedArray): void;
   config(): NativeConfig;
   setNumThreads(n: number): void;
 }
@@ -49,5 +51,10 @@ function load(): Binding {
 
 export const native: Binding = load();
 
-/** Shared scratch for the meta argument of synchronous calls (never held past a call). */
-export const META = new Float64Array(4 + 2 * 34 * 4);
+/**
+ * Where each synchronous call's shapes, strides and offsets go (a layout is [offset, strides...]).
+ * Bound once to the addon: the native side reads it directly, saving a typed-array lookup per call.
+ * Module-private: nothing outside lib/ can reach or detach it.
+ */
+export const META = new Float64Array(8 + 4 * (2 + 34));
+native.bindMeta(META);

@@ -64,7 +64,7 @@ function reduce(name: ReduceName, a: Tensor, axis: Axis, keepdims: boolean, ddof
   for (const s of redStrides) META[p++] = s;
   META[p++] = 0;
   for (const s of out.strides) META[p++] = s;
-  native.reduce(OPS[name], a.data, out.data, META, ddof);
+  native.reduce(OPS[name], a.data, out.data, ddof);
   if (keepdims) {
     const shape = a.shape.map((d, i) => (reduced[i] ? 1 : d));
     return Tensor._trusted(out.data, shape, contiguousStrides(shape), 0);

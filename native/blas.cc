@@ -93,11 +93,27 @@ struct Scratch {
   std::vector<T> a, b, c;
 };
 
+// Below this many multiply-adds a plain loop beats the fixed cost of a gemm call (~0.5 µs).
+constexpr int64_t kSmallProduct = 2048;
+
+template <typename T>
+void SmallMatmul(const Mat<T>& A, const Mat<T>& B, const Mat<T>& C) {
+  const int64_t M = A.rows, K = A.cols, N = B.cols;
+  for (int64_t i = 0; i < M; i++) {
+    for (int64_t j = 0; j < N; j++) {
+      T acc = 0;
+      for (int64_t k = 0; k < K; k++) acc += A.at(i, k) * B.at(k, j);
+      C.at(i, j) = acc;
+    }
+  }
+}
+
 // C = A B for one matrix, float types.
 template <typename T>
 void MatmulOne(Mat<T> A, Mat<T> B, Mat<T> C, Scratch<T>& s) {
   const int64_t M = A.rows, K = A.cols, N = B.cols;
   if (M == 0 || N == 0) return;
+  if (M * N * K <= kSmallProduct) return SmallMatmul(A, B, C);
   if (K == 0) {
     for (int64_t i = 0; i < M; i++)
       for (int64_t j = 0; j < N; j++) C.at(i, j) = 0;
@@ -221,7 +237,7 @@ void MatmulBatch(const Operand& a, const Operand& b, const Operand& c, int64_t n
   });
 }
 
-// matmul(a, b, out, meta): meta = [nb, batch..., M, N, K, a layout, b layout, out layout], each
+// matmul(a, b, out) with meta = [nb, batch..., M, N, K, a layout, b layout, out layout], each
 // layout = [offset, nb batch strides, row stride, col stride]. All three share one dtype.
 Napi::Value MatmulOp(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
@@ -230,7 +246,7 @@ Napi::Value MatmulOp(const Napi::CallbackInfo& info) {
   int64_t nb, M, N, K;
   int64_t shape[kMaxDims + 2];
   if (!GetBuffer(env, info[0], "a", &a.buf) || !GetBuffer(env, info[1], "b", &b.buf) ||
-      !GetBuffer(env, info[2], "out", &c.buf) || !meta.Init(env, info[3]) || !meta.Next(0, kMaxDims - 2, &nb) ||
+      !GetBuffer(env, info[2], "out", &c.buf) || !meta.Init(env) || !meta.Next(0, kMaxDims - 2, &nb) ||
       !meta.Shape(nb, shape) || !meta.Shape(1, &M) || !meta.Shape(1, &N) || !meta.Shape(1, &K) ||
       !meta.Layout(nb + 2, &a) || !meta.Layout(nb + 2, &b) || !meta.Layout(nb + 2, &c))
     return env.Undefined();

@@ -36,7 +36,7 @@ struct Buffer {
 struct Operand {
   Buffer buf;
   int64_t offset = 0;
-  int64_t strides[kMaxDims] = {0};
+  int64_t strides[kMaxDims];  // filled by Meta::Layout for the dims in use
 
   template <typename T>
   T* base() const { return reinterpret_cast<T*>(buf.data) + offset; }
@@ -51,24 +51,20 @@ inline void ThrowRange(Napi::Env env, const std::string& msg) {
 }
 
 // Reads a typed array of one of our dtypes. Rejects other element types and detached buffers.
+// Kept to one N-API call on the common path: it is on every small op's critical path.
 inline bool GetBuffer(Napi::Env env, const Napi::Value& v, const char* what, Buffer* out) {
   napi_env e = env;
-  bool isTyped = false;
-  if (napi_is_typedarray(e, v, &isTyped) != napi_ok || !isTyped) {
-    ThrowType(env, std::string(what) + " must be a Float64Array, Float32Array or Int32Array");
-    return false;
-  }
   napi_typedarray_type type;
   size_t length = 0;
   void* data = nullptr;
   napi_value arraybuffer;
-  size_t byteOffset = 0;
-  if (napi_get_typedarray_info(e, v, &type, &length, &data, &arraybuffer, &byteOffset) != napi_ok) {
-    ThrowType(env, std::string(what) + ": cannot read typed array");
+  if (napi_get_typedarray_info(e, v, &type, &length, &data, &arraybuffer, nullptr) != napi_ok) {
+    ThrowType(env, std::string(what) + " must be a Float64Array, Float32Array or Int32Array");
     return false;
   }
+  // A detached buffer reads as length 0; only then is it worth asking.
   bool detached = false;
-  if (napi_is_detached_arraybuffer(e, arraybuffer, &detached) != napi_ok || detached) {
+  if (length == 0 && (napi_is_detached_arraybuffer(e, arraybuffer, &detached) != napi_ok || detached)) {
     ThrowType(env, std::string(what) + " is backed by a detached ArrayBuffer");
     return false;
   }
@@ -85,19 +81,29 @@ inline bool GetBuffer(Napi::Env env, const Napi::Value& v, const char* what, Buf
   return true;
 }
 
-// Reads the Float64Array that carries shapes, strides and offsets (exact integers up to 2^53).
+// Per-environment state (the addon loads in several worker_threads, each with its own).
+struct AddonData {
+  napi_ref metaRef = nullptr;  // strong: the meta array can never be collected while bound
+  const double* meta = nullptr;
+  int64_t metaLength = 0;
+};
+
+inline AddonData* GetAddonData(Napi::Env env) { return env.GetInstanceData<AddonData>(); }
+
+// Reads the shapes, strides and offsets of one call. They travel in a Float64Array that lib/ binds
+// once per environment (bindMeta) and rewrites before each call: passing it per call would cost a
+// typed-array lookup (~70 ns) on every small op. Exact integers up to 2^53.
 class Meta {
  public:
-  bool Init(Napi::Env env, const Napi::Value& v) {
+  bool Init(Napi::Env env) {
     env_ = env;
-    Buffer b;
-    if (!GetBuffer(env, v, "meta", &b)) return false;
-    if (b.dtype != DType::Float64) {
-      ThrowType(env, "meta must be a Float64Array");
+    AddonData* data = GetAddonData(env);
+    if (data == nullptr || data->meta == nullptr) {
+      ThrowType(env, "bindMeta() has not been called");
       return false;
     }
-    p_ = reinterpret_cast<const double*>(b.data);
-    n_ = b.length;
+    p_ = data->meta;
+    n_ = data->metaLength;
     return true;
   }
 

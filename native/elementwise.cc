@@ -192,7 +192,7 @@ bool AnyNegative(const Operand& op, int64_t ndim, const int64_t* shape) {
   return found;
 }
 
-// binary(op, a, b, out, meta): meta = [ndim, shape..., a layout, b layout, out layout]
+// binary(op, a, b, out) with meta = [ndim, shape..., a layout, b layout, out layout]
 // where a layout is [offset, strides...] already broadcast to `shape`.
 Napi::Value BinaryOp(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
@@ -202,7 +202,7 @@ Napi::Value BinaryOp(const Napi::CallbackInfo& info) {
   int64_t ndim, shape[kMaxDims];
   if (!ArgInt(env, info[0], "op", 0, static_cast<int64_t>(Binary::Count) - 1, &op) ||
       !GetBuffer(env, info[1], "a", &a.buf) || !GetBuffer(env, info[2], "b", &b.buf) ||
-      !GetBuffer(env, info[3], "out", &o.buf) || !meta.Init(env, info[4]) || !meta.Dims(&ndim) ||
+      !GetBuffer(env, info[3], "out", &o.buf) || !meta.Init(env) || !meta.Dims(&ndim) ||
       !meta.Shape(ndim, shape) || !meta.Layout(ndim, &a) || !meta.Layout(ndim, &b) || !meta.Layout(ndim, &o) ||
       !CheckBounds(env, "a", ndim, shape, a) || !CheckBounds(env, "b", ndim, shape, b) ||
       !CheckBounds(env, "out", ndim, shape, o))
@@ -226,7 +226,7 @@ Napi::Value BinaryOp(const Napi::CallbackInfo& info) {
   return env.Undefined();
 }
 
-// unary(op, a, out, meta, lo, hi): meta = [ndim, shape..., a layout, out layout]; lo/hi for clip.
+// unary(op, a, out, lo, hi) with meta = [ndim, shape..., a layout, out layout]; lo/hi for clip.
 Napi::Value UnaryOp(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   int64_t op;
@@ -235,15 +235,15 @@ Napi::Value UnaryOp(const Napi::CallbackInfo& info) {
   int64_t ndim, shape[kMaxDims];
   if (!ArgInt(env, info[0], "op", 0, static_cast<int64_t>(Unary::Count) - 1, &op) ||
       !GetBuffer(env, info[1], "a", &a.buf) || !GetBuffer(env, info[2], "out", &o.buf) ||
-      !meta.Init(env, info[3]) || !meta.Dims(&ndim) || !meta.Shape(ndim, shape) || !meta.Layout(ndim, &a) ||
+      !meta.Init(env) || !meta.Dims(&ndim) || !meta.Shape(ndim, shape) || !meta.Layout(ndim, &a) ||
       !meta.Layout(ndim, &o) || !CheckBounds(env, "a", ndim, shape, a) || !CheckBounds(env, "out", ndim, shape, o))
     return env.Undefined();
   if (ShapeSize(ndim, shape) < 0) {
     ThrowRange(env, "shape is too large");
     return env.Undefined();
   }
-  double lo = info[4].IsNumber() ? info[4].As<Napi::Number>().DoubleValue() : 0;
-  double hi = info[5].IsNumber() ? info[5].As<Napi::Number>().DoubleValue() : 0;
+  double lo = info[3].IsNumber() ? info[3].As<Napi::Number>().DoubleValue() : 0;
+  double hi = info[4].IsNumber() ? info[4].As<Napi::Number>().DoubleValue() : 0;
   const Operand* ops[2] = {&a, &o};
   StridedLoop<2> loop(ndim, shape, ops);
   DispatchUnary(static_cast<int>(op), a, o, loop, lo, hi);

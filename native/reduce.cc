@@ -179,7 +179,7 @@ void ReduceKernel(Reduce op, const Operand& a, const Operand& o, const StridedLo
   }
 }
 
-// reduce(op, a, out, meta, ddof): meta = [nkeep, keepShape..., nred, redShape...,
+// reduce(op, a, out, ddof) with meta = [nkeep, keepShape..., nred, redShape...,
 //   a offset, a strides (nkeep + nred), out offset, out strides (nkeep)]
 Napi::Value ReduceOp(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
@@ -188,7 +188,7 @@ Napi::Value ReduceOp(const Napi::CallbackInfo& info) {
   Operand a, o;
   Meta meta;
   if (!ArgInt(env, info[0], "op", 0, static_cast<int64_t>(Reduce::Count) - 1, &op) ||
-      !GetBuffer(env, info[1], "a", &a.buf) || !GetBuffer(env, info[2], "out", &o.buf) || !meta.Init(env, info[3]) ||
+      !GetBuffer(env, info[1], "a", &a.buf) || !GetBuffer(env, info[2], "out", &o.buf) || !meta.Init(env) ||
       !meta.Dims(&nkeep) || !meta.Shape(nkeep, shape) || !meta.Dims(&nred))
     return env.Undefined();
   if (nkeep + nred > kMaxDims) {
@@ -202,7 +202,7 @@ Napi::Value ReduceOp(const Napi::CallbackInfo& info) {
     ThrowRange(env, "shape is too large");
     return env.Undefined();
   }
-  double ddof = info[4].IsNumber() ? info[4].As<Napi::Number>().DoubleValue() : 0;
+  double ddof = info[3].IsNumber() ? info[3].As<Napi::Number>().DoubleValue() : 0;
   Reduce r = static_cast<Reduce>(op);
   if ((r == Reduce::Argmax || r == Reduce::Argmin) && o.buf.dtype != DType::Int32) {
     ThrowType(env, "argmax/argmin write int32");

@@ -10,44 +10,50 @@ const root = join(__dirname, '..');
 
 const CHILD = `
 const native = require('node-gyp-build')(${JSON.stringify(root)});
-const M = (...v) => new Float64Array(v);
 const f = (n) => new Float64Array(n);
+const results = {};
+try { native.binary(0, f(1), f(1), f(1)); results['before bindMeta'] = 'returned'; }
+catch (e) { results['before bindMeta'] = e.constructor.name + ': ' + e.message; }
+const META = new Float64Array(256);
+native.bindMeta(META);
+// Writes a layout into the bound meta array; NaN past it so a short layout reads garbage, not zeros.
+const M = (...v) => { META.fill(NaN); META.set(v); };
 const detached = new Float64Array(8); structuredClone(detached.buffer, { transfer: [detached.buffer] });
 const cases = {
-  'binary: reads past a buffer':            () => native.binary(0, f(4), f(4), f(4), M(1, 5, 0, 1, 0, 1, 0, 1)),
-  'binary: negative stride below 0':        () => native.binary(0, f(4), f(4), f(4), M(1, 4, 0, -1, 0, 1, 0, 1)),
-  'binary: offset past the end':            () => native.binary(0, f(4), f(4), f(4), M(1, 1, 4, 1, 0, 1, 0, 1)),
-  'binary: huge stride overflow':           () => native.binary(0, f(4), f(4), f(4), M(2, 3, 3, 0, 2**52, 2**52, 0, 0, 0, 0, 0, 0)),
-  'binary: NaN in meta':                    () => native.binary(0, f(4), f(4), f(4), M(1, NaN, 0, 1, 0, 1, 0, 1)),
-  'binary: fractional dim':                 () => native.binary(0, f(4), f(4), f(4), M(1, 1.5, 0, 1, 0, 1, 0, 1)),
-  'binary: meta too short':                 () => native.binary(0, f(4), f(4), f(4), M(1, 4, 0)),
-  'binary: too many dims':                  () => native.binary(0, f(4), f(4), f(4), M(99)),
-  'binary: unknown op':                     () => native.binary(99, f(4), f(4), f(4), M(1, 4, 0, 1, 0, 1, 0, 1)),
-  'binary: Uint8Array':                     () => native.binary(0, new Uint8Array(4), f(4), f(4), M(1, 4, 0, 1, 0, 1, 0, 1)),
-  'binary: plain array':                    () => native.binary(0, [1, 2], f(4), f(4), M(1, 2, 0, 1, 0, 1, 0, 1)),
-  'binary: detached buffer':                () => native.binary(0, detached, f(4), f(4), M(1, 4, 0, 1, 0, 1, 0, 1)),
-  'binary: int32 out for div':              () => native.binary(3, f(4), f(4), new Int32Array(4), M(1, 4, 0, 1, 0, 1, 0, 1)),
-  'binary: int pow negative':               () => native.binary(4, new Int32Array(4).fill(2), new Int32Array(4).fill(-1), new Int32Array(4), M(1, 4, 0, 1, 0, 1, 0, 1)),
-  'binary: meta of wrong type':             () => native.binary(0, f(4), f(4), f(4), new Float32Array(8)),
-  'unary: out too small':                   () => native.unary(0, f(4), f(3), M(1, 4, 0, 1, 0, 1)),
-  'reduce: reads past a buffer':            () => native.reduce(0, f(4), f(1), M(0, 1, 8, 0, 1, 0)),
-  'reduce: argmax into float64':            () => native.reduce(7, f(4), f(1), M(0, 1, 4, 0, 1, 0)),
-  'reduce: max of nothing':                 () => native.reduce(2, f(4), f(1), M(0, 1, 0, 0, 1, 0)),
-  'reduce: too many dims together':         () => native.reduce(0, f(4), f(1), M(20, ...Array(20).fill(1), 20)),
-  'matmul: a out of bounds':                () => native.matmul(f(4), f(4), f(4), M(0, 2, 2, 3, 0, 2, 1, 0, 2, 1, 0, 2, 1)),
-  'matmul: mixed dtypes':                   () => native.matmul(f(4), new Float32Array(4), f(4), M(0, 2, 2, 2, 0, 2, 1, 0, 2, 1, 0, 2, 1)),
-  'matmul: dims past int32':                () => native.matmul(f(4), f(4), f(4), M(0, 2**31, 1, 1, 0, 1, 1, 0, 1, 1, 0, 1, 1)),
-  'matmul: out detached':                   () => native.matmul(f(4), f(4), detached, M(0, 2, 2, 2, 0, 2, 1, 0, 2, 1, 0, 2, 1)),
-  'matmul: huge broadcast scratch':         () => native.matmul(f(1), f(1), f(1), M(0, 1, 1, 2**31 - 1, 0, 0, 0, 0, 0, 0, 0, 0, 0)),
-  'allocLarge: negative':                   () => native.allocLarge(-1),
-  'allocLarge: absurd':                     () => native.allocLarge(2**46),
-  'allocLarge: past physical memory':       () => native.allocLarge(2**35),
+  'binary: reads past a buffer':            () => (M(1, 5, 0, 1, 0, 1, 0, 1), native.binary(0, f(4), f(4), f(4))),
+  'binary: negative stride below 0':        () => (M(1, 4, 0, -1, 0, 1, 0, 1), native.binary(0, f(4), f(4), f(4))),
+  'binary: offset past the end':            () => (M(1, 1, 4, 1, 0, 1, 0, 1), native.binary(0, f(4), f(4), f(4))),
+  'binary: huge stride overflow':           () => (M(2, 3, 3, 0, 2**52, 2**52, 0, 0, 0, 0, 0, 0), native.binary(0, f(4), f(4), f(4))),
+  'binary: NaN in meta':                    () => (M(1, NaN, 0, 1, 0, 1, 0, 1), native.binary(0, f(4), f(4), f(4))),
+  'binary: fractional dim':                 () => (M(1, 1.5, 0, 1, 0, 1, 0, 1), native.binary(0, f(4), f(4), f(4))),
+  'binary: meta too short':                 () => (M(1, 4, 0), native.binary(0, f(4), f(4), f(4))),
+  'binary: too many dims':                  () => (M(99), native.binary(0, f(4), f(4), f(4))),
+  'binary: unknown op':                     () => (M(1, 4, 0, 1, 0, 1, 0, 1), native.binary(99, f(4), f(4), f(4))),
+  'binary: Uint8Array':                     () => (M(1, 4, 0, 1, 0, 1, 0, 1), native.binary(0, new Uint8Array(4), f(4), f(4))),
+  'binary: plain array':                    () => (M(1, 2, 0, 1, 0, 1, 0, 1), native.binary(0, [1, 2], f(4), f(4))),
+  'binary: detached buffer':                () => (M(1, 4, 0, 1, 0, 1, 0, 1), native.binary(0, detached, f(4), f(4))),
+  'binary: int32 out for div':              () => (M(1, 4, 0, 1, 0, 1, 0, 1), native.binary(3, f(4), f(4), new Int32Array(4))),
+  'binary: int pow negative':               () => (M(1, 4, 0, 1, 0, 1, 0, 1), native.binary(4, new Int32Array(4).fill(2), new Int32Array(4).fill(-1), new Int32Array(4))),
+  'bindMeta: a second time':                () => native.bindMeta(new Float64Array(256)),
+  'unary: out too small':                   () => (M(1, 4, 0, 1, 0, 1), native.unary(0, f(4), f(3))),
+  'reduce: reads past a buffer':            () => (M(0, 1, 8, 0, 1, 0), native.reduce(0, f(4), f(1))),
+  'reduce: argmax into float64':            () => (M(0, 1, 4, 0, 1, 0), native.reduce(7, f(4), f(1))),
+  'reduce: max of nothing':                 () => (M(0, 1, 0, 0, 1, 0), native.reduce(2, f(4), f(1))),
+  'reduce: too many dims together':         () => (M(20, ...Array(20).fill(1), 20), native.reduce(0, f(4), f(1))),
+  'matmul: a out of bounds':                () => (M(0, 2, 2, 3, 0, 2, 1, 0, 2, 1, 0, 2, 1), native.matmul(f(4), f(4), f(4))),
+  'matmul: mixed dtypes':                   () => (M(0, 2, 2, 2, 0, 2, 1, 0, 2, 1, 0, 2, 1), native.matmul(f(4), new Float32Array(4), f(4))),
+  'matmul: dims past int32':                () => (M(0, 2**31, 1, 1, 0, 1, 1, 0, 1, 1, 0, 1, 1), native.matmul(f(4), f(4), f(4))),
+  'matmul: out detached':                   () => (M(0, 2, 2, 2, 0, 2, 1, 0, 2, 1, 0, 2, 1), native.matmul(f(4), f(4), detached)),
+  'matmul: huge broadcast scratch':         () => (M(0, 1, 1, 2**31 - 1, 0, 0, 0, 0, 0, 0, 0, 0, 0), native.matmul(f(1), f(1), f(1))),
+  'adviseHugePages: not a typed array':     () => native.adviseHugePages({ length: 1e12 }),
+  'adviseHugePages: detached':              () => native.adviseHugePages(detached),
   'setNumThreads: zero':                    () => native.setNumThreads(0),
 };
 for (const [name, fn] of Object.entries(cases)) {
-  try { fn(); console.log(name + ' => returned'); }
-  catch (e) { console.log(name + ' => ' + e.constructor.name + ': ' + e.message); }
+  try { fn(); results[name] = 'returned'; }
+  catch (e) { results[name] = e.constructor.name + ': ' + e.message; }
 }
+for (const [name, r] of Object.entries(results)) console.log(name + ' => ' + r);
 console.log('DONE');
 `;
 
@@ -67,6 +73,8 @@ describe('native entry points check what they receive', () => {
     expect(byName['binary: detached buffer']).toMatch(/^TypeError: .*detached/);
     expect(byName['binary: Uint8Array']).toMatch(/^TypeError/);
     expect(byName['binary: reads past a buffer']).toMatch(/^RangeError: .*outside its buffer/);
+    expect(byName['before bindMeta']).toMatch(/^TypeError: .*bindMeta/);
+    expect(byName['bindMeta: a second time']).toMatch(/^TypeError: .*once/);
     // A 1 x (2^31-1) broadcast operand passes the checks; it must either work or fail cleanly.
     expect(byName['matmul: huge broadcast scratch']).toMatch(/returned|RangeError/);
   });
