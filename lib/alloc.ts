@@ -12,8 +12,12 @@ const LARGE_MIN_BYTES = 4 * 1024 * 1024;
 let slab = new ArrayBuffer(POOL_BYTES);
 let used = 0;
 
-/** A zero-filled typed array of `n` elements, owned by JS. */
-export function allocate(dtype: DType, n: number): TypedArray {
+/**
+ * A typed array of `n` elements, owned by JS. Zero-filled unless `zeroed` is false, which is for
+ * outputs that native code overwrites completely: zeroing a multi-megabyte buffer first (calloc)
+ * costs as much as the operation itself.
+ */
+export function allocate(dtype: DType, n: number, zeroed = true): TypedArray {
   const Ctor = ARRAY_TYPES[dtype];
   const bytes = n * Ctor.BYTES_PER_ELEMENT;
   if (bytes <= POOLED_MAX_BYTES) {
@@ -26,7 +30,13 @@ export function allocate(dtype: DType, n: number): TypedArray {
     used += (bytes + 7) & ~7; // keep every view 8-byte aligned
     return view;
   }
-  const arr = new Ctor(n);
+  let arr: TypedArray;
+  if (zeroed) arr = new Ctor(n);
+  else {
+    // Buffer.allocUnsafe: malloc'd memory, 8-byte aligned (Node's pool keeps that alignment).
+    const raw = Buffer.allocUnsafe(bytes);
+    arr = new Ctor(raw.buffer, raw.byteOffset, n);
+  }
   if (bytes >= LARGE_MIN_BYTES) native.adviseHugePages(arr);
   return arr;
 }

@@ -50,7 +50,7 @@ export function matmul(x: Tensor, y: Tensor, opts?: OutOption): Tensor {
   if (!bVec) outShape.push(N);
   let out = prepareOut(opts, outShape, dtype, 'matmul');
   const target = out;
-  if (out.dtype !== dtype) out = Tensor._empty(outShape, dtype); // `out` of a wider dtype: compute, then cast once
+  if (out.dtype !== dtype) out = Tensor._output(outShape, dtype); // `out` of a wider dtype: compute, then cast once
   const nb = batch.length;
   let p = 0;
   META[p++] = nb;
@@ -77,7 +77,7 @@ function matmul2d(a: Tensor, b: Tensor): Tensor {
   if (b.shape[0] !== K) {
     throw new ShapeError(`matmul: shapes ${formatShape(a.shape)} and ${formatShape(b.shape)} are not aligned: ${K} (dim 1) != ${b.shape[0]} (dim 0)`);
   }
-  const out = Tensor._empty([M, N], a.dtype);
+  const out = Tensor._output([M, N], a.dtype);
   const m = META;
   m[0] = 0;
   m[1] = M;

@@ -50,7 +50,7 @@ function fromNested(data: NestedArray[], dtype: DType): Tensor {
     if (level.length === 0) break;
   }
   checkShape(shape);
-  const out = allocate(dtype, sizeOf(shape));
+  const out = allocate(dtype, sizeOf(shape), false); // every element is written below
   let k = 0;
   const fill = (node: unknown, dim: number, path: string): void => {
     if (dim === shape.length) {

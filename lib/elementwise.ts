@@ -43,7 +43,7 @@ function writeShape(shape: readonly number[]): number {
 /** The caller's `out`, checked against the result, or a fresh tensor. */
 export function prepareOut(opts: OutOption | undefined, shape: readonly number[], dtype: DType, op: string): Tensor {
   const out = opts?.out;
-  if (out === undefined) return Tensor._empty(shape, dtype);
+  if (out === undefined) return Tensor._output(shape, dtype);
   if (!(out instanceof Tensor)) throw new TypeError(`Expected a Tensor for out but received ${describe(out)}`);
   if (!shapesEqual(out.shape, shape)) {
     throw new ShapeError(`${op}: out has shape ${formatShape(out.shape)} but the result has shape ${formatShape(shape)}`);

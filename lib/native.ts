@@ -22,6 +22,8 @@ export interface Binding {
   reduce(op: number, a: TypedArray, out: TypedArray, ddof?: number): void;
   /** Batched matrix product; META = [nb, batch..., M, N, K, a layout, b layout, out layout]. */
   matmul(a: TypedArray, b: TypedArray, out: TypedArray): void;
+  /** Operands copied so far because BLAS could not take their strides (tests assert on this). */
+  packedOperands(): number;
   /** Advises transparent huge pages for a large, not yet touched typed array. */
   adviseHugePages(array: TypedArray): void;
   config(): NativeConfig;

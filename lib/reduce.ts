@@ -53,7 +53,7 @@ function reduce(name: ReduceName, a: Tensor, axis: Axis, keepdims: boolean, ddof
     if (keepShape.every((d) => d > 0)) throw new RangeError(`zero-size array to reduction operation ${name} which has no identity`);
   }
   const dtype = resultDType(name, a.dtype);
-  const out = Tensor._empty(keepShape, dtype);
+  const out = Tensor._output(keepShape, dtype);
   let p = 0;
   META[p++] = keepShape.length;
   for (const d of keepShape) META[p++] = d;

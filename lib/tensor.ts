@@ -76,6 +76,11 @@ export class Tensor {
     return new Tensor(allocate(dtype, sizeOf(shape)), shape, contiguousStrides(shape), 0, TRUSTED);
   }
 
+  /** A fresh C-contiguous tensor with unspecified contents: only for outputs native code fills whole. */
+  static _output(shape: readonly number[], dtype: DType): Tensor {
+    return new Tensor(allocate(dtype, sizeOf(shape), false), shape, contiguousStrides(shape), 0, TRUSTED);
+  }
+
   get ndim(): number {
     return this.shape.length;
   }
@@ -144,7 +149,7 @@ export class Tensor {
 
   astype(dtype: DType): Tensor {
     const d = checkDType(dtype);
-    const out = Tensor._empty(this.shape.slice(), d);
+    const out = Tensor._output(this.shape.slice(), d);
     ew.copyInto(this, out);
     return out;
   }

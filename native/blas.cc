@@ -5,6 +5,7 @@
 #include <napi.h>
 
 #include <algorithm>
+#include <atomic>
 #include <cstdint>
 #include <new>
 #include <vector>
@@ -45,9 +46,13 @@ BlasLayout RowMajorLayout(const Mat<T>& m) {
   return l;
 }
 
+// How many operands had to be copied because BLAS could not take their layout (for tests).
+std::atomic<int64_t> packedOperands{0};
+
 // Copies a strided matrix into contiguous row-major scratch.
 template <typename T>
 Mat<T> Pack(const Mat<T>& m, T* scratch) {
+  packedOperands.fetch_add(1, std::memory_order_relaxed);
   for (int64_t i = 0; i < m.rows; i++)
     for (int64_t j = 0; j < m.cols; j++) scratch[i * m.cols + j] = m.at(i, j);
   return {scratch, m.rows, m.cols, m.cols, 1};
@@ -131,11 +136,11 @@ void MatmulOne(Mat<T> A, Mat<T> B, Mat<T> C, Scratch<T>& s) {
     return MatmulOne(A, B, C, s);
   }
   if (N == 1) {
-    T *x, *y;
-    int incx, incy;
+    T *x = nullptr, *y = nullptr;
+    int incx = 1, incy = 1;
     if (M == 1) {  // dot product
-      T *pa;
-      int inca;
+      T* pa = nullptr;
+      int inca = 1;
       if (VectorArg(A.p, K, A.cs, &pa, &inca) && VectorArg(B.p, K, B.rs, &x, &incx) && K <= INT32_MAX) {
         C.at(0, 0) = Dot(static_cast<int>(K), pa, inca, x, incx);
       } else {
@@ -278,8 +283,13 @@ Napi::Value MatmulOp(const Napi::CallbackInfo& info) {
 
 }  // namespace
 
+Napi::Value PackedOperands(const Napi::CallbackInfo& info) {
+  return Napi::Number::New(info.Env(), static_cast<double>(packedOperands.load()));
+}
+
 void InitBlas(Napi::Env env, Napi::Object exports) {
   exports.Set("matmul", Napi::Function::New(env, MatmulOp, "matmul"));
+  exports.Set("packedOperands", Napi::Function::New(env, PackedOperands, "packedOperands"));
 }
 
 }  // namespace tb

@@ -3,6 +3,7 @@
 // the arithmetic runs in the output's type, as NumPy's loops do after casting.
 #include <napi.h>
 
+#include <algorithm>
 #include <atomic>
 #include <cmath>
 #include <cstdint>
@@ -132,6 +133,27 @@ void UnaryKernel(const Operand& a, const Operand& o, const StridedLoop<2>& loop,
   TI* pa = reinterpret_cast<TI*>(a.buf.data);
   TO* po = reinterpret_cast<TO*>(o.buf.data);
   const TO clo = Convert<TO>(lo), chi = Convert<TO>(hi);
+  if (loop.ndim == 2 && loop.strides[0][0] == 1 && loop.strides[0][1] != 1 && loop.strides[1][1] == 1) {
+    // A transposing pass (the input walks down columns): tile by tile, so that both the rows read
+    // and the rows written stay in cache. This is what a materialized transpose does.
+    constexpr int64_t kTile = 32;
+    const int64_t rows = loop.shape[0], cols = loop.shape[1];
+    const int64_t sa = loop.strides[0][1], so = loop.strides[1][0];
+    const TI* x = pa + a.offset;
+    TO* z = po + o.offset;
+    const int64_t tiles = (rows + kTile - 1) / kTile;
+    ParallelFor(tiles, std::max<int64_t>(1, kParallelGrain / (kTile * std::max<int64_t>(cols, 1))), [&](int64_t tb, int64_t te) {
+      for (int64_t i0 = tb * kTile; i0 < std::min(rows, te * kTile); i0 += kTile) {
+        const int64_t i1 = std::min(rows, i0 + kTile);
+        for (int64_t j0 = 0; j0 < cols; j0 += kTile) {
+          const int64_t j1 = std::min(cols, j0 + kTile);
+          for (int64_t j = j0; j < j1; j++)
+            for (int64_t i = i0; i < i1; i++) z[i * so + j] = ApplyUnary<Op, TO>(Convert<TO>(x[i + j * sa]), clo, chi);
+        }
+      }
+    });
+    return;
+  }
   const int64_t base[2] = {a.offset, o.offset};
   auto run = [&](const int64_t* off, int64_t n, const int64_t* s) {
     const TI* x = pa + off[0];

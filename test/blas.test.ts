@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import * as tb from '../lib/index.js';
 import { linalg, LinAlgError, ShapeError, tensor, Tensor, zeros } from '../lib/index.js';
+import { native } from '../lib/native.js';
 import { expectClose, fixture, fromFixture, values } from './helpers.js';
 
 const core = fixture('core');
@@ -33,6 +34,21 @@ describe('matmul (NumPy fixtures)', () => {
     expectClose(a.T.matmul(a), c.aT_b, 1e-12);
     expectClose(a.matmul(b.T), c.a_bT, 1e-12);
     expectClose(b.T.T.matmul(a.T), c.bT_aT, 1e-12);
+  });
+  it('hands transposed and row-strided operands to BLAS without copying them', () => {
+    const a = tb.randn([64, 48], { seed: 3 });
+    const b = tb.randn([48, 40], { seed: 4 });
+    const wide = tb.randn([64, 96], { seed: 5 });
+    const before = native.packedOperands();
+    a.T.T.matmul(b);
+    a.matmul(b.T.T);
+    b.T.matmul(a.T); // both transposed: trans flags
+    wide.slice(null, [0, 48]).matmul(b); // a row stride of 96 is a leading dimension
+    tb.stack([a, a]).matmul(b); // a batch
+    a.matmul(b.slice(null, 0)); // gemv with a strided vector
+    expect(native.packedOperands()).toBe(before);
+    a.slice(null, [null, null, -1]).matmul(b); // a negative column step cannot be described to BLAS
+    expect(native.packedOperands()).toBe(before + 1);
   });
   it('int32 and float32 keep their dtype', () => {
     const ri = fromFixture(core.matmulInt.a).matmul(fromFixture(core.matmulInt.b));
