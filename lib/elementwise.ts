@@ -90,7 +90,7 @@ function binary(name: BinaryName, x: Tensor | number, y: Tensor | number, opts?:
   pos = writeLayout(pos, shapeA, a, shape);
   pos = writeLayout(pos, shapeB, b, shape);
   writeLayout(pos, shape, out, shape);
-  native.binary(BINARY[name], a ? a.data : SCALAR, b ? b.data : SCALAR, out.data);
+  native.binary(BINARY[name], a ? a.data : SCALAR, b ? b.data : SCALAR, out.data, opts?.out === undefined);
   return out;
 }
 

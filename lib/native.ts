@@ -15,7 +15,7 @@ export interface Binding {
   /** Binds the array each call reads its layout from (META below); once per environment. */
   bindMeta(meta: Float64Array): void;
   /** Elementwise binary op; META = [ndim, shape..., a layout, b layout, out layout]. */
-  binary(op: number, a: TypedArray, b: TypedArray, out: TypedArray): void;
+  binary(op: number, a: TypedArray, b: TypedArray, out: TypedArray, freshOut?: boolean): void;
   /** Elementwise unary op; META = [ndim, shape..., a layout, out layout]; lo/hi for clip. */
   unary(op: number, a: TypedArray, out: TypedArray, lo?: number, hi?: number): void;
   /** Reduction; META = [nkeep, keep..., nred, red..., a layout (keep+red), out layout (keep)]. */

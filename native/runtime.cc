@@ -3,8 +3,11 @@
 #include <napi.h>
 
 #include <atomic>
+#include <condition_variable>
 #include <cstdlib>
+#include <mutex>
 #include <thread>
+#include <vector>
 
 #include "check.h"
 #include "parallel.h"
@@ -14,6 +17,70 @@ namespace tb {
 std::atomic<int>& LoopThreads() {
   static std::atomic<int> threads{static_cast<int>(std::max(1u, std::thread::hardware_concurrency()))};
   return threads;
+}
+
+namespace {
+
+// A fixed set of sleeping threads that take one loop at a time. Process-wide (shared by every
+// worker_thread's copy of the addon) and never destroyed: its threads simply end with the process.
+class LoopPool {
+ public:
+  bool Run(int count, void (*job)(void*, int), void* ctx) {
+    std::unique_lock<std::mutex> owner(runLock_, std::try_to_lock);
+    if (!owner.owns_lock()) return false;
+    {
+      std::lock_guard<std::mutex> g(m_);
+      while (static_cast<int>(workers_.size()) < count - 1) {
+        const int index = static_cast<int>(workers_.size()) + 1;
+        workers_.emplace_back([this, index] { Work(index); });
+        workers_.back().detach();
+      }
+      job_ = job;
+      ctx_ = ctx;
+      count_ = count;
+      remaining_ = count - 1;
+      generation_++;
+    }
+    wake_.notify_all();
+    job(ctx, 0);
+    std::unique_lock<std::mutex> g(m_);
+    done_.wait(g, [this] { return remaining_ == 0; });
+    return true;
+  }
+
+ private:
+  void Work(int index) {
+    uint64_t seen = 0;
+    std::unique_lock<std::mutex> g(m_);
+    for (;;) {
+      wake_.wait(g, [&] { return generation_ != seen; });
+      seen = generation_;
+      if (index >= count_) continue;  // this loop needs fewer threads
+      auto job = job_;
+      void* ctx = ctx_;
+      g.unlock();
+      job(ctx, index);
+      g.lock();
+      if (--remaining_ == 0) done_.notify_one();
+    }
+  }
+
+  std::mutex runLock_;  // one loop on the pool at a time
+  std::mutex m_;
+  std::condition_variable wake_, done_;
+  std::vector<std::thread> workers_;
+  void (*job_)(void*, int) = nullptr;
+  void* ctx_ = nullptr;
+  int count_ = 0;
+  int remaining_ = 0;
+  uint64_t generation_ = 0;
+};
+
+}  // namespace
+
+bool RunOnPool(int count, void (*job)(void*, int), void* ctx) {
+  static LoopPool* pool = new LoopPool();  // intentionally leaked: see LoopPool
+  return pool->Run(count, job, ctx);
 }
 
 namespace {
