@@ -8,7 +8,12 @@
         "native/elementwise.cc",
         "native/reduce.cc",
         "native/blas.cc",
-        "native/runtime.cc"
+        "native/runtime.cc",
+        "native/lapack/solve.cc",
+        "native/lapack/lu.cc",
+        "native/lapack/cholesky.cc",
+        "native/lapack/eigh.cc",
+        "native/lapack/svd.cc"
       ],
       "include_dirs": [
         "<!(node -p \"require('node-addon-api').include_dir\")",

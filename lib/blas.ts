@@ -6,6 +6,7 @@ import { broadcastShapes, broadcastStrides } from './shape.js';
 import { Tensor, type OutOption } from './tensor.js';
 import { copyInto, mul, prepareOut } from './elementwise.js';
 import * as red from './reduce.js';
+import { inv, svdNorm } from './linalg/lapack.js';
 
 function checkTensor(x: unknown, op: string, which: string): Tensor {
   if (!(x instanceof Tensor)) throw new TypeError(`Expected a Tensor for ${which} of ${op} but received ${describe(x)}`);
@@ -163,9 +164,7 @@ export function matrixPower(a: Tensor, n: number): Tensor {
   checkTensor(a, 'matrixPower', 'the first operand');
   if (typeof n !== 'number' || !Number.isInteger(n)) throw new TypeError(`Expected an integer for n but received ${describe(n)}`);
   assertSquare(a, 'matrixPower');
-  if (n < 0) {
-    throw new RangeError('matrixPower: negative exponents need linalg.inv, which is not available in this version');
-  }
+  if (n < 0) return matrixPower(inv(a), -n);
   if (n === 0) {
     const m = a.shape[a.ndim - 1];
     const eye = Tensor._empty([m, m], a.dtype);
@@ -295,7 +294,7 @@ function matrixNorm(a: Tensor, ord: NormOrd, rowAxis: number, colAxis: number, k
     const s = red.sum(a.abs(), colAxis) as Tensor;
     r = ord === Infinity ? red.max(s, rr) : red.min(s, rr);
   } else if (ord === 2 || ord === -2 || ord === 'nuc') {
-    throw new RangeError(`norm: matrix ord ${String(ord)} needs the SVD, which is not available in this version`);
+    return svdNorm(a, ord, rowAxis, colAxis, keepdims);
   } else {
     throw new RangeError(`Invalid norm order '${String(ord)}' for matrices`);
   }

@@ -4,6 +4,7 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { TypedArray } from './dtype.js';
+import { LinAlgError } from './errors.js';
 
 export interface NativeConfig {
   blas: { name: string; config: string; corename: string; numThreads: number; parallel: string };
@@ -26,6 +27,16 @@ export interface Binding {
   packedOperands(): number;
   /** Advises transparent huge pages for a large, not yet touched typed array. */
   adviseHugePages(array: TypedArray): void;
+  /** Registers the error class LAPACK failures are raised as; once per environment. */
+  setErrorClasses(linAlgError: typeof LinAlgError): void;
+  /** LAPACK families; META = [nb, batch..., then per operand: rows, cols, offset, batch strides..., rs, cs]. */
+  solve(a: TypedArray, b: TypedArray, x: TypedArray): void;
+  inv(a: TypedArray, x: TypedArray): void;
+  slogdet(a: TypedArray, sign: TypedArray, logabsdet: TypedArray): void;
+  lu(a: TypedArray, p: TypedArray, l: TypedArray, u: TypedArray): void;
+  cholesky(a: TypedArray, out: TypedArray, upper: boolean): void;
+  eigh(a: TypedArray, w: TypedArray, v: TypedArray | null, lower: boolean): void;
+  svd(a: TypedArray, s: TypedArray, u: TypedArray | null, vt: TypedArray | null, fullMatrices: boolean): void;
   config(): NativeConfig;
   setNumThreads(n: number): void;
 }
@@ -60,3 +71,4 @@ export const native: Binding = load();
  */
 export const META = new Float64Array(8 + 4 * (2 + 34));
 native.bindMeta(META);
+native.setErrorClasses(LinAlgError);

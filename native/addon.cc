@@ -2,6 +2,8 @@
 // globals beyond the thread count), so the addon loads in several worker_threads at once.
 #include <napi.h>
 
+#include <string>
+
 #include "check.h"
 
 namespace tb {
@@ -10,6 +12,27 @@ void InitElementwise(Napi::Env env, Napi::Object exports);
 void InitReduce(Napi::Env env, Napi::Object exports);
 void InitBlas(Napi::Env env, Napi::Object exports);
 void InitRuntime(Napi::Env env, Napi::Object exports);
+void InitLapackSolve(Napi::Env env, Napi::Object exports);
+void InitLapackLu(Napi::Env env, Napi::Object exports);
+void InitLapackCholesky(Napi::Env env, Napi::Object exports);
+void InitLapackEigh(Napi::Env env, Napi::Object exports);
+void InitLapackSvd(Napi::Env env, Napi::Object exports);
+
+// new LinAlgError(message, code) with the class lib/ registered; a plain Error before that.
+void ThrowLinAlg(Napi::Env env, const std::string& message, const char* code) {
+  AddonData* data = GetAddonData(env);
+  napi_value ctor = nullptr;
+  if (data != nullptr && data->linAlgError != nullptr && napi_get_reference_value(env, data->linAlgError, &ctor) == napi_ok &&
+      ctor != nullptr) {
+    Napi::Function cls(env, ctor);
+    Napi::Value err = cls.New({Napi::String::New(env, message), Napi::String::New(env, code)});
+    if (!env.IsExceptionPending()) napi_throw(env, err);
+    return;
+  }
+  Napi::Error e = Napi::Error::New(env, message);
+  e.Set("code", Napi::String::New(env, code));
+  e.ThrowAsJavaScriptException();
+}
 }  // namespace tb
 
 namespace {
@@ -34,8 +57,22 @@ Napi::Value BindMeta(const Napi::CallbackInfo& info) {
   return env.Undefined();
 }
 
+// setErrorClasses(LinAlgError): once per environment, the class every LAPACK failure is built from.
+Napi::Value SetErrorClasses(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  tb::AddonData* data = tb::GetAddonData(env);
+  if (!info[0].IsFunction()) {
+    tb::ThrowType(env, "setErrorClasses expects the LinAlgError class");
+    return env.Undefined();
+  }
+  if (data->linAlgError != nullptr) napi_delete_reference(env, data->linAlgError);
+  napi_create_reference(env, info[0], 1, &data->linAlgError);
+  return env.Undefined();
+}
+
 void FreeAddonData(Napi::Env env, tb::AddonData* data) {
   if (data->metaRef != nullptr) napi_delete_reference(env, data->metaRef);
+  if (data->linAlgError != nullptr) napi_delete_reference(env, data->linAlgError);
   delete data;
 }
 
@@ -44,11 +81,17 @@ void FreeAddonData(Napi::Env env, tb::AddonData* data) {
 static Napi::Object Init(Napi::Env env, Napi::Object exports) {
   env.SetInstanceData<tb::AddonData, FreeAddonData>(new tb::AddonData());
   exports.Set("bindMeta", Napi::Function::New(env, BindMeta, "bindMeta"));
+  exports.Set("setErrorClasses", Napi::Function::New(env, SetErrorClasses, "setErrorClasses"));
   tb::InitAlloc(env, exports);
   tb::InitElementwise(env, exports);
   tb::InitReduce(env, exports);
   tb::InitBlas(env, exports);
   tb::InitRuntime(env, exports);
+  tb::InitLapackSolve(env, exports);
+  tb::InitLapackLu(env, exports);
+  tb::InitLapackCholesky(env, exports);
+  tb::InitLapackEigh(env, exports);
+  tb::InitLapackSvd(env, exports);
   return exports;
 }
 

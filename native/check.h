@@ -84,6 +84,7 @@ inline bool GetBuffer(Napi::Env env, const Napi::Value& v, const char* what, Buf
 // Per-environment state (the addon loads in several worker_threads, each with its own).
 struct AddonData {
   napi_ref metaRef = nullptr;  // strong: the meta array can never be collected while bound
+  napi_ref linAlgError = nullptr;  // lib/'s LinAlgError class (setErrorClasses)
   const double* meta = nullptr;
   int64_t metaLength = 0;
 };

@@ -1,0 +1,381 @@
+// The LAPACK half of linalg: JS checks shapes and dtypes and allocates outputs in the layout
+// LAPACK writes (so results are not copied again); native/lapack/*.cc loops over stacked matrices.
+import { formatShape, LinAlgError, ShapeError, describe } from '../errors.js';
+import { META, native } from '../native.js';
+import { broadcastShapes, broadcastStrides, contiguousStrides, sizeOf } from '../shape.js';
+import { Tensor } from '../tensor.js';
+import type { DType } from '../dtype.js';
+import { allocate } from '../alloc.js';
+import { div, mul, abs as absT } from '../elementwise.js';
+import * as red from '../reduce.js';
+import { matmul, norm } from '../blas.js';
+
+// ---- shared helpers ----
+
+/** A tensor LAPACK can take: float32 stays float32, int32 promotes to float64 (NumPy's rule). */
+export function floatInput(a: unknown, op: string): Tensor {
+  if (!(a instanceof Tensor)) throw new TypeError(`Expected a Tensor for ${op} but received ${describe(a)}`);
+  return a.dtype === 'int32' ? a.astype('float64') : a;
+}
+
+export function assertStacked(a: Tensor, op: string): void {
+  if (a.ndim < 2) {
+    throw new LinAlgError(`${op}: ${a.ndim}-dimensional tensor given. Tensor must be at least two-dimensional`, 'NOT_SQUARE');
+  }
+}
+
+export function assertStackedSquare(a: Tensor, op: string): void {
+  assertStacked(a, op);
+  if (a.shape[a.ndim - 1] !== a.shape[a.ndim - 2]) {
+    throw new LinAlgError(`${op}: last 2 dimensions of the tensor must be square, got shape ${formatShape(a.shape)}`, 'NOT_SQUARE');
+  }
+}
+
+/** Writes [nb, batch...] at META[0]; returns the next position. */
+function writeBatch(batch: readonly number[]): number {
+  META[0] = batch.length;
+  for (let i = 0; i < batch.length; i++) META[1 + i] = batch[i];
+  return 1 + batch.length;
+}
+
+/** Writes one matrix operand: [rows, cols, offset, batch strides (broadcast)..., rs, cs]. */
+function writeMatrix(p: number, t: Tensor, batch: readonly number[], rows: number, cols: number, rs: number, cs: number): number {
+  META[p++] = rows;
+  META[p++] = cols;
+  META[p++] = t.offset;
+  const own = t.shape.length - (t.ndim >= 2 ? 2 : t.ndim);
+  const ownBatch = t.shape.slice(0, own);
+  const bs = broadcastStrides(ownBatch, t.strides.slice(0, own), batch);
+  for (let i = 0; i < batch.length; i++) META[p++] = bs[i];
+  META[p++] = rs;
+  META[p++] = cs;
+  return p;
+}
+
+/** The last two axes of a stacked tensor as a matrix operand. */
+function writeStackedMatrix(p: number, t: Tensor, batch: readonly number[]): number {
+  const n = t.ndim;
+  return writeMatrix(p, t, batch, t.shape[n - 2], t.shape[n - 1], t.strides[n - 2], t.strides[n - 1]);
+}
+
+/** Per-matrix vector output of shape (...batch, k), written as a 1 x k matrix. */
+function writeVector(p: number, t: Tensor, batch: readonly number[], k: number): number {
+  META[p++] = 1;
+  META[p++] = k;
+  META[p++] = t.offset;
+  const bs = t.strides.slice(0, batch.length);
+  for (let i = 0; i < batch.length; i++) META[p++] = bs[i];
+  META[p++] = 0;
+  META[p++] = t.ndim > batch.length ? t.strides[batch.length] : 1;
+  return p;
+}
+
+/** A fresh stack of rows x cols matrices, each block column-major (Fortran order), as LAPACK writes. */
+function fortranStack(batch: readonly number[], rows: number, cols: number, dtype: DType): Tensor {
+  const block = rows * cols;
+  const shape = [...batch, rows, cols];
+  const data = allocate(dtype, sizeOf(shape), false);
+  const bstrides = contiguousStrides(batch).map((s) => s * block);
+  return Tensor._trusted(data, shape, [...bstrides, 1, Math.max(rows, 1)], 0);
+}
+
+const batchOf = (a: Tensor): number[] => a.shape.slice(0, -2);
+const asResult = (t: Tensor): Tensor | number => (t.ndim === 0 ? t.item() : t);
+
+// ---- solve, inv ----
+
+/** numpy.linalg.solve: a x = b. A 1-D b is one right-hand side; otherwise b is (..., M, K). */
+export function solve(aIn: Tensor, bIn: Tensor): Tensor {
+  let a = floatInput(aIn, 'solve');
+  let b = floatInput(bIn, 'solve');
+  assertStackedSquare(a, 'solve');
+  if (a.dtype !== b.dtype) {
+    a = a.astype('float64');
+    b = b.astype('float64');
+  }
+  const n = a.shape[a.ndim - 1];
+  const vector = b.ndim === 1;
+  const bRows = vector ? b.shape[0] : b.shape[b.ndim - 2];
+  if (bRows !== n || b.ndim === 0) {
+    throw new ShapeError(`solve: shapes ${formatShape(aIn.shape)} and ${formatShape(bIn.shape)} are not aligned: ${n} != ${bRows}`);
+  }
+  const k = vector ? 1 : b.shape[b.ndim - 1];
+  let batch: number[];
+  try {
+    batch = broadcastShapes(batchOf(a), vector ? [] : batchOf(b));
+  } catch {
+    throw new ShapeError(`solve: batch dimensions of shapes ${formatShape(aIn.shape)} and ${formatShape(bIn.shape)} could not be broadcast together`);
+  }
+  const x = fortranStack(batch, n, k, a.dtype);
+  let p = writeBatch(batch);
+  p = writeStackedMatrix(p, a, batch);
+  p = vector ? writeMatrix(p, b, batch, n, 1, b.strides[0], 0) : writeStackedMatrix(p, b, batch);
+  writeStackedMatrix(p, x, batch);
+  native.solve(a.data, b.data, x.data);
+  return vector ? x.reshape([...batch, n]) : x;
+}
+
+/** numpy.linalg.inv. */
+export function inv(aIn: Tensor): Tensor {
+  const a = floatInput(aIn, 'inv');
+  assertStackedSquare(a, 'inv');
+  const out = Tensor._output(a.shape.slice(), a.dtype);
+  const batch = batchOf(a);
+  let p = writeBatch(batch);
+  p = writeStackedMatrix(p, a, batch);
+  writeStackedMatrix(p, out, batch);
+  native.inv(a.data, out.data);
+  return out;
+}
+
+// ---- getrf: det, slogdet, lu ----
+
+/** numpy.linalg.slogdet: sign and log|det|, computed without overflow. */
+export function slogdet(aIn: Tensor): { sign: Tensor | number; logabsdet: Tensor | number } {
+  const a = floatInput(aIn, 'slogdet');
+  assertStackedSquare(a, 'slogdet');
+  const batch = batchOf(a);
+  const sign = Tensor._output(batch, a.dtype);
+  const logabsdet = Tensor._output(batch, a.dtype);
+  let p = writeBatch(batch);
+  p = writeStackedMatrix(p, a, batch);
+  p = writeVector(p, sign, batch, 1);
+  writeVector(p, logabsdet, batch, 1);
+  native.slogdet(a.data, sign.data, logabsdet.data);
+  return { sign: asResult(sign), logabsdet: asResult(logabsdet) };
+}
+
+/** numpy.linalg.det (as sign * exp(logabsdet), like NumPy). */
+export function det(aIn: Tensor): Tensor | number {
+  const { sign, logabsdet } = slogdet(aIn);
+  if (typeof sign === 'number') return sign * Math.exp(logabsdet as number);
+  return mul(sign, (logabsdet as Tensor).exp());
+}
+
+/** LU with partial pivoting, SciPy's convention: a = p @ l @ u. */
+export function lu(aIn: Tensor): { p: Tensor; l: Tensor; u: Tensor } {
+  const a = floatInput(aIn, 'lu');
+  assertStacked(a, 'lu');
+  const batch = batchOf(a);
+  const m = a.shape[a.ndim - 2];
+  const n = a.shape[a.ndim - 1];
+  const k = Math.min(m, n);
+  const P = Tensor._output([...batch, m, m], a.dtype);
+  const L = Tensor._output([...batch, m, k], a.dtype);
+  const U = Tensor._output([...batch, k, n], a.dtype);
+  let p = writeBatch(batch);
+  p = writeStackedMatrix(p, a, batch);
+  p = writeStackedMatrix(p, P, batch);
+  p = writeStackedMatrix(p, L, batch);
+  writeStackedMatrix(p, U, batch);
+  native.lu(a.data, P.data, L.data, U.data);
+  return { p: P, l: L, u: U };
+}
+
+// ---- potrf ----
+
+/** numpy.linalg.cholesky: the lower factor (a = l @ l.T), or the upper one with `{ upper: true }`. */
+export function cholesky(aIn: Tensor, opts: { upper?: boolean } = {}): Tensor {
+  const a = floatInput(aIn, 'cholesky');
+  assertStackedSquare(a, 'cholesky');
+  const upper = opts.upper ?? false;
+  if (typeof upper !== 'boolean') throw new TypeError(`Expected a boolean for upper but received ${describe(upper)}`);
+  const out = Tensor._output(a.shape.slice(), a.dtype);
+  const batch = batchOf(a);
+  let p = writeBatch(batch);
+  p = writeStackedMatrix(p, a, batch);
+  writeStackedMatrix(p, out, batch);
+  native.cholesky(a.data, out.data, upper);
+  return out;
+}
+
+// ---- syevd ----
+
+function checkUplo(uplo: unknown): boolean {
+  if (uplo !== 'L' && uplo !== 'U') throw new RangeError(`UPLO argument must be 'L' or 'U', received ${describe(uplo)}`);
+  return uplo === 'L';
+}
+
+function eighImpl(aIn: Tensor, uplo: 'L' | 'U', vectors: boolean, op: string): { values: Tensor; vectors?: Tensor } {
+  const a = floatInput(aIn, op);
+  assertStackedSquare(a, op);
+  const lower = checkUplo(uplo);
+  const batch = batchOf(a);
+  const n = a.shape[a.ndim - 1];
+  const w = Tensor._output([...batch, n], a.dtype);
+  const v = vectors ? fortranStack(batch, n, n, a.dtype) : null;
+  let p = writeBatch(batch);
+  p = writeStackedMatrix(p, a, batch);
+  p = writeVector(p, w, batch, n);
+  if (v) writeStackedMatrix(p, v, batch);
+  native.eigh(a.data, w.data, v ? v.data : null, lower);
+  return v ? { values: w, vectors: v } : { values: w };
+}
+
+/** numpy.linalg.eigh: ascending eigenvalues and orthonormal eigenvectors (columns) of a symmetric matrix. */
+export function eigh(a: Tensor, uplo: 'L' | 'U' = 'L'): { values: Tensor; vectors: Tensor } {
+  return eighImpl(a, uplo, true, 'eigh') as { values: Tensor; vectors: Tensor };
+}
+
+/** numpy.linalg.eigvalsh. */
+export function eigvalsh(a: Tensor, uplo: 'L' | 'U' = 'L'): Tensor {
+  return eighImpl(a, uplo, false, 'eigvalsh').values;
+}
+
+// ---- gesdd ----
+
+export interface SvdOptions {
+  fullMatrices?: boolean;
+  computeUV?: boolean;
+}
+
+/** numpy.linalg.svd: a = u @ diag(s) @ vt, singular values descending. */
+export function svd(aIn: Tensor, opts: SvdOptions = {}): { u?: Tensor; s: Tensor; vt?: Tensor } {
+  const a = floatInput(aIn, 'svd');
+  assertStacked(a, 'svd');
+  const full = opts.fullMatrices ?? true;
+  const uv = opts.computeUV ?? true;
+  if (typeof full !== 'boolean' || typeof uv !== 'boolean') throw new TypeError('svd: fullMatrices and computeUV must be booleans');
+  const batch = batchOf(a);
+  const m = a.shape[a.ndim - 2];
+  const n = a.shape[a.ndim - 1];
+  const k = Math.min(m, n);
+  const s = Tensor._output([...batch, k], a.dtype);
+  if (uv && k === 0) {
+    // NumPy: the empty decomposition has identity factors.
+    const eyeStack = (r: number, c: number): Tensor => {
+      const t = Tensor._empty([...batch, r, c], a.dtype);
+      const block = r * c;
+      for (let b = 0; b < sizeOf(batch); b++) for (let i = 0; i < Math.min(r, c); i++) t.data[b * block + i * c + i] = 1;
+      return t;
+    };
+    return { u: eyeStack(m, full ? m : k), s, vt: eyeStack(full ? n : k, n) };
+  }
+  const u = uv ? Tensor._output([...batch, m, full ? m : k], a.dtype) : null;
+  const vt = uv ? Tensor._output([...batch, full ? n : k, n], a.dtype) : null;
+  let p = writeBatch(batch);
+  p = writeStackedMatrix(p, a, batch);
+  p = writeVector(p, s, batch, k);
+  if (u && vt) {
+    p = writeStackedMatrix(p, u, batch);
+    writeStackedMatrix(p, vt, batch);
+  }
+  native.svd(a.data, s.data, u ? u.data : null, vt ? vt.data : null, full);
+  return u && vt ? { u, s, vt } : { s };
+}
+
+/** Singular values only (the workhorse of norms, rank, cond and pinv's cutoff). */
+export function singularValues(a: Tensor): Tensor {
+  return svd(a, { computeUV: false }).s;
+}
+
+const EPS: Record<DType, number> = { float64: 2.220446049250313e-16, float32: 1.1920928955078125e-7, int32: 2.220446049250313e-16 };
+
+/** numpy.linalg.pinv: the Moore-Penrose pseudo-inverse, small singular values (<= rcond * max) cut. */
+export function pinv(aIn: Tensor, rcond?: number): Tensor {
+  const a = floatInput(aIn, 'pinv');
+  assertStacked(a, 'pinv');
+  const m = a.shape[a.ndim - 2];
+  const n = a.shape[a.ndim - 1];
+  const cut = rcond ?? Math.max(m, n) * EPS[a.dtype];
+  if (typeof cut !== 'number' || Number.isNaN(cut)) throw new TypeError(`Expected a number for rcond but received ${describe(rcond)}`);
+  const batch = batchOf(a);
+  if (Math.min(m, n) === 0) return Tensor._empty([...batch, n, m], a.dtype);
+  const { u, s, vt } = svd(a, { fullMatrices: false }) as { u: Tensor; s: Tensor; vt: Tensor };
+  const smax = red.max(s, -1, true) as Tensor;
+  const threshold = mul(smax, cut);
+  // 1/s where s > threshold, else 0 (computed in place on s's copy).
+  const sinv = s.clone();
+  const th = threshold.broadcastTo(s.shape).contiguous();
+  const sd = sinv.data;
+  const td = th.data;
+  for (let i = 0; i < sd.length; i++) sd[i] = sd[i] > td[i] ? 1 / sd[i] : 0;
+  // pinv = vt^T diag(sinv) u^T
+  const vScaled = mul(vt.swapaxes(-1, -2), sinv.expandDims(-2));
+  return matmul(vScaled, u.swapaxes(-1, -2));
+}
+
+/** numpy.linalg.matrix_rank: singular values above tol (default S.max * max(M, N) * eps). */
+export function matrixRank(aIn: Tensor, tol?: number): Tensor | number {
+  const a = floatInput(aIn, 'matrixRank');
+  if (a.ndim < 2) {
+    const nonzero = a.size > 0 && (red.max(absT(a)) as number) !== 0;
+    return nonzero ? 1 : 0;
+  }
+  const m = a.shape[a.ndim - 2];
+  const n = a.shape[a.ndim - 1];
+  const s = singularValues(a);
+  const batch = batchOf(a);
+  const out = Tensor._empty(batch, 'int32');
+  const k = Math.min(m, n);
+  const sc = s.contiguous();
+  for (let b = 0; b < out.size; b++) {
+    let smax = 0;
+    for (let i = 0; i < k; i++) smax = Math.max(smax, sc.data[b * k + i]);
+    const t = tol ?? smax * Math.max(m, n) * EPS[a.dtype];
+    let r = 0;
+    for (let i = 0; i < k; i++) if (sc.data[b * k + i] > t) r++;
+    out.data[b] = r;
+  }
+  return asResult(out);
+}
+
+/** numpy.linalg.cond for p = undefined/2/-2 (SVD) or 'fro', 'nuc', 1, -1, Infinity, -Infinity. */
+export function cond(aIn: Tensor, p?: number | 'fro' | 'nuc' | null): Tensor | number {
+  const a = floatInput(aIn, 'cond');
+  assertStacked(a, 'cond');
+  if (a.shape[a.ndim - 1] === 0 || a.shape[a.ndim - 2] === 0) throw new LinAlgError('cond is not defined on empty arrays', 'EMPTY');
+  let r: Tensor;
+  if (p === undefined || p === null || p === 2 || p === -2) {
+    const s = singularValues(a);
+    const first = s.slice(...new Array(s.ndim - 1).fill(null), [0, 1]);
+    const last = s.slice(...new Array(s.ndim - 1).fill(null), [-1]);
+    r = (p === -2 ? div(last, first) : div(first, last)).squeeze(-1);
+  } else {
+    assertStackedSquare(a, 'cond');
+    // norm(a, p) * norm(inv(a), p); a singular matrix gives Infinity, as in NumPy.
+    let ainv: Tensor;
+    try {
+      ainv = inv(a);
+    } catch (e) {
+      if (e instanceof LinAlgError && e.code === 'SINGULAR') {
+        const infs = Tensor._empty(batchOf(a), a.dtype);
+        infs.data.fill(Infinity);
+        return asResult(infs);
+      }
+      throw e;
+    }
+    r = mul(matrixNormOf(a, p), matrixNormOf(ainv, p));
+  }
+  // NaN from a singular matrix becomes Infinity, unless the input itself had NaN (NumPy's rule).
+  const hasNaN = red.max(a.sub(a).abs(), [a.ndim - 2, a.ndim - 1]);
+  const rc = r.contiguous();
+  const nanIn = typeof hasNaN === 'number' ? [hasNaN] : Array.from((hasNaN as Tensor).contiguous().data);
+  for (let i = 0; i < rc.size; i++) if (Number.isNaN(rc.data[i]) && !Number.isNaN(nanIn[i] ?? 0)) rc.data[i] = Infinity;
+  return asResult(rc);
+}
+
+function matrixNormOf(a: Tensor, ord: number | 'fro' | 'nuc'): Tensor {
+  const r = norm(a, ord, [a.ndim - 2, a.ndim - 1]);
+  return typeof r === 'number' ? Tensor._trusted(new Float64Array([r]), [], [], 0) : r;
+}
+
+/** Matrix norms that need singular values: 2 (largest), -2 (smallest), 'nuc' (their sum). */
+export function svdNorm(a: Tensor, ord: 2 | -2 | 'nuc', rowAxis: number, colAxis: number, keepdims: boolean): Tensor | number {
+  // Move the two axes last (a view) and take singular values of the stack.
+  const nd = a.ndim;
+  const rest = Array.from({ length: nd }, (_, i) => i).filter((i) => i !== rowAxis && i !== colAxis);
+  const moved = a.transpose([...rest, rowAxis, colAxis]);
+  const s = singularValues(moved);
+  let r: Tensor | number = ord === 2 ? red.max(s, -1) : ord === -2 ? red.min(s, -1) : red.sum(s, -1);
+  if (keepdims) {
+    const shape = a.shape.map((d, i) => (i === rowAxis || i === colAxis ? 1 : d));
+    if (typeof r === 'number') {
+      const t = Tensor._empty(shape, a.dtype);
+      t.data[0] = r;
+      return t;
+    }
+    r = r.reshape(shape);
+  }
+  return r;
+}

@@ -1,0 +1,82 @@
+// potrf: cholesky(a, upper). Like NumPy, only one triangle of the input is read: the lower one, or
+// the upper one for the upper factor.
+#include "common.h"
+
+namespace tb {
+namespace {
+
+inline lapack_int Potrf(char uplo, lapack_int n, double* a, lapack_int lda) {
+  return LAPACKE_dpotrf_work(LAPACK_COL_MAJOR, uplo, n, a, lda);
+}
+inline lapack_int Potrf(char uplo, lapack_int n, float* a, lapack_int lda) {
+  return LAPACKE_spotrf_work(LAPACK_COL_MAJOR, uplo, n, a, lda);
+}
+
+// The input is copied as its transpose (a straight copy for C order), so its lower triangle is the
+// buffer's upper one: potrf('U') gives A = U^T U there, and that U in column-major order is L = U^T
+// in row-major order. A row-major `out` therefore receives the factor in place.
+template <typename T>
+void CholeskyStack(const MatrixOperand& a, const MatrixOperand& out, bool upper, int64_t nb, const int64_t* batch,
+                   LapackStatus& st) {
+  const int64_t n = a.rows;
+  const bool direct = IsColumnMajor(n, n, out.cs(), out.rs());
+  std::vector<T> scratch(direct ? 0 : static_cast<size_t>(std::max<int64_t>(1, n * n)));
+  const MatrixOperand* ms[2] = {&a, &out};
+  T* pa = reinterpret_cast<T*>(a.op.buf.data);
+  T* po = reinterpret_cast<T*>(out.op.buf.data);
+  const char uplo = upper ? 'L' : 'U';  // of the transposed buffer
+  ForEachMatrix<2>(nb, batch, ms, [&](const int64_t* off) {
+    if (!st.ok || n == 0) return;
+    T* buf = direct ? po + off[1] : scratch.data();
+    const int64_t ld = direct ? std::max<int64_t>(n, n > 1 ? out.rs() : n) : n;
+    // Upper factor (NumPy reads the upper triangle then): A's upper triangle is the buffer's lower
+    // one, potrf('L') gives A = L L^T, and that L in column-major order is U = L^T in row-major.
+    ToColumnMajor(pa + off[0], n, n, a.cs(), a.rs(), buf, ld);
+    lapack_int info = Potrf(uplo, static_cast<lapack_int>(n), buf, static_cast<lapack_int>(ld));
+    if (info > 0) {
+      st.Fail("NOT_POSITIVE_DEFINITE", "Matrix is not positive definite");
+      return;
+    }
+    if (info < 0) {
+      st.Fail(nullptr, "potrf: illegal argument " + std::to_string(-info));
+      return;
+    }
+    // Zero the other triangle (potrf leaves the input there).
+    for (int64_t j = 0; j < n; j++)
+      for (int64_t i = 0; i < n; i++)
+        if (uplo == 'U' ? i > j : i < j) buf[i + j * ld] = 0;
+    if (!direct) FromColumnMajor(buf, n, n, n, po + off[1], out.cs(), out.rs());
+  });
+}
+
+// cholesky(a, out, upper) with meta = [nb, batch..., a (n x n), out (n x n)]
+Napi::Value Cholesky(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  Meta meta;
+  int64_t nb, batch[kMaxDims];
+  MatrixOperand a, out;
+  if (!meta.Init(env) || !ReadBatch(env, meta, &nb, batch) || !ReadMatrix(env, meta, "a", info[0], nb, batch, &a) ||
+      !ReadMatrix(env, meta, "out", info[1], nb, batch, &out) || !SameFloatDType(env, {&a, &out}))
+    return env.Undefined();
+  if (a.rows != a.cols || out.rows != a.rows || out.cols != a.cols) {
+    ThrowRange(env, "cholesky: operand shapes do not match");
+    return env.Undefined();
+  }
+  const bool upper = info[2].IsBoolean() && info[2].As<Napi::Boolean>().Value();
+  LapackStatus st;
+  if (!GuardAlloc(env, [&] {
+        if (a.op.buf.dtype == DType::Float64) CholeskyStack<double>(a, out, upper, nb, batch, st);
+        else CholeskyStack<float>(a, out, upper, nb, batch, st);
+      }))
+    return env.Undefined();
+  if (!st.ok) ThrowStatus(env, st);
+  return env.Undefined();
+}
+
+}  // namespace
+
+void InitLapackCholesky(Napi::Env env, Napi::Object exports) {
+  exports.Set("cholesky", Napi::Function::New(env, Cholesky, "cholesky"));
+}
+
+}  // namespace tb

@@ -1,0 +1,165 @@
+// Shared machinery of the LAPACK families, shaped like NumPy's umath_linalg gufuncs: each call
+// walks the stacked batch dimensions in C++, queries the workspace once (lwork = -1), reuses it for
+// every matrix, and reports LAPACK's `info` as a LinAlgError with the contract's code.
+//
+// Layout: LAPACK is column-major. A C-contiguous matrix read as column-major is its transpose,
+// which each family exploits where the math allows (det(A^T) = det(A), a symmetric A is its own
+// transpose, svd(A^T) swaps U and V), so the one copy LAPACK forces on its overwritten input is a
+// straight sequential copy. Outputs that LAPACK can write in place are allocated by JS in the
+// layout LAPACK produces (their strides say so), so results are not copied again.
+#pragma once
+
+#include <lapacke.h>
+#include <napi.h>
+
+#include <algorithm>
+#include <initializer_list>
+#include <cstdint>
+#include <new>
+#include <string>
+#include <vector>
+
+#include "../check.h"
+#include "../nditer.h"
+
+namespace tb {
+
+// A stack of matrices: batch dims shared by every operand of a call, then rows x cols with strides.
+struct MatrixOperand {
+  Operand op;  // op.strides: batch strides, then the row stride, then the column stride
+  int64_t rows = 0, cols = 0;
+  int64_t rs() const { return op.strides[nb]; }
+  int64_t cs() const { return op.strides[nb + 1]; }
+  int64_t nb = 0;
+};
+
+// Reads [rows, cols, offset, batch strides..., row stride, col stride] and checks the bounds.
+inline bool ReadMatrix(Napi::Env env, Meta& meta, const char* what, const Napi::Value& array, int64_t nb,
+                       const int64_t* batch, MatrixOperand* m) {
+  m->nb = nb;
+  int64_t shape[kMaxDims + 2];
+  if (!GetBuffer(env, array, what, &m->op.buf) || !meta.Next(0, INT32_MAX, &m->rows) ||
+      !meta.Next(0, INT32_MAX, &m->cols) || !meta.Layout(nb + 2, &m->op))
+    return false;
+  for (int64_t i = 0; i < nb; i++) shape[i] = batch[i];
+  shape[nb] = m->rows;
+  shape[nb + 1] = m->cols;
+  return CheckBounds(env, what, nb + 2, shape, m->op);
+}
+
+// Reads [nb, batch...] shared by the operands of one call.
+inline bool ReadBatch(Napi::Env env, Meta& meta, int64_t* nb, int64_t* batch) {
+  if (!meta.Next(0, kMaxDims - 2, nb) || !meta.Shape(*nb, batch)) return false;
+  if (ShapeSize(*nb, batch) < 0) {
+    ThrowRange(env, "batch shape is too large");
+    return false;
+  }
+  return true;
+}
+
+// LAPACK runs in float32 or float64; lib/ promotes int32 before calling.
+inline bool SameFloatDType(Napi::Env env, std::initializer_list<const MatrixOperand*> ms) {
+  DType d = (*ms.begin())->op.buf.dtype;
+  for (auto* m : ms)
+    if (m->op.buf.dtype != d || d == DType::Int32) {
+      ThrowType(env, "LAPACK operands must share one float dtype");
+      return false;
+    }
+  return true;
+}
+
+// Calls fn(offsets[K]) with the element offset of each operand's matrix, for every batch index.
+template <int K, typename Fn>
+void ForEachMatrix(int64_t nb, const int64_t* batch, const MatrixOperand* const* ms, Fn&& fn) {
+  const Operand* ops[K];
+  for (int k = 0; k < K; k++) ops[k] = &ms[k]->op;
+  StridedLoop<K> loop(nb, batch, ops);
+  int64_t base[K];
+  for (int k = 0; k < K; k++) base[k] = ms[k]->op.offset;
+  loop.ForRange(0, loop.size, base, [&](const int64_t* off, int64_t n, const int64_t* s) {
+    int64_t o[K];
+    for (int64_t i = 0; i < n; i++) {
+      for (int k = 0; k < K; k++) o[k] = off[k] + i * s[k];
+      fn(static_cast<const int64_t*>(o));
+    }
+  });
+}
+
+// Copies a strided rows x cols matrix into column-major dst with leading dimension ld.
+template <typename T>
+void ToColumnMajor(const T* src, int64_t rows, int64_t cols, int64_t rs, int64_t cs, T* dst, int64_t ld) {
+  for (int64_t j = 0; j < cols; j++)
+    for (int64_t i = 0; i < rows; i++) dst[i + j * ld] = src[i * rs + j * cs];
+}
+
+// Copies column-major src (leading dimension ld) out to a strided rows x cols matrix.
+template <typename T>
+void FromColumnMajor(const T* src, int64_t ld, int64_t rows, int64_t cols, T* dst, int64_t rs, int64_t cs) {
+  for (int64_t j = 0; j < cols; j++)
+    for (int64_t i = 0; i < rows; i++) dst[i * rs + j * cs] = src[i + j * ld];
+}
+
+// Whether a strided output matrix already is column-major with a usable leading dimension, so
+// LAPACK can write into it directly.
+inline bool IsColumnMajor(int64_t rows, int64_t cols, int64_t rs, int64_t cs) {
+  return (rows <= 1 || rs == 1) && (cols <= 1 || cs >= std::max<int64_t>(rows, 1));
+}
+
+// How a LAPACK family call ended: ok, or the LinAlgError to raise.
+struct LapackStatus {
+  bool ok = true;
+  std::string message;
+  const char* code = nullptr;  // LinAlgError code; nullptr with !ok means a plain Error
+
+  void Fail(const char* errCode, std::string msg) {
+    if (!ok) return;  // keep the first failure of a stack
+    ok = false;
+    code = errCode;
+    message = std::move(msg);
+  }
+};
+
+// Throws `new LinAlgError(message, code)` with the class lib/ registered (setErrorClasses).
+void ThrowLinAlg(Napi::Env env, const std::string& message, const char* code);
+
+inline void ThrowStatus(Napi::Env env, const LapackStatus& st) {
+  if (st.code != nullptr) ThrowLinAlg(env, st.message, st.code);
+  else Napi::Error::New(env, "tensorblas: " + st.message).ThrowAsJavaScriptException();
+}
+
+// True when every element of a strided matrix is finite (LAPACK's iterative routines may spin or
+// return garbage on NaN/Inf; NumPy reports those as convergence failures).
+template <typename T>
+bool AllFinite(const T* p, int64_t rows, int64_t cols, int64_t rs, int64_t cs) {
+  for (int64_t i = 0; i < rows; i++)
+    for (int64_t j = 0; j < cols; j++) {
+      T v = p[i * rs + j * cs];
+      if (!(v - v == 0)) return false;
+    }
+  return true;
+}
+
+// lwork from a workspace query's answer (LAPACK returns it as a floating-point value).
+template <typename T>
+inline lapack_int WorkSize(T query) {
+  double q = static_cast<double>(query);
+  // Round up: float32 cannot represent every integer exactly (see LAPACK's sroundup_lwork).
+  return static_cast<lapack_int>(q * (1 + 1e-6)) + 1;
+}
+
+// Runs a family's work with C++ allocation failures turned into a JS RangeError.
+template <typename Fn>
+bool GuardAlloc(Napi::Env env, Fn&& fn) {
+  try {
+    fn();
+    return true;
+  } catch (const std::bad_alloc&) {
+    ThrowRange(env, "cannot allocate LAPACK workspace");
+    return false;
+  } catch (const std::length_error&) {
+    ThrowRange(env, "cannot allocate LAPACK workspace");
+    return false;
+  }
+}
+
+}  // namespace tb

@@ -1,0 +1,98 @@
+// syevd: eigh / eigvalsh of symmetric matrices (ascending eigenvalues), as NumPy does.
+#include "common.h"
+
+namespace tb {
+namespace {
+
+inline lapack_int Syevd(char jobz, char uplo, lapack_int n, double* a, lapack_int lda, double* w, double* work,
+                        lapack_int lwork, lapack_int* iwork, lapack_int liwork) {
+  return LAPACKE_dsyevd_work(LAPACK_COL_MAJOR, jobz, uplo, n, a, lda, w, work, lwork, iwork, liwork);
+}
+inline lapack_int Syevd(char jobz, char uplo, lapack_int n, float* a, lapack_int lda, float* w, float* work,
+                        lapack_int lwork, lapack_int* iwork, lapack_int liwork) {
+  return LAPACKE_ssyevd_work(LAPACK_COL_MAJOR, jobz, uplo, n, a, lda, w, work, lwork, iwork, liwork);
+}
+
+// The input is copied as its transpose (straight for C order): the triangle NumPy's UPLO names is
+// the other triangle of that buffer. The eigenvectors come back column-major, which is exactly a
+// Fortran-ordered `vectors` output (lib/ allocates it so): written in place, no copy back.
+template <typename T>
+void EighStack(const MatrixOperand& a, const MatrixOperand& w, const MatrixOperand* v, bool lower, int64_t nb,
+               const int64_t* batch, LapackStatus& st) {
+  const int64_t n = a.rows;
+  const char jobz = v ? 'V' : 'N';
+  const char uplo = lower ? 'U' : 'L';
+  const bool direct = v && IsColumnMajor(n, n, v->rs(), v->cs());
+  std::vector<T> scratch(direct ? 0 : static_cast<size_t>(std::max<int64_t>(1, n * n)));
+  std::vector<T> values(static_cast<size_t>(std::max<int64_t>(1, n)));
+  // Workspace query once for the whole stack.
+  T workQuery = 0;
+  lapack_int iworkQuery = 0;
+  Syevd(jobz, uplo, static_cast<lapack_int>(n), scratch.empty() ? values.data() : scratch.data(),
+        static_cast<lapack_int>(std::max<int64_t>(1, n)), values.data(), &workQuery, -1, &iworkQuery, -1);
+  std::vector<T> work(static_cast<size_t>(std::max<lapack_int>(1, WorkSize(workQuery))));
+  std::vector<lapack_int> iwork(static_cast<size_t>(std::max<lapack_int>(1, iworkQuery)));
+  const MatrixOperand* ms[3] = {&a, &w, v ? v : &a};
+  T* pa = reinterpret_cast<T*>(a.op.buf.data);
+  T* pw = reinterpret_cast<T*>(w.op.buf.data);
+  T* pv = v ? reinterpret_cast<T*>(v->op.buf.data) : nullptr;
+  ForEachMatrix<3>(nb, batch, ms, [&](const int64_t* off) {
+    if (!st.ok || n == 0) return;
+    T* A = pa + off[0];
+    if (!AllFinite(A, n, n, a.rs(), a.cs())) {
+      st.Fail("NO_CONVERGENCE", "Eigenvalues did not converge");
+      return;
+    }
+    T* buf = direct ? pv + off[2] : scratch.data();
+    const int64_t ld = direct ? std::max<int64_t>(n, n > 1 ? v->cs() : n) : n;
+    ToColumnMajor(A, n, n, a.cs(), a.rs(), buf, ld);
+    lapack_int info = Syevd(jobz, uplo, static_cast<lapack_int>(n), buf, static_cast<lapack_int>(ld), values.data(), work.data(),
+                            static_cast<lapack_int>(work.size()), iwork.data(), static_cast<lapack_int>(iwork.size()));
+    if (info > 0) {
+      st.Fail("NO_CONVERGENCE", "Eigenvalues did not converge");
+      return;
+    }
+    if (info < 0) {
+      st.Fail(nullptr, "syevd: illegal argument " + std::to_string(-info));
+      return;
+    }
+    T* W = pw + off[1];
+    for (int64_t i = 0; i < n; i++) W[i * w.cs()] = values[i];
+    if (v && !direct) FromColumnMajor(buf, n, n, n, pv + off[2], v->rs(), v->cs());
+  });
+}
+
+// eigh(a, w, v | null, lower) with meta = [nb, batch..., a (n x n), w (1 x n), v (n x n) if given]
+Napi::Value Eigh(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  Meta meta;
+  int64_t nb, batch[kMaxDims];
+  MatrixOperand a, w, v;
+  const bool withVectors = !info[2].IsNull() && !info[2].IsUndefined();
+  if (!meta.Init(env) || !ReadBatch(env, meta, &nb, batch) || !ReadMatrix(env, meta, "a", info[0], nb, batch, &a) ||
+      !ReadMatrix(env, meta, "w", info[1], nb, batch, &w) ||
+      (withVectors && !ReadMatrix(env, meta, "v", info[2], nb, batch, &v)) ||
+      !SameFloatDType(env, {&a, &w, withVectors ? &v : &a}))
+    return env.Undefined();
+  if (a.rows != a.cols || w.rows != 1 || w.cols != a.rows || (withVectors && (v.rows != a.rows || v.cols != a.rows))) {
+    ThrowRange(env, "eigh: operand shapes do not match");
+    return env.Undefined();
+  }
+  const bool lower = !(info[3].IsBoolean() && !info[3].As<Napi::Boolean>().Value());
+  LapackStatus st;
+  if (!GuardAlloc(env, [&] {
+        if (a.op.buf.dtype == DType::Float64) EighStack<double>(a, w, withVectors ? &v : nullptr, lower, nb, batch, st);
+        else EighStack<float>(a, w, withVectors ? &v : nullptr, lower, nb, batch, st);
+      }))
+    return env.Undefined();
+  if (!st.ok) ThrowStatus(env, st);
+  return env.Undefined();
+}
+
+}  // namespace
+
+void InitLapackEigh(Napi::Env env, Napi::Object exports) {
+  exports.Set("eigh", Napi::Function::New(env, Eigh, "eigh"));
+}
+
+}  // namespace tb

@@ -1,0 +1,127 @@
+// gesv: solve(a, b) and inv(a), as NumPy does.
+#include "common.h"
+
+namespace tb {
+namespace {
+
+inline lapack_int Gesv(lapack_int n, lapack_int nrhs, double* a, lapack_int lda, lapack_int* ipiv, double* b,
+                       lapack_int ldb) {
+  return LAPACKE_dgesv_work(LAPACK_COL_MAJOR, n, nrhs, a, lda, ipiv, b, ldb);
+}
+inline lapack_int Gesv(lapack_int n, lapack_int nrhs, float* a, lapack_int lda, lapack_int* ipiv, float* b,
+                       lapack_int ldb) {
+  return LAPACKE_sgesv_work(LAPACK_COL_MAJOR, n, nrhs, a, lda, ipiv, b, ldb);
+}
+
+// solve: A X = B for each matrix of the stack. X is written straight into `out` when out is
+// column-major (lib/ allocates it so), else through scratch.
+template <typename T>
+void SolveStack(const MatrixOperand& a, const MatrixOperand& b, const MatrixOperand& x, int64_t nb, const int64_t* batch,
+                LapackStatus& st) {
+  const int64_t n = a.rows, k = b.cols;
+  std::vector<T> lu(static_cast<size_t>(std::max<int64_t>(1, n * n)));
+  std::vector<lapack_int> ipiv(static_cast<size_t>(std::max<int64_t>(1, n)));
+  const bool direct = IsColumnMajor(n, k, x.rs(), x.cs());
+  std::vector<T> rhs(direct ? 0 : static_cast<size_t>(std::max<int64_t>(1, n * k)));
+  const MatrixOperand* ms[3] = {&a, &b, &x};
+  T* pa = reinterpret_cast<T*>(a.op.buf.data);
+  T* pb = reinterpret_cast<T*>(b.op.buf.data);
+  T* px = reinterpret_cast<T*>(x.op.buf.data);
+  ForEachMatrix<3>(nb, batch, ms, [&](const int64_t* off) {
+    if (!st.ok || n == 0 || k == 0) return;
+    ToColumnMajor(pa + off[0], n, n, a.rs(), a.cs(), lu.data(), n);
+    T* dst = direct ? px + off[2] : rhs.data();
+    const int64_t ld = direct ? std::max<int64_t>(n, k > 1 ? x.cs() : n) : n;
+    ToColumnMajor(pb + off[1], n, k, b.rs(), b.cs(), dst, ld);
+    lapack_int info = Gesv(static_cast<lapack_int>(n), static_cast<lapack_int>(k), lu.data(), static_cast<lapack_int>(n),
+                           ipiv.data(), dst, static_cast<lapack_int>(ld));
+    if (info > 0) st.Fail("SINGULAR", "Singular matrix");
+    else if (info < 0) st.Fail(nullptr, "gesv: illegal argument " + std::to_string(-info));
+    else if (!direct) FromColumnMajor(dst, n, n, k, px + off[2], x.rs(), x.cs());
+  });
+}
+
+// inv: A^{-1}. The input is copied as its transpose (a straight copy for C-ordered input) and the
+// identity solved against it: inv(A^T) in column-major order is inv(A) in row-major order, so a
+// row-major `out` receives the result in place.
+template <typename T>
+void InvStack(const MatrixOperand& a, const MatrixOperand& x, int64_t nb, const int64_t* batch, LapackStatus& st) {
+  const int64_t n = a.rows;
+  std::vector<T> lu(static_cast<size_t>(std::max<int64_t>(1, n * n)));
+  std::vector<lapack_int> ipiv(static_cast<size_t>(std::max<int64_t>(1, n)));
+  // out viewed as the column-major transpose: row-major with row stride >= n.
+  const bool direct = IsColumnMajor(n, n, x.cs(), x.rs());
+  std::vector<T> scratch(direct ? 0 : static_cast<size_t>(std::max<int64_t>(1, n * n)));
+  const MatrixOperand* ms[2] = {&a, &x};
+  T* pa = reinterpret_cast<T*>(a.op.buf.data);
+  T* px = reinterpret_cast<T*>(x.op.buf.data);
+  ForEachMatrix<2>(nb, batch, ms, [&](const int64_t* off) {
+    if (!st.ok || n == 0) return;
+    ToColumnMajor(pa + off[0], n, n, a.cs(), a.rs(), lu.data(), n);  // A^T, column-major
+    T* dst = direct ? px + off[1] : scratch.data();
+    const int64_t ld = direct ? std::max<int64_t>(n, n > 1 ? x.rs() : n) : n;
+    for (int64_t j = 0; j < n; j++)
+      for (int64_t i = 0; i < n; i++) dst[i + j * ld] = i == j ? T(1) : T(0);
+    lapack_int info = Gesv(static_cast<lapack_int>(n), static_cast<lapack_int>(n), lu.data(), static_cast<lapack_int>(n),
+                           ipiv.data(), dst, static_cast<lapack_int>(ld));
+    if (info > 0) st.Fail("SINGULAR", "Singular matrix");
+    else if (info < 0) st.Fail(nullptr, "gesv: illegal argument " + std::to_string(-info));
+    else if (!direct) FromColumnMajor(dst, n, n, n, px + off[1], x.cs(), x.rs());  // transpose back
+  });
+}
+
+// solve(a, b, x) with meta = [nb, batch..., a (n x n), b (n x k), x (n x k)]
+Napi::Value Solve(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  Meta meta;
+  int64_t nb, batch[kMaxDims];
+  MatrixOperand a, b, x;
+  if (!meta.Init(env) || !ReadBatch(env, meta, &nb, batch) || !ReadMatrix(env, meta, "a", info[0], nb, batch, &a) ||
+      !ReadMatrix(env, meta, "b", info[1], nb, batch, &b) || !ReadMatrix(env, meta, "x", info[2], nb, batch, &x) ||
+      !SameFloatDType(env, {&a, &b, &x}))
+    return env.Undefined();
+  if (a.rows != a.cols || b.rows != a.rows || x.rows != b.rows || x.cols != b.cols) {
+    ThrowRange(env, "solve: operand shapes do not match");
+    return env.Undefined();
+  }
+  LapackStatus st;
+  if (!GuardAlloc(env, [&] {
+        if (a.op.buf.dtype == DType::Float64) SolveStack<double>(a, b, x, nb, batch, st);
+        else SolveStack<float>(a, b, x, nb, batch, st);
+      }))
+    return env.Undefined();
+  if (!st.ok) ThrowStatus(env, st);
+  return env.Undefined();
+}
+
+// inv(a, x) with meta = [nb, batch..., a (n x n), x (n x n)]
+Napi::Value Inv(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  Meta meta;
+  int64_t nb, batch[kMaxDims];
+  MatrixOperand a, x;
+  if (!meta.Init(env) || !ReadBatch(env, meta, &nb, batch) || !ReadMatrix(env, meta, "a", info[0], nb, batch, &a) ||
+      !ReadMatrix(env, meta, "x", info[1], nb, batch, &x) || !SameFloatDType(env, {&a, &x}))
+    return env.Undefined();
+  if (a.rows != a.cols || x.rows != a.rows || x.cols != a.cols) {
+    ThrowRange(env, "inv: operand shapes do not match");
+    return env.Undefined();
+  }
+  LapackStatus st;
+  if (!GuardAlloc(env, [&] {
+        if (a.op.buf.dtype == DType::Float64) InvStack<double>(a, x, nb, batch, st);
+        else InvStack<float>(a, x, nb, batch, st);
+      }))
+    return env.Undefined();
+  if (!st.ok) ThrowStatus(env, st);
+  return env.Undefined();
+}
+
+}  // namespace
+
+void InitLapackSolve(Napi::Env env, Napi::Object exports) {
+  exports.Set("solve", Napi::Function::New(env, Solve, "solve"));
+  exports.Set("inv", Napi::Function::New(env, Inv, "inv"));
+}
+
+}  // namespace tb
