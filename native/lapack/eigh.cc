@@ -1,4 +1,6 @@
 // syevd: eigh / eigvalsh of symmetric matrices (ascending eigenvalues), as NumPy does.
+#include <cmath>
+
 #include "common.h"
 
 namespace tb {
@@ -40,7 +42,12 @@ void EighStack(const MatrixOperand& a, const MatrixOperand& w, const MatrixOpera
     if (!st.ok || n == 0) return;
     T* A = pa + off[0];
     if (!AllFinite(A, n, n, a.rs(), a.cs())) {
-      st.Fail("NO_CONVERGENCE", "Eigenvalues did not converge");
+      // NumPy hands NaN/Inf to LAPACK and returns whatever comes back (often NaN); LAPACK's
+      // iterations are not guaranteed to end on them, so the result here is NaN outright.
+      for (int64_t i = 0; i < n; i++) pw[off[1] + i * w.cs()] = NAN;
+      if (v)
+        for (int64_t i = 0; i < n; i++)
+          for (int64_t j = 0; j < n; j++) pv[off[2] + i * v->rs() + j * v->cs()] = NAN;
       return;
     }
     T* buf = direct ? pv + off[2] : scratch.data();

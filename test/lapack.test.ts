@@ -1,0 +1,236 @@
+import { describe, expect, it } from 'vitest';
+import * as tb from '../lib/index.js';
+import { linalg, LinAlgError, ShapeError, tensor, Tensor } from '../lib/index.js';
+import { expectClose, fixture, fromFixture, num, values, type FixtureArray } from './helpers.js';
+
+const lp = fixture('lapack');
+const tolFor = (t: Tensor | FixtureArray): number => ((t as Tensor).dtype ?? (t as FixtureArray).dtype) === 'float32' ? 2e-4 : 1e-10;
+
+/** max |x - y| over all elements, relative to max(1, |y|). */
+function maxRelErr(x: Tensor, y: Tensor): number {
+  const a = values(x);
+  const b = values(y);
+  expect(a.length).toBe(b.length);
+  let e = 0;
+  for (let i = 0; i < a.length; i++) e = Math.max(e, Math.abs(a[i] - b[i]) / Math.max(1, Math.abs(b[i])));
+  return e;
+}
+
+function linAlgCode(f: () => unknown): string | undefined {
+  try {
+    f();
+  } catch (e) {
+    expect(e).toBeInstanceOf(LinAlgError);
+    return (e as LinAlgError).code;
+  }
+  return undefined;
+}
+
+const eyeLike = (n: number, dtype: 'float64' | 'float32'): Tensor => tb.eye(n, null, { dtype });
+
+describe('solve and inv (gesv)', () => {
+  for (const c of lp.solve) {
+    it(`solve ${JSON.stringify(c.a.shape)} x = ${JSON.stringify(c.b.shape)}`, () => {
+      const x = linalg.solve(fromFixture(c.a), fromFixture(c.b));
+      expect(x.dtype).toBe(c.x.dtype);
+      expectClose(x, c.x, tolFor(c.x));
+    });
+  }
+  for (const c of lp.inv) {
+    it(`inv ${JSON.stringify(c.a.shape)} ${c.a.dtype}`, () => {
+      const a = fromFixture(c.a);
+      const r = linalg.inv(a);
+      expect(r.dtype).toBe(c.a.dtype === 'int32' ? 'float64' : c.a.dtype);
+      expect(r.isContiguous).toBe(true);
+      expectClose(r, c.inv, c.a.dtype === 'float32' ? 1e-5 : 1e-10);
+    });
+  }
+  it('a singular matrix is a LinAlgError SINGULAR', () => {
+    const s = tensor([[1, 2], [2, 4]]);
+    expect(linAlgCode(() => linalg.inv(s))).toBe('SINGULAR');
+    expect(linAlgCode(() => linalg.solve(s, tensor([1, 2])))).toBe('SINGULAR');
+    // one singular matrix in a stack fails the call, as in NumPy
+    expect(linAlgCode(() => linalg.inv(tb.stack([tb.eye(2), s])))).toBe('SINGULAR');
+  });
+  it('non-square and mismatched shapes', () => {
+    expect(linAlgCode(() => linalg.inv(tb.zeros([2, 3])))).toBe('NOT_SQUARE');
+    expect(linAlgCode(() => linalg.inv(tb.zeros([3])))).toBe('NOT_SQUARE');
+    expect(() => linalg.solve(tb.eye(3), tb.zeros([2]))).toThrow(ShapeError);
+    expect(() => linalg.solve(tb.zeros([2, 3, 3]), tb.zeros([4, 3, 1]))).toThrow(ShapeError);
+  });
+  it('transposed and strided inputs give the same answer as contiguous ones', () => {
+    const a = tb.randn([5, 5], { seed: 9 }).add(tb.eye(5).mul(5));
+    const at = a.T.contiguous().T; // same values, Fortran layout
+    expect(maxRelErr(linalg.inv(at), linalg.inv(a))).toBeLessThan(1e-14);
+    const big = tb.randn([10, 10], { seed: 10 }).add(tb.eye(10).mul(10));
+    const view = big.slice([null, null, 2], [null, null, -2]);
+    expect(maxRelErr(linalg.inv(view), linalg.inv(view.clone()))).toBeLessThan(1e-14);
+    const b = tb.randn([5, 3], { seed: 11 });
+    expect(maxRelErr(linalg.solve(at, b.T.contiguous().T), linalg.solve(a, b))).toBeLessThan(1e-13);
+  });
+  it('empty matrices behave as in NumPy', () => {
+    expect(linalg.inv(tb.zeros([0, 0])).shape).toEqual([0, 0]);
+    expect(linalg.det(tb.zeros([0, 0]))).toBe(1);
+  });
+});
+
+describe('det, slogdet (getrf)', () => {
+  for (const c of lp.det) {
+    it(`det ${JSON.stringify(c.a.shape)} ${c.a.dtype}`, () => {
+      const a = fromFixture(c.a);
+      const tol = c.a.dtype === 'float32' ? 1e-5 : 1e-12;
+      const d = linalg.det(a);
+      const { sign, logabsdet } = linalg.slogdet(a);
+      if (c.det.shape.length === 0) {
+        expectClose(d as number, num(c.det.data[0]), tol);
+        expect(sign).toBe(num(c.sign.data[0]));
+        expectClose(logabsdet as number, num(c.logabsdet.data[0]), tol);
+      } else {
+        expectClose(d as Tensor, c.det, tol);
+        expectClose(sign as Tensor, c.sign);
+        expectClose(logabsdet as Tensor, c.logabsdet, tol);
+      }
+    });
+  }
+  it('slogdet of a 60x60 matrix whose determinant overflows', () => {
+    const { sign, logabsdet } = linalg.slogdet(fromFixture(lp.slogdetLarge.a));
+    expect(sign).toBe(lp.slogdetLarge.sign);
+    expectClose(logabsdet as number, lp.slogdetLarge.logabsdet, 1e-12);
+  });
+});
+
+describe('lu (getrf, SciPy convention)', () => {
+  for (const c of lp.lu) {
+    it(`lu ${JSON.stringify(c.a.shape)}`, () => {
+      const a = fromFixture(c.a);
+      const { p, l, u } = linalg.lu(a);
+      expectClose(p, c.p);
+      expectClose(l, c.l, 1e-12);
+      expectClose(u, c.u, 1e-12);
+      expect(maxRelErr(p.matmul(l).matmul(u), a)).toBeLessThan(1e-13);
+    });
+  }
+  it('on a stack, P L U = A for each matrix', () => {
+    const a = tb.randn([3, 4, 4], { seed: 21 });
+    const { p, l, u } = linalg.lu(a);
+    expect(maxRelErr(p.matmul(l).matmul(u), a)).toBeLessThan(1e-13);
+    expect(values(tb.triu(l, 1))).toEqual(new Array(48).fill(0));
+  });
+});
+
+describe('cholesky (potrf)', () => {
+  for (const c of lp.cholesky) {
+    it(`cholesky ${JSON.stringify(c.a.shape)} ${c.a.dtype}`, () => {
+      const a = fromFixture(c.a);
+      const tol = c.a.dtype === 'float32' ? 1e-5 : 1e-12;
+      expectClose(linalg.cholesky(a), c.l, tol);
+      expectClose(linalg.cholesky(a, { upper: true }), c.u, tol);
+    });
+  }
+  it('reads only the lower triangle', () => {
+    expectClose(linalg.cholesky(fromFixture(lp.choleskyLowerOnly.a)), lp.choleskyLowerOnly.l, 1e-12);
+  });
+  it('a matrix that is not positive definite is NOT_POSITIVE_DEFINITE', () => {
+    expect(linAlgCode(() => linalg.cholesky(tensor([[1, 2], [2, 1]])))).toBe('NOT_POSITIVE_DEFINITE');
+    expect(linAlgCode(() => linalg.cholesky(tb.zeros([2, 3])))).toBe('NOT_SQUARE');
+  });
+});
+
+describe('eigh, eigvalsh (syevd)', () => {
+  for (const c of lp.eigh) {
+    it(`eigh ${JSON.stringify(c.a.shape)} ${c.a.dtype}: values match NumPy, A V = V diag(w), V orthonormal`, () => {
+      const a = fromFixture(c.a);
+      const tol = c.a.dtype === 'float32' ? 1e-4 : 1e-10;
+      expectClose(linalg.eigvalsh(a), c.w, tol);
+      const { values: w, vectors: v } = linalg.eigh(a);
+      expectClose(w, c.w, tol);
+      const n = a.shape[a.ndim - 1];
+      expect(maxRelErr(a.matmul(v), v.mul(w.expandDims(-2)))).toBeLessThan(tol);
+      const vtv = v.swapaxes(-1, -2).matmul(v);
+      expect(maxRelErr(vtv, eyeLike(n, a.dtype as 'float64').broadcastTo(vtv.shape))).toBeLessThan(tol);
+    });
+  }
+  it('UPLO picks the triangle that is read', () => {
+    const a = fromFixture(lp.eighUplo.a);
+    expectClose(linalg.eigvalsh(a, 'L'), lp.eighUplo.wL, 1e-10);
+    expectClose(linalg.eigvalsh(a, 'U'), lp.eighUplo.wU, 1e-10);
+    expect(() => linalg.eigh(a, 'X' as 'L')).toThrow(RangeError);
+  });
+  it('NaN input gives NaN results, never a hang', () => {
+    const r = linalg.eigh(tensor([[NaN, 1], [1, 1]]));
+    expect(values(r.values).every(Number.isNaN)).toBe(true);
+  });
+});
+
+describe('svd (gesdd)', () => {
+  for (const c of lp.svd) {
+    it(`svd ${JSON.stringify(c.a.shape)} ${c.a.dtype}: s matches NumPy, U S Vt = A, factors orthonormal`, () => {
+      const a = fromFixture(c.a);
+      const tol = c.a.dtype === 'float32' ? 1e-4 : 1e-10;
+      expectClose(linalg.svd(a, { computeUV: false }).s, c.s, tol);
+      const m = a.shape[a.ndim - 2];
+      const n = a.shape[a.ndim - 1];
+      for (const fullMatrices of [true, false]) {
+        const { u, s, vt } = linalg.svd(a, { fullMatrices }) as { u: Tensor; s: Tensor; vt: Tensor };
+        expectClose(s, c.s, tol);
+        const k = Math.min(m, n);
+        expect(u.shape.slice(-2)).toEqual([m, fullMatrices ? m : k]);
+        expect(vt.shape.slice(-2)).toEqual([fullMatrices ? n : k, n]);
+        const uk = u.slice(...new Array(u.ndim - 1).fill(null), [0, k]);
+        const vk = vt.slice(...new Array(vt.ndim - 2).fill(null), [0, k]);
+        expect(maxRelErr(uk.mul(s.expandDims(-2)).matmul(vk), a)).toBeLessThan(tol);
+        const utu = u.swapaxes(-1, -2).matmul(u);
+        expect(maxRelErr(utu, eyeLike(u.shape[u.ndim - 1], a.dtype as 'float64').broadcastTo(utu.shape))).toBeLessThan(tol);
+        const vvt = vt.matmul(vt.swapaxes(-1, -2));
+        expect(maxRelErr(vvt, eyeLike(vt.shape[vt.ndim - 2], a.dtype as 'float64').broadcastTo(vvt.shape))).toBeLessThan(tol);
+      }
+    });
+  }
+  it('NaN input is NO_CONVERGENCE, as in NumPy', () => {
+    expect(linAlgCode(() => linalg.svd(tensor([[NaN, 1], [1, 1]])))).toBe('NO_CONVERGENCE');
+  });
+  it('empty matrices get identity factors, as in NumPy', () => {
+    const r = linalg.svd(tb.zeros([0, 3])) as { u: Tensor; s: Tensor; vt: Tensor };
+    expect(r.u.shape).toEqual([0, 0]);
+    expect(r.s.shape).toEqual([0]);
+    expect(r.vt.toArray()).toEqual(tb.eye(3).toArray());
+  });
+});
+
+describe('pinv, matrixRank, cond, SVD norms, negative powers', () => {
+  for (const c of lp.pinv) {
+    it(`pinv ${JSON.stringify(c.a.shape)}`, () => expectClose(linalg.pinv(fromFixture(c.a)), c.pinv, 1e-10));
+  }
+  it('matrixRank', () => {
+    const r = lp.matrixRank;
+    expect(linalg.matrixRank(fromFixture(r.full))).toBe(r.fullR);
+    expect(linalg.matrixRank(fromFixture(r.def))).toBe(r.defR);
+    expectClose(linalg.matrixRank(fromFixture(r.stack)) as Tensor, r.stackR);
+    expect(linalg.matrixRank(tensor([0, 0]))).toBe(0);
+    expect(linalg.matrixRank(tensor([0, 3]))).toBe(1);
+  });
+  it('cond for every p', () => {
+    const c = lp.cond;
+    const a = fromFixture(c.a);
+    const ps: [string, number | 'fro' | 'nuc' | undefined][] = [['None', undefined], ['2', 2], ['-2', -2], ['fro', 'fro'], ['nuc', 'nuc'], ['1', 1], ['-1', -1], ['inf', Infinity], ['-inf', -Infinity]];
+    for (const [key, p] of ps) expectClose(linalg.cond(a, p) as number, c[key], 1e-10);
+    expectClose(linalg.cond(fromFixture(c.rect)) as number, c.rectNone, 1e-10);
+    expect(linalg.cond(tensor([[1, 2], [2, 4]]), 1)).toBe(num(c.singular1));
+    expect(linAlgCode(() => linalg.cond(tb.zeros([0, 0])))).toBe('EMPTY');
+  });
+  it('norm ords 2, -2, nuc, with axes', () => {
+    const s = lp.svdNorm;
+    const m = fromFixture(s.m);
+    expectClose(linalg.norm(m, 2) as number, s['2'], 1e-12);
+    expectClose(linalg.norm(m, -2) as number, s['-2'], 1e-12);
+    expectClose(linalg.norm(m, 'nuc') as number, s.nuc, 1e-12);
+    const t3 = fromFixture(s.t3);
+    expectClose(linalg.norm(t3, 2, [1, 2]) as Tensor, s.t3_2_12, 1e-12);
+    expectClose(linalg.norm(t3, 'nuc', [2, 0], true) as Tensor, s.t3_nuc_20_keep, 1e-12);
+  });
+  it('matrixPower with negative exponents goes through inv', () => {
+    const c = lp.matrixPowerNeg;
+    expectClose(linalg.matrixPower(fromFixture(c.a), -1), c.m1, 1e-10);
+    expectClose(linalg.matrixPower(fromFixture(c.a), -3), c.m3, 1e-10);
+  });
+});
