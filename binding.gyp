@@ -13,7 +13,10 @@
         "native/lapack/lu.cc",
         "native/lapack/cholesky.cc",
         "native/lapack/eigh.cc",
-        "native/lapack/svd.cc"
+        "native/lapack/svd.cc",
+        "native/lapack/qr.cc",
+        "native/lapack/eig.cc",
+        "native/lapack/lstsq.cc"
       ],
       "include_dirs": [
         "<!(node -p \"require('node-addon-api').include_dir\")",

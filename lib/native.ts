@@ -37,6 +37,9 @@ export interface Binding {
   cholesky(a: TypedArray, out: TypedArray, upper: boolean): void;
   eigh(a: TypedArray, w: TypedArray, v: TypedArray | null, lower: boolean): void;
   svd(a: TypedArray, s: TypedArray, u: TypedArray | null, vt: TypedArray | null, fullMatrices: boolean): void;
+  qr(a: TypedArray, r: TypedArray, q: TypedArray | null): void;
+  eig(a: TypedArray, wre: TypedArray, wim: TypedArray, vre: TypedArray | null, vim: TypedArray | null): void;
+  lstsq(a: TypedArray, b: TypedArray, x: TypedArray, residuals: TypedArray, rank: TypedArray, s: TypedArray, rcond: number): void;
   config(): NativeConfig;
   setNumThreads(n: number): void;
 }

@@ -17,6 +17,9 @@ void InitLapackLu(Napi::Env env, Napi::Object exports);
 void InitLapackCholesky(Napi::Env env, Napi::Object exports);
 void InitLapackEigh(Napi::Env env, Napi::Object exports);
 void InitLapackSvd(Napi::Env env, Napi::Object exports);
+void InitLapackQr(Napi::Env env, Napi::Object exports);
+void InitLapackEig(Napi::Env env, Napi::Object exports);
+void InitLapackLstsq(Napi::Env env, Napi::Object exports);
 
 // new LinAlgError(message, code) with the class lib/ registered; a plain Error before that.
 void ThrowLinAlg(Napi::Env env, const std::string& message, const char* code) {
@@ -92,6 +95,9 @@ static Napi::Object Init(Napi::Env env, Napi::Object exports) {
   tb::InitLapackCholesky(env, exports);
   tb::InitLapackEigh(env, exports);
   tb::InitLapackSvd(env, exports);
+  tb::InitLapackQr(env, exports);
+  tb::InitLapackEig(env, exports);
+  tb::InitLapackLstsq(env, exports);
   return exports;
 }
 

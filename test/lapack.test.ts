@@ -234,3 +234,88 @@ describe('pinv, matrixRank, cond, SVD norms, negative powers', () => {
     expectClose(linalg.matrixPower(fromFixture(c.a), -3), c.m3, 1e-10);
   });
 });
+
+describe('qr (geqrf + orgqr)', () => {
+  for (const c of lp.qr) {
+    it(`qr ${JSON.stringify(c.a.shape)} ${c.a.dtype}: Q R = A, Q orthonormal, |R| matches NumPy`, () => {
+      const a = fromFixture(c.a);
+      const tol = c.a.dtype === 'float32' ? 1e-4 : 1e-10;
+      const m = a.shape[a.ndim - 2];
+      const n = a.shape[a.ndim - 1];
+      const k = Math.min(m, n);
+      for (const mode of ['reduced', 'complete'] as const) {
+        const { q, r } = linalg.qr(a, mode) as { q: Tensor; r: Tensor };
+        expect(q.shape.slice(-2)).toEqual([m, mode === 'complete' ? m : k]);
+        expect(r.shape.slice(-2)).toEqual([mode === 'complete' ? m : k, n]);
+        expect(maxRelErr(q.matmul(r), a)).toBeLessThan(tol);
+        const qtq = q.swapaxes(-1, -2).matmul(q);
+        expect(maxRelErr(qtq, eyeLike(q.shape[q.ndim - 1], a.dtype as 'float64').broadcastTo(qtq.shape))).toBeLessThan(tol);
+        expect(maxRelErr(tb.tril(r, -1), tb.zeros(r.shape))).toBe(0);
+        expectClose(r.abs(), mode === 'complete' ? c.absRc : c.absR, tol);
+      }
+      const onlyR = linalg.qr(a, 'r');
+      expect(onlyR.q).toBeUndefined();
+      expectClose(onlyR.r.abs(), c.absR, tol);
+    });
+  }
+  it('rejects an unknown mode', () => expect(() => linalg.qr(tb.eye(2), 'raw' as 'r')).toThrow(RangeError));
+});
+
+describe('eig, eigvals (geev)', () => {
+  /** Eigenvalues as (re, im) pairs sorted, for an order-free comparison. */
+  const sortedPairs = (re: number[], im: number[]): number[][] =>
+    re.map((r, i) => [r, im[i]]).sort((x, y) => x[0] - y[0] || x[1] - y[1]);
+  for (const c of lp.eig) {
+    it(`eig ${JSON.stringify(c.a.shape)} ${c.a.dtype}: values match NumPy, A V = V diag(w) in complex arithmetic`, () => {
+      const a = fromFixture(c.a);
+      const tol = c.a.dtype === 'float32' ? 1e-4 : 1e-9;
+      const { values: w, vectors: v } = linalg.eig(a);
+      const n = a.shape[a.ndim - 1];
+      const batches = a.size / (n * n);
+      const wr = values(w.re);
+      const wi = values(w.im);
+      const er = c.re.data.map(num);
+      const ei = c.im.data.map(num);
+      for (let bi = 0; bi < batches; bi++) {
+        const got = sortedPairs(wr.slice(bi * n, (bi + 1) * n), wi.slice(bi * n, (bi + 1) * n));
+        const want = sortedPairs(er.slice(bi * n, (bi + 1) * n), ei.slice(bi * n, (bi + 1) * n));
+        got.forEach((g, i) => {
+          expect(Math.abs(g[0] - want[i][0])).toBeLessThan(tol * Math.max(1, Math.abs(want[i][0])));
+          expect(Math.abs(g[1] - want[i][1])).toBeLessThan(tol * Math.max(1, Math.abs(want[i][1])));
+        });
+      }
+      // A (Vr + i Vi) = (Vr + i Vi) diag(wr + i wi)
+      const wre = w.re.expandDims(-2);
+      const wim = w.im.expandDims(-2);
+      const lhsRe = a.matmul(v.re);
+      const lhsIm = a.matmul(v.im);
+      const rhsRe = v.re.mul(wre).sub(v.im.mul(wim));
+      const rhsIm = v.re.mul(wim).add(v.im.mul(wre));
+      expect(maxRelErr(lhsRe, rhsRe)).toBeLessThan(tol);
+      expect(maxRelErr(lhsIm, rhsIm)).toBeLessThan(tol);
+      const ev = linalg.eigvals(a);
+      expect(values(ev.re)).toEqual(wr);
+    });
+  }
+  it('NaN input is a LinAlgError, as in NumPy', () => {
+    expect(linAlgCode(() => linalg.eig(tensor([[NaN, 1], [1, 1]])))).toBe('NO_CONVERGENCE');
+    expect(linAlgCode(() => linalg.eig(tb.zeros([2, 3])))).toBe('NOT_SQUARE');
+  });
+});
+
+describe('lstsq (gelsd)', () => {
+  for (const c of lp.lstsq) {
+    it(`lstsq ${JSON.stringify(c.a.shape)} with b ${JSON.stringify(c.b.shape)} ${c.a.dtype}`, () => {
+      const tol = c.a.dtype === 'float32' ? 1e-4 : 1e-10;
+      const r = linalg.lstsq(fromFixture(c.a), fromFixture(c.b));
+      expectClose(r.x, c.x, tol);
+      expectClose(r.residuals, c.residuals, tol);
+      expect(r.rank).toBe(c.rank);
+      expectClose(r.s, c.s, tol);
+    });
+  }
+  it('rejects mismatched rows and NaN', () => {
+    expect(() => linalg.lstsq(tb.zeros([3, 2]), tb.zeros([4]))).toThrow(ShapeError);
+    expect(linAlgCode(() => linalg.lstsq(tensor([[NaN, 1], [1, 1]]), tensor([1, 2])))).toBe('NO_CONVERGENCE');
+  });
+});

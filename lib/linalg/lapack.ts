@@ -172,6 +172,113 @@ export function lu(aIn: Tensor): { p: Tensor; l: Tensor; u: Tensor } {
   return { p: P, l: L, u: U };
 }
 
+// ---- geqrf + orgqr ----
+
+export type QrMode = 'reduced' | 'complete' | 'r';
+
+/** numpy.linalg.qr: a = q @ r ('reduced': q m x k; 'complete': q m x m; 'r': r only). */
+export function qr(aIn: Tensor, mode: QrMode = 'reduced'): { q?: Tensor; r: Tensor } {
+  const a = floatInput(aIn, 'qr');
+  assertStacked(a, 'qr');
+  if (mode !== 'reduced' && mode !== 'complete' && mode !== 'r') {
+    throw new RangeError(`Unrecognized mode '${String(mode)}': expected 'reduced', 'complete' or 'r'`);
+  }
+  const batch = batchOf(a);
+  const m = a.shape[a.ndim - 2];
+  const n = a.shape[a.ndim - 1];
+  const k = Math.min(m, n);
+  const r = Tensor._output([...batch, mode === 'complete' ? m : k, n], a.dtype);
+  const q = mode === 'r' ? null : fortranStack(batch, m, mode === 'complete' ? m : k, a.dtype);
+  if (q && m > 0 && k === 0 && mode === 'complete') {
+    // No reflectors: Q is the identity (NumPy).
+    q.data.fill(0);
+    const block = m * m;
+    for (let b = 0; b < sizeOf(batch); b++) for (let i = 0; i < m; i++) q.data[b * block + i * m + i] = 1;
+  }
+  let p = writeBatch(batch);
+  p = writeStackedMatrix(p, a, batch);
+  p = writeStackedMatrix(p, r, batch);
+  if (q) writeStackedMatrix(p, q, batch);
+  native.qr(a.data, r.data, q ? q.data : null);
+  return q ? { q, r } : { r };
+}
+
+// ---- geev ----
+
+export interface ComplexTensor {
+  re: Tensor;
+  im: Tensor;
+}
+
+function eigImpl(aIn: Tensor, vectors: boolean, op: string): { values: ComplexTensor; vectors?: ComplexTensor } {
+  const a = floatInput(aIn, op);
+  assertStackedSquare(a, op);
+  const batch = batchOf(a);
+  const n = a.shape[a.ndim - 1];
+  const wre = Tensor._output([...batch, n], a.dtype);
+  const wim = Tensor._output([...batch, n], a.dtype);
+  const vre = vectors ? Tensor._output([...batch, n, n], a.dtype) : null;
+  const vim = vectors ? Tensor._output([...batch, n, n], a.dtype) : null;
+  let p = writeBatch(batch);
+  p = writeStackedMatrix(p, a, batch);
+  p = writeVector(p, wre, batch, n);
+  p = writeVector(p, wim, batch, n);
+  if (vre && vim) {
+    p = writeStackedMatrix(p, vre, batch);
+    writeStackedMatrix(p, vim, batch);
+  }
+  native.eig(a.data, wre.data, wim.data, vre ? vre.data : null, vim ? vim.data : null);
+  const values = { re: wre, im: wim };
+  return vre && vim ? { values, vectors: { re: vre, im: vim } } : { values };
+}
+
+/** numpy.linalg.eig of a real matrix: complex eigenvalues and eigenvectors (columns) as re/im parts. */
+export function eig(a: Tensor): { values: ComplexTensor; vectors: ComplexTensor } {
+  return eigImpl(a, true, 'eig') as { values: ComplexTensor; vectors: ComplexTensor };
+}
+
+/** numpy.linalg.eigvals. */
+export function eigvals(a: Tensor): ComplexTensor {
+  return eigImpl(a, false, 'eigvals').values;
+}
+
+// ---- gelsd ----
+
+/** numpy.linalg.lstsq: the minimum-norm x minimising |a x - b|, via the SVD (gelsd). */
+export function lstsq(aIn: Tensor, bIn: Tensor, rcond?: number | null): { x: Tensor; residuals: Tensor; rank: number; s: Tensor } {
+  let a = floatInput(aIn, 'lstsq');
+  let b = floatInput(bIn, 'lstsq');
+  if (a.ndim !== 2) throw new LinAlgError(`lstsq: ${a.ndim}-dimensional tensor given. Tensor must be two-dimensional`, 'NOT_SQUARE');
+  if (b.ndim !== 1 && b.ndim !== 2) throw new RangeError(`lstsq: b must be 1-D or 2-D, got ${b.ndim}-D`);
+  if (a.dtype !== b.dtype) {
+    a = a.astype('float64');
+    b = b.astype('float64');
+  }
+  const [m, n] = a.shape;
+  if (b.shape[0] !== m) throw new ShapeError(`lstsq: shapes ${formatShape(aIn.shape)} and ${formatShape(bIn.shape)} are incompatible: ${m} != ${b.shape[0]}`);
+  const vector = b.ndim === 1;
+  const k = vector ? 1 : b.shape[1];
+  const rc = rcond ?? EPS[a.dtype] * Math.max(m, n);
+  if (typeof rc !== 'number' || Number.isNaN(rc)) throw new TypeError(`Expected a number for rcond but received ${describe(rcond)}`);
+  const x = Tensor._output([n, k], a.dtype);
+  const residuals = Tensor._output([k], a.dtype);
+  const rank = Tensor._output([], a.dtype);
+  const s = Tensor._output([Math.min(m, n)], a.dtype);
+  const none: number[] = [];
+  let p = writeBatch(none);
+  p = writeStackedMatrix(p, a, none);
+  p = vector ? writeMatrix(p, b, none, m, 1, b.strides[0], 0) : writeStackedMatrix(p, b, none);
+  p = writeStackedMatrix(p, x, none);
+  p = writeVector(p, residuals, none, k);
+  p = writeMatrix(p, rank, none, 1, 1, 0, 0);
+  writeVector(p, s, none, Math.min(m, n));
+  native.lstsq(a.data, b.data, x.data, residuals.data, rank.data, s.data, rc);
+  const r = rank.item();
+  // NumPy reports residuals only for a full-rank, overdetermined system.
+  const res = r === n && m > n ? residuals : Tensor._empty([0], a.dtype);
+  return { x: vector ? x.reshape(n) : x, residuals: res, rank: r, s };
+}
+
 // ---- potrf ----
 
 /** numpy.linalg.cholesky: the lower factor (a = l @ l.T), or the upper one with `{ upper: true }`. */
