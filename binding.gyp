@@ -9,6 +9,7 @@
         "native/reduce.cc",
         "native/blas.cc",
         "native/runtime.cc",
+        "native/distance.cc",
         "native/lapack/solve.cc",
         "native/lapack/lu.cc",
         "native/lapack/cholesky.cc",

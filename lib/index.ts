@@ -14,4 +14,7 @@ export { sum, mean, prod, max, min, std, variance as var, argmax, argmin, type A
 export { matmul, dot, vdot, inner, outer } from './blas.js';
 export { config, setNumThreads, type Config } from './runtime.js';
 import * as linalg from './linalg/index.js';
-export { linalg };
+import * as distance from './distance.js';
+export { linalg, distance };
+export { project } from './distance.js';
+export { PCA, type PCAOptions } from './pca.js';

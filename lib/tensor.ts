@@ -18,7 +18,7 @@ import * as blas from './blas.js';
 import { format } from './format.js';
 
 export type Scalar = number;
-export type SliceSpec = number | null | readonly [number?, number?, number?] | readonly (number | undefined)[];
+export type SliceSpec = number | null | readonly (number | null | undefined)[];
 export interface OutOption {
   out?: Tensor;
 }
@@ -230,7 +230,7 @@ export class Tensor {
         if (k < 0 || k >= n) throw new RangeError(`index ${spec} is out of bounds for axis ${i} with size ${n}`);
         offset += k * s;
       } else if (Array.isArray(spec)) {
-        const [start, stop, step] = sliceIndices(spec as (number | undefined)[], n);
+        const [start, stop, step] = sliceIndices(spec as (number | null | undefined)[], n);
         const len = step > 0 ? Math.max(0, Math.ceil((stop - start) / step)) : Math.max(0, Math.ceil((stop - start) / step));
         if (len > 0) offset += start * s;
         shape.push(len);
@@ -444,7 +444,7 @@ function reshapeStrides(shape: readonly number[], strides: readonly number[], ta
   return out;
 }
 
-function sliceIndices(spec: (number | undefined)[], n: number): [number, number, number] {
+function sliceIndices(spec: (number | null | undefined)[], n: number): [number, number, number] {
   const step = spec[2] ?? 1;
   if (!Number.isInteger(step) || step === 0) throw new RangeError(`slice step must be a non-zero integer, received ${describe(spec[2])}`);
   const norm = (v: number | undefined | null, dflt: number, lo: number, hi: number): number => {

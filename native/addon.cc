@@ -20,6 +20,7 @@ void InitLapackSvd(Napi::Env env, Napi::Object exports);
 void InitLapackQr(Napi::Env env, Napi::Object exports);
 void InitLapackEig(Napi::Env env, Napi::Object exports);
 void InitLapackLstsq(Napi::Env env, Napi::Object exports);
+void InitDistance(Napi::Env env, Napi::Object exports);
 
 // new LinAlgError(message, code) with the class lib/ registered; a plain Error before that.
 void ThrowLinAlg(Napi::Env env, const std::string& message, const char* code) {
@@ -98,6 +99,7 @@ static Napi::Object Init(Napi::Env env, Napi::Object exports) {
   tb::InitLapackQr(env, exports);
   tb::InitLapackEig(env, exports);
   tb::InitLapackLstsq(env, exports);
+  tb::InitDistance(env, exports);
   return exports;
 }
 

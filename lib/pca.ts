@@ -1,0 +1,173 @@
+// Principal component analysis with scikit-learn's names and definitions (sklearn >= 1.5, PCA with
+// svd_solver='auto', minus the randomized solver): explained variance with ddof = 1, components
+// sign-fixed by svd_flip(u_based_decision=False) so results are deterministic.
+import { describe, formatShape, ShapeError } from './errors.js';
+import { Tensor } from './tensor.js';
+import { matmul } from './blas.js';
+import { mul, sub } from './elementwise.js';
+import * as red from './reduce.js';
+import { eigh, svd } from './linalg/lapack.js';
+
+export interface PCAOptions {
+  /** Components to keep: an integer, a variance fraction in (0, 1), or all when omitted. */
+  nComponents?: number;
+  /** Scale the projections to unit variance. */
+  whiten?: boolean;
+  /** 'auto' (scikit-learn's rule), 'covarianceEigh' or 'full'. */
+  solver?: 'auto' | 'covarianceEigh' | 'full';
+}
+
+export class PCA {
+  readonly nComponentsRequested: number | undefined;
+  readonly whiten: boolean;
+  readonly solverRequested: 'auto' | 'covarianceEigh' | 'full';
+  /** The solver the last fit used: 'covarianceEigh' (samples far outnumber features) or 'full' (SVD). */
+  solver: 'covarianceEigh' | 'full' | undefined;
+  components!: Tensor;
+  explainedVariance!: Tensor;
+  explainedVarianceRatio!: Tensor;
+  singularValues!: Tensor;
+  mean!: Tensor;
+  noiseVariance = 0;
+  nComponents = 0;
+  nSamples = 0;
+  nFeatures = 0;
+  private fitted = false;
+
+  constructor(opts: PCAOptions = {}) {
+    const n = opts.nComponents;
+    if (n !== undefined && (typeof n !== 'number' || !(n > 0) || (n >= 1 && !Number.isInteger(n)))) {
+      throw new RangeError(`Expected a positive integer or a fraction in (0, 1) for nComponents but received ${describe(n)}`);
+    }
+    this.nComponentsRequested = n;
+    this.whiten = opts.whiten ?? false;
+    const solver = opts.solver ?? 'auto';
+    if (solver !== 'auto' && solver !== 'covarianceEigh' && solver !== 'full') {
+      throw new RangeError(`Unknown solver ${describe(solver)}: expected 'auto', 'covarianceEigh' or 'full'`);
+    }
+    this.solverRequested = solver;
+  }
+
+  fit(x: Tensor): this {
+    this.fitImpl(x);
+    return this;
+  }
+
+  fitTransform(x: Tensor): Tensor {
+    const u = this.fitImpl(x);
+    if (u === null) return this.transform(x);
+    // Full SVD: the projections are U S (U already sign-flipped with Vt).
+    const k = this.nComponents;
+    let z = mul(u.slice(null, [0, k]), this.singularValues);
+    if (this.whiten) z = z.div(this.explainedVariance.sqrt(), { out: z });
+    return z;
+  }
+
+  transform(x: Tensor): Tensor {
+    this.checkFitted();
+    const a = this.checkInput(x, this.nFeatures);
+    // X C^T - mean C^T: no centered copy of X, as scikit-learn does.
+    const ct = this.components.T;
+    const z = matmul(a, ct);
+    z.sub(matmul(this.mean.reshape(1, -1), ct), { out: z });
+    if (this.whiten) z.div(this.explainedVariance.sqrt(), { out: z });
+    return z;
+  }
+
+  inverseTransform(z: Tensor): Tensor {
+    this.checkFitted();
+    const zz = this.checkInput(z, this.nComponents);
+    const c = this.whiten ? mul(this.explainedVariance.sqrt().reshape(-1, 1), this.components) : this.components;
+    const x = matmul(zz, c);
+    return x.add(this.mean, { out: x });
+  }
+
+  private checkFitted(): void {
+    if (!this.fitted) throw new Error('This PCA instance is not fitted yet: call fit() first');
+  }
+
+  private checkInput(x: unknown, features: number | null): Tensor {
+    if (!(x instanceof Tensor)) throw new TypeError(`Expected a Tensor but received ${describe(x)}`);
+    if (x.ndim !== 2) throw new RangeError(`PCA expects a 2-D tensor (samples x features), got shape ${formatShape(x.shape)}`);
+    if (features !== null && x.shape[1] !== features) {
+      throw new ShapeError(`PCA: input has ${x.shape[1]} features but ${features} were expected (shape ${formatShape(x.shape)})`);
+    }
+    return x.dtype === 'int32' ? x.astype('float64') : x;
+  }
+
+  /** Fits; returns U (sign-flipped) for the full solver, null for covarianceEigh. */
+  private fitImpl(xIn: Tensor): Tensor | null {
+    const x = this.checkInput(xIn, null);
+    const [n, p] = x.shape;
+    if (n < 2) throw new RangeError(`PCA needs at least 2 samples, got ${n}`);
+    const kMax = Math.min(n, p);
+    const req = this.nComponentsRequested;
+    if (req !== undefined && req >= 1 && req > kMax) {
+      throw new RangeError(`nComponents=${req} must be between 1 and min(nSamples, nFeatures)=${kMax}`);
+    }
+    let solver = this.solverRequested === 'auto' ? (p <= 1000 && n >= 10 * p ? 'covarianceEigh' : 'full') : this.solverRequested;
+    const mean = red.mean(x, 0) as Tensor;
+    let explained: Tensor;
+    let singular: Tensor;
+    let vt: Tensor;
+    let u: Tensor | null = null;
+    if (solver === 'covarianceEigh') {
+      // C = (X^T X - n mean mean^T) / (n - 1): one product over X, no centered copy.
+      const c = matmul(x.T, x);
+      c.sub(mul(mean.reshape(-1, 1), mean.reshape(1, -1)).mul(n), { out: c });
+      c.div(n - 1, { out: c });
+      const { values, vectors } = eigh(c);
+      explained = values.slice([null, null, -1]).clone(); // descending
+      explained.maximum(0, { out: explained });
+      singular = explained.mul(n - 1).sqrt();
+      vt = vectors.slice(null, [null, null, -1]).T.clone();
+    } else {
+      solver = 'full';
+      const centered = sub(x, mean);
+      const r = svd(centered, { fullMatrices: false }) as { u: Tensor; s: Tensor; vt: Tensor };
+      u = r.u;
+      vt = r.vt;
+      singular = r.s;
+      explained = singular.mul(singular).div(n - 1);
+    }
+    const signs = svdFlipSigns(vt);
+    vt.mul(signs.reshape(-1, 1), { out: vt });
+    if (u) u.mul(signs.reshape(1, -1), { out: u });
+    const total = red.sum(explained) as number;
+    const ratio = explained.div(total);
+    let k = req === undefined ? kMax : req;
+    if (req !== undefined && req < 1) {
+      // Smallest k whose cumulative explained-variance ratio exceeds the fraction (searchsorted 'right').
+      let acc = 0;
+      k = kMax;
+      for (let i = 0; i < ratio.size; i++) {
+        acc += ratio.get(i);
+        if (acc > req) {
+          k = i + 1;
+          break;
+        }
+      }
+    }
+    this.noiseVariance = k < kMax ? (red.mean(explained.slice([k])) as number) : 0;
+    this.solver = solver as 'covarianceEigh' | 'full';
+    this.nSamples = n;
+    this.nFeatures = p;
+    this.nComponents = k;
+    this.mean = mean;
+    this.components = vt.slice([0, k]).clone();
+    this.explainedVariance = explained.slice([0, k]).clone();
+    this.explainedVarianceRatio = ratio.slice([0, k]).clone();
+    this.singularValues = singular.slice([0, k]).clone();
+    this.fitted = true;
+    return u;
+  }
+}
+
+/** scikit-learn's svd_flip(u_based_decision=False): the largest-|v| entry of each row becomes positive. */
+function svdFlipSigns(vt: Tensor): Tensor {
+  const rows = vt.shape[0];
+  const idx = red.argmax(vt.abs(), 1) as Tensor;
+  const signs = Tensor._empty([rows], vt.dtype);
+  for (let i = 0; i < rows; i++) signs.data[i] = Math.sign(vt.get(i, idx.get(i))) || 1;
+  return signs;
+}

@@ -1,0 +1,49 @@
+import { describe, expect, it } from 'vitest';
+import * as tb from '../lib/index.js';
+import { distance, project, ShapeError } from '../lib/index.js';
+import { expectClose, fixture, fromFixture } from './helpers.js';
+
+const ml = fixture('ml');
+
+describe('distance.cdist (SciPy fixtures)', () => {
+  const x = fromFixture(ml.cdist.x);
+  const y = fromFixture(ml.cdist.y);
+  for (const metric of ['euclidean', 'sqeuclidean', 'cityblock', 'cosine', 'chebyshev'] as const) {
+    it(metric, () => {
+      // The gemm identity loses a little accuracy to cancellation: 1e-12 absolute is plenty here.
+      expectClose(distance.cdist(x, y, metric), ml.cdist[metric], 1e-12);
+      expectClose(distance.cdist(x.T.contiguous().T, y, metric), ml.cdist[metric], 1e-12); // strided input
+    });
+  }
+  it('float32 stays float32', () => {
+    const r = distance.cdist(fromFixture(ml.cdistFloat32.x), fromFixture(ml.cdistFloat32.y));
+    expect(r.dtype).toBe('float32');
+    expectClose(r, ml.cdistFloat32.euclidean, 1e-5);
+  });
+  it('identical points are exactly 0 apart (clamped), never NaN', () => {
+    const p = tb.randn([50, 16], { seed: 2 }).mul(1e3);
+    const d = distance.cdist(p, p);
+    // |p| is ~4000: cancellation in the identity leaves at most ~1e-7 relative on the diagonal.
+    for (let i = 0; i < 50; i++) expect(d.get(i, i)).toBeLessThan(1e-3);
+    expect(d.min()).toBeGreaterThanOrEqual(0);
+  });
+  it('rejects bad input', () => {
+    expect(() => distance.cdist(tb.zeros([2, 3]), tb.zeros([2, 4]))).toThrow(ShapeError);
+    expect(() => distance.cdist(tb.zeros([3]), tb.zeros([2, 3]))).toThrow(RangeError);
+    expect(() => distance.cdist(tb.zeros([2, 3]), tb.zeros([2, 3]), 'hamming' as 'cosine')).toThrow(RangeError);
+  });
+});
+
+describe('vector distances and project', () => {
+  const u = fromFixture(ml.vectors.u);
+  const v = fromFixture(ml.vectors.v);
+  it('euclidean, cityblock, cosine', () => {
+    expectClose(distance.euclidean(u, v), ml.vectors.euclidean, 1e-14);
+    expectClose(distance.cityblock(u, v), ml.vectors.cityblock, 1e-14);
+    expectClose(distance.cosine(u, v), ml.vectors.cosine, 1e-14);
+    expect(() => distance.euclidean(u, tb.zeros([5]))).toThrow(ShapeError);
+  });
+  it('project along the last axis', () => {
+    expectClose(project(fromFixture(ml.project.a), fromFixture(ml.project.onto)), ml.project.p, 1e-14);
+  });
+});
