@@ -6,14 +6,40 @@ import { describe, expect, it } from 'vitest';
 
 const root = join(__dirname, '..');
 
+function run(name: string): string {
+  const r = spawnSync(process.execPath, [join(root, 'examples', name)], { cwd: root, encoding: 'utf8', timeout: 60_000 });
+  expect(r.status, r.stderr).toBe(0);
+  return r.stdout;
+}
+
 describe('examples', () => {
   it('examples/tour.mjs runs against the installed package', () => {
-    const r = spawnSync(process.execPath, [join(root, 'examples', 'tour.mjs')], { cwd: root, encoding: 'utf8', timeout: 60_000 });
-    expect(r.status, r.stderr).toBe(0);
+    const r = { stdout: run('tour.mjs') };
     expect(r.stdout).toContain('row sums: [1. 1. 1.]');
     expect(r.stdout).toContain('m.T @ m =\n[[ 80.  92. 104. 116.]\n [ 92. 107. 122. 137.]');
     expect(r.stdout).toMatch(/frobenius norm: 22\.494443758403/);
     expect(r.stdout).toContain('m + 1 =\n[[ 1.  2.  3.  4.]');
     expect(r.stdout).toMatch(/BLAS: OpenBLAS \d/);
+  });
+  it('examples/neural-network.mjs: a batched two-layer forward pass', () => {
+    const out = run('neural-network.mjs');
+    expect(out).toContain('hidden activations: shape [64,128]');
+    expect(out).toContain('output probabilities: shape [64,10], each row sums to 1.000000');
+    expect(out).toMatch(/predicted classes of the first 8 inputs: \[(\d,){7}\d\]/);
+  });
+  it('examples/linear-regression.mjs recovers the true weights', () => {
+    const out = run('linear-regression.mjs');
+    const m = /fitted \[w1, w2, intercept\]: \[\s*([-\d.]+)\s+([-\d.]+)\s+([-\d.]+)\]/.exec(out);
+    expect(m, out).not.toBeNull();
+    const [w1, w2, b] = m!.slice(1).map(Number);
+    expect(Math.abs(w1 - 3)).toBeLessThan(0.02);
+    expect(Math.abs(w2 + 2)).toBeLessThan(0.02);
+    expect(Math.abs(b - 0.5)).toBeLessThan(0.02);
+    expect(out).toContain('rank 3');
+  });
+  it("examples/pca-iris.mjs prints scikit-learn's explained variance ratio for Iris", () => {
+    const out = run('pca-iris.mjs');
+    expect(out).toContain('explained variance ratio: [0.92461872 0.05306648]');
+    expect(out).toContain('[[ 0.36138659 -0.08452251  0.85667061  0.3582892 ]');
   });
 });
