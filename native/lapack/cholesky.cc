@@ -63,14 +63,7 @@ Napi::Value Cholesky(const Napi::CallbackInfo& info) {
     return env.Undefined();
   }
   const bool upper = info[2].IsBoolean() && info[2].As<Napi::Boolean>().Value();
-  LapackStatus st;
-  if (!GuardAlloc(env, [&] {
-        if (a.op.buf.dtype == DType::Float64) CholeskyStack<double>(a, out, upper, nb, batch, st);
-        else CholeskyStack<float>(a, out, upper, nb, batch, st);
-      }))
-    return env.Undefined();
-  if (!st.ok) ThrowStatus(env, st);
-  return env.Undefined();
+  return RunStack(env, a.op.buf.dtype, [&](auto t, LapackStatus& st) { CholeskyStack<decltype(t)>(a, out, upper, nb, batch, st); });
 }
 
 }  // namespace

@@ -162,4 +162,19 @@ bool GuardAlloc(Napi::Env env, Fn&& fn) {
   }
 }
 
+// The tail every family's entry point shares: run the stack for the operands' float type with
+// allocation failures turned into RangeError, then raise LAPACK's failure, if any, as LinAlgError.
+// fn(T{}, status) runs the family for element type T.
+template <typename Fn>
+Napi::Value RunStack(Napi::Env env, DType dtype, Fn&& fn) {
+  LapackStatus st;
+  if (!GuardAlloc(env, [&] {
+        if (dtype == DType::Float64) fn(double{}, st);
+        else fn(float{}, st);
+      }))
+    return env.Undefined();
+  if (!st.ok) ThrowStatus(env, st);
+  return env.Undefined();
+}
+
 }  // namespace tb

@@ -93,14 +93,7 @@ Napi::Value Eig(const Napi::CallbackInfo& info) {
     return env.Undefined();
   }
   EigOut o{&wre, &wim, vectors ? &vre : nullptr, vectors ? &vim : nullptr};
-  LapackStatus st;
-  if (!GuardAlloc(env, [&] {
-        if (a.op.buf.dtype == DType::Float64) EigStack<double>(a, o, nb, batch, st);
-        else EigStack<float>(a, o, nb, batch, st);
-      }))
-    return env.Undefined();
-  if (!st.ok) ThrowStatus(env, st);
-  return env.Undefined();
+  return RunStack(env, a.op.buf.dtype, [&](auto t, LapackStatus& st) { EigStack<decltype(t)>(a, o, nb, batch, st); });
 }
 
 }  // namespace

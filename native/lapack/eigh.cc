@@ -86,14 +86,7 @@ Napi::Value Eigh(const Napi::CallbackInfo& info) {
     return env.Undefined();
   }
   const bool lower = !(info[3].IsBoolean() && !info[3].As<Napi::Boolean>().Value());
-  LapackStatus st;
-  if (!GuardAlloc(env, [&] {
-        if (a.op.buf.dtype == DType::Float64) EighStack<double>(a, w, withVectors ? &v : nullptr, lower, nb, batch, st);
-        else EighStack<float>(a, w, withVectors ? &v : nullptr, lower, nb, batch, st);
-      }))
-    return env.Undefined();
-  if (!st.ok) ThrowStatus(env, st);
-  return env.Undefined();
+  return RunStack(env, a.op.buf.dtype, [&](auto t, LapackStatus& st) { EighStack<decltype(t)>(a, w, withVectors ? &v : nullptr, lower, nb, batch, st); });
 }
 
 }  // namespace

@@ -85,15 +85,8 @@ Napi::Value Lstsq(const Napi::CallbackInfo& info) {
     return env.Undefined();
   }
   const double rcond = info[6].IsNumber() ? info[6].As<Napi::Number>().DoubleValue() : -1;
-  LapackStatus st;
   LstsqOut o{x, res, rank, s};
-  if (!GuardAlloc(env, [&] {
-        if (a.op.buf.dtype == DType::Float64) LstsqStack<double>(a, b, o, rcond, nb, batch, st);
-        else LstsqStack<float>(a, b, o, rcond, nb, batch, st);
-      }))
-    return env.Undefined();
-  if (!st.ok) ThrowStatus(env, st);
-  return env.Undefined();
+  return RunStack(env, a.op.buf.dtype, [&](auto t, LapackStatus& st) { LstsqStack<decltype(t)>(a, b, o, rcond, nb, batch, st); });
 }
 
 }  // namespace

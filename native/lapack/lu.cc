@@ -97,11 +97,7 @@ Napi::Value Slogdet(const Napi::CallbackInfo& info) {
     ThrowRange(env, "slogdet: operand shapes do not match");
     return env.Undefined();
   }
-  GuardAlloc(env, [&] {
-    if (a.op.buf.dtype == DType::Float64) SlogdetStack<double>(a, s, l, nb, batch);
-    else SlogdetStack<float>(a, s, l, nb, batch);
-  });
-  return env.Undefined();
+  return RunStack(env, a.op.buf.dtype, [&](auto t, LapackStatus&) { SlogdetStack<decltype(t)>(a, s, l, nb, batch); });
 }
 
 // lu(a, p, l, u) with meta = [nb, batch..., a (m x n), p (m x m), l (m x k), u (k x n)]
@@ -119,11 +115,7 @@ Napi::Value Lu(const Napi::CallbackInfo& info) {
     ThrowRange(env, "lu: operand shapes do not match");
     return env.Undefined();
   }
-  GuardAlloc(env, [&] {
-    if (a.op.buf.dtype == DType::Float64) LuStack<double>(a, p, l, u, nb, batch);
-    else LuStack<float>(a, p, l, u, nb, batch);
-  });
-  return env.Undefined();
+  return RunStack(env, a.op.buf.dtype, [&](auto t, LapackStatus&) { LuStack<decltype(t)>(a, p, l, u, nb, batch); });
 }
 
 }  // namespace

@@ -80,14 +80,7 @@ Napi::Value Qr(const Napi::CallbackInfo& info) {
     ThrowRange(env, "qr: operand shapes do not match");
     return env.Undefined();
   }
-  LapackStatus st;
-  if (!GuardAlloc(env, [&] {
-        if (a.op.buf.dtype == DType::Float64) QrStack<double>(a, withQ ? &q : nullptr, r, nb, batch, st);
-        else QrStack<float>(a, withQ ? &q : nullptr, r, nb, batch, st);
-      }))
-    return env.Undefined();
-  if (!st.ok) ThrowStatus(env, st);
-  return env.Undefined();
+  return RunStack(env, a.op.buf.dtype, [&](auto t, LapackStatus& st) { QrStack<decltype(t)>(a, withQ ? &q : nullptr, r, nb, batch, st); });
 }
 
 }  // namespace

@@ -84,14 +84,7 @@ Napi::Value Solve(const Napi::CallbackInfo& info) {
     ThrowRange(env, "solve: operand shapes do not match");
     return env.Undefined();
   }
-  LapackStatus st;
-  if (!GuardAlloc(env, [&] {
-        if (a.op.buf.dtype == DType::Float64) SolveStack<double>(a, b, x, nb, batch, st);
-        else SolveStack<float>(a, b, x, nb, batch, st);
-      }))
-    return env.Undefined();
-  if (!st.ok) ThrowStatus(env, st);
-  return env.Undefined();
+  return RunStack(env, a.op.buf.dtype, [&](auto t, LapackStatus& st) { SolveStack<decltype(t)>(a, b, x, nb, batch, st); });
 }
 
 // inv(a, x) with meta = [nb, batch..., a (n x n), x (n x n)]
@@ -107,14 +100,7 @@ Napi::Value Inv(const Napi::CallbackInfo& info) {
     ThrowRange(env, "inv: operand shapes do not match");
     return env.Undefined();
   }
-  LapackStatus st;
-  if (!GuardAlloc(env, [&] {
-        if (a.op.buf.dtype == DType::Float64) InvStack<double>(a, x, nb, batch, st);
-        else InvStack<float>(a, x, nb, batch, st);
-      }))
-    return env.Undefined();
-  if (!st.ok) ThrowStatus(env, st);
-  return env.Undefined();
+  return RunStack(env, a.op.buf.dtype, [&](auto t, LapackStatus& st) { InvStack<decltype(t)>(a, x, nb, batch, st); });
 }
 
 }  // namespace

@@ -96,16 +96,9 @@ Napi::Value Svd(const Napi::CallbackInfo& info) {
     ThrowRange(env, "svd: operand shapes do not match");
     return env.Undefined();
   }
-  LapackStatus st;
-  if (!GuardAlloc(env, [&] {
-        if (a.op.buf.dtype == DType::Float64)
-          SvdStack<double>(a, s, withVectors ? &u : nullptr, withVectors ? &vt : nullptr, full, nb, batch, st);
-        else
-          SvdStack<float>(a, s, withVectors ? &u : nullptr, withVectors ? &vt : nullptr, full, nb, batch, st);
-      }))
-    return env.Undefined();
-  if (!st.ok) ThrowStatus(env, st);
-  return env.Undefined();
+  return RunStack(env, a.op.buf.dtype, [&](auto t, LapackStatus& st) {
+    SvdStack<decltype(t)>(a, s, withVectors ? &u : nullptr, withVectors ? &vt : nullptr, full, nb, batch, st);
+  });
 }
 
 }  // namespace
