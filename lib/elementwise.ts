@@ -1,6 +1,6 @@
 // Elementwise operations with NumPy broadcasting and promotion. JS decides shapes and dtypes and
 // allocates the output; C++ (native/elementwise.cc) runs the strided loops.
-import { canCast, floatOf, promote, promoteScalar, type DType, type TypedArray } from './dtype.js';
+import { canCast, floatOf, promote, promoteScalar, type DType } from './dtype.js';
 import { describe, formatShape, ShapeError } from './errors.js';
 import { META, native } from './native.js';
 import { broadcastShapes, broadcastStrides, shapesEqual } from './shape.js';
@@ -113,11 +113,6 @@ function unaryInto(name: UnaryName, x: Tensor, out: Tensor, lo = 0, hi = 0): voi
 export function copyInto(src: Tensor, dst: Tensor): void {
   broadcastShapes(src.shape, dst.shape);
   unaryInto('copy', src, dst);
-}
-
-/** Wraps a raw typed array result that came back from native code. */
-export function wrap(data: TypedArray, shape: number[], strides: number[]): Tensor {
-  return Tensor._trusted(data, shape, strides, 0);
 }
 
 type Operand = Tensor | number;

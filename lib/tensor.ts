@@ -458,15 +458,3 @@ function sliceIndices(spec: (number | null | undefined)[], n: number): [number, 
   if (step > 0) return [norm(spec[0], 0, 0, n), norm(spec[1], n, 0, n), step];
   return [norm(spec[0], n - 1, -1, n - 1), norm(spec[1], -1, -1, n - 1), step];
 }
-
-/** Anything our functions accept where a tensor is expected. */
-export function asTensor(x: unknown, what = 'argument'): Tensor {
-  if (x instanceof Tensor) return x;
-  if (typeof x === 'number') {
-    const data = allocate('float64', 1);
-    data[0] = x;
-    return Tensor._trusted(data, [], [], 0);
-  }
-  throw new TypeError(`Expected a Tensor or a number for ${what} but received ${describe(x)}`);
-}
-
