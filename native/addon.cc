@@ -5,6 +5,7 @@
 #include <string>
 
 #include "check.h"
+#include "lapack/common.h"
 
 namespace tb {
 void InitAlloc(Napi::Env env, Napi::Object exports);
@@ -22,20 +23,28 @@ void InitLapackEig(Napi::Env env, Napi::Object exports);
 void InitLapackLstsq(Napi::Env env, Napi::Object exports);
 void InitDistance(Napi::Env env, Napi::Object exports);
 
-// new LinAlgError(message, code) with the class lib/ registered; a plain Error before that.
-void ThrowLinAlg(Napi::Env env, const std::string& message, const char* code) {
+// new LinAlgError(message, code) with the class lib/ registered; a plain Error with a code before that.
+static Napi::Value LinAlgErrorValue(Napi::Env env, const std::string& message, const char* code) {
   AddonData* data = GetAddonData(env);
   napi_value ctor = nullptr;
   if (data != nullptr && data->linAlgError != nullptr && napi_get_reference_value(env, data->linAlgError, &ctor) == napi_ok &&
       ctor != nullptr) {
-    Napi::Function cls(env, ctor);
-    Napi::Value err = cls.New({Napi::String::New(env, message), Napi::String::New(env, code)});
-    if (!env.IsExceptionPending()) napi_throw(env, err);
-    return;
+    return Napi::Function(env, ctor).New({Napi::String::New(env, message), Napi::String::New(env, code)});
   }
   Napi::Error e = Napi::Error::New(env, message);
   e.Set("code", Napi::String::New(env, code));
-  e.ThrowAsJavaScriptException();
+  return e.Value();
+}
+
+void ThrowLinAlg(Napi::Env env, const std::string& message, const char* code) {
+  Napi::Value err = LinAlgErrorValue(env, message, code);
+  if (!env.IsExceptionPending()) napi_throw(env, err);
+}
+
+Napi::Value StatusError(Napi::Env env, const WorkStatus& st) {
+  if (st.code != nullptr) return LinAlgErrorValue(env, st.message, st.code);
+  if (st.outOfMemory) return Napi::RangeError::New(env, "tensorblas: " + st.message).Value();
+  return Napi::Error::New(env, "tensorblas: " + st.message).Value();
 }
 }  // namespace tb
 

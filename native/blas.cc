@@ -10,6 +10,7 @@
 #include <new>
 #include <vector>
 
+#include "async.h"
 #include "check.h"
 #include "nditer.h"
 
@@ -242,8 +243,9 @@ void MatmulBatch(const Operand& a, const Operand& b, const Operand& c, int64_t n
   });
 }
 
-// matmul(a, b, out) with meta = [nb, batch..., M, N, K, a layout, b layout, out layout], each
+// matmul(a, b, out) (and matmulAsync) with meta = [nb, batch..., M, N, K, a layout, b layout, out layout], each
 // layout = [offset, nb batch strides, row stride, col stride]. All three share one dtype.
+template <bool Async>
 Napi::Value MatmulOp(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   Operand a, b, c;
@@ -273,12 +275,9 @@ Napi::Value MatmulOp(const Napi::CallbackInfo& info) {
     ThrowRange(env, "shape is too large");
     return env.Undefined();
   }
-  try {
+  return RunWork(info, Async, [=](WorkStatus&) {
     VisitDType(a.buf.dtype, [&](auto t) { MatmulBatch<decltype(t)>(a, b, c, nb, shape, M, N, K); });
-  } catch (const std::bad_alloc&) {
-    ThrowRange(env, "cannot allocate scratch memory for a strided operand");
-  }
-  return env.Undefined();
+  });
 }
 
 }  // namespace
@@ -288,7 +287,7 @@ Napi::Value PackedOperands(const Napi::CallbackInfo& info) {
 }
 
 void InitBlas(Napi::Env env, Napi::Object exports) {
-  exports.Set("matmul", Napi::Function::New(env, MatmulOp, "matmul"));
+  ExportTwins<MatmulOp<false>, MatmulOp<true>>(env, exports, "matmul");
   exports.Set("packedOperands", Napi::Function::New(env, PackedOperands, "packedOperands"));
 }
 

@@ -17,7 +17,7 @@ inline lapack_int Potrf(char uplo, lapack_int n, float* a, lapack_int lda) {
 // in row-major order. A row-major `out` therefore receives the factor in place.
 template <typename T>
 void CholeskyStack(const MatrixOperand& a, const MatrixOperand& out, bool upper, int64_t nb, const int64_t* batch,
-                   LapackStatus& st) {
+                   WorkStatus& st) {
   const int64_t n = a.rows;
   const bool direct = IsColumnMajor(n, n, out.cs(), out.rs());
   std::vector<T> scratch(direct ? 0 : static_cast<size_t>(std::max<int64_t>(1, n * n)));
@@ -50,6 +50,7 @@ void CholeskyStack(const MatrixOperand& a, const MatrixOperand& out, bool upper,
 }
 
 // cholesky(a, out, upper) with meta = [nb, batch..., a (n x n), out (n x n)]
+template <bool Async>
 Napi::Value Cholesky(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   Meta meta;
@@ -63,13 +64,13 @@ Napi::Value Cholesky(const Napi::CallbackInfo& info) {
     return env.Undefined();
   }
   const bool upper = info[2].IsBoolean() && info[2].As<Napi::Boolean>().Value();
-  return RunStack(env, a.op.buf.dtype, [&](auto t, LapackStatus& st) { CholeskyStack<decltype(t)>(a, out, upper, nb, batch, st); });
+  return RunStack(info, Async, a.op.buf.dtype, [=](auto t, WorkStatus& st) { CholeskyStack<decltype(t)>(a, out, upper, nb, batch, st); });
 }
 
 }  // namespace
 
 void InitLapackCholesky(Napi::Env env, Napi::Object exports) {
-  exports.Set("cholesky", Napi::Function::New(env, Cholesky, "cholesky"));
+  ExportTwins<Cholesky<false>, Cholesky<true>>(env, exports, "cholesky");
 }
 
 }  // namespace tb

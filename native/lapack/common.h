@@ -20,6 +20,7 @@
 #include <vector>
 
 #include "../check.h"
+#include "../async.h"
 #include "../nditer.h"
 
 namespace tb {
@@ -105,28 +106,6 @@ inline bool IsColumnMajor(int64_t rows, int64_t cols, int64_t rs, int64_t cs) {
   return (rows <= 1 || rs == 1) && (cols <= 1 || cs >= std::max<int64_t>(rows, 1));
 }
 
-// How a LAPACK family call ended: ok, or the LinAlgError to raise.
-struct LapackStatus {
-  bool ok = true;
-  std::string message;
-  const char* code = nullptr;  // LinAlgError code; nullptr with !ok means a plain Error
-
-  void Fail(const char* errCode, std::string msg) {
-    if (!ok) return;  // keep the first failure of a stack
-    ok = false;
-    code = errCode;
-    message = std::move(msg);
-  }
-};
-
-// Throws `new LinAlgError(message, code)` with the class lib/ registered (setErrorClasses).
-void ThrowLinAlg(Napi::Env env, const std::string& message, const char* code);
-
-inline void ThrowStatus(Napi::Env env, const LapackStatus& st) {
-  if (st.code != nullptr) ThrowLinAlg(env, st.message, st.code);
-  else Napi::Error::New(env, "tensorblas: " + st.message).ThrowAsJavaScriptException();
-}
-
 // True when every element of a strided matrix is finite (LAPACK's iterative routines may spin or
 // return garbage on NaN/Inf; NumPy reports those as convergence failures).
 template <typename T>
@@ -147,34 +126,15 @@ inline lapack_int WorkSize(T query) {
   return static_cast<lapack_int>(q * (1 + 1e-6)) + 1;
 }
 
-// Runs a family's work with C++ allocation failures turned into a JS RangeError.
+// The tail every family's entry point shares: run the stack for the operands' float type, now
+// (raising LAPACK's failure as LinAlgError) or, for the Async twin, on the libuv pool (returning a
+// promise). fn(T{}, status) runs the family for element type T; it captures its operands by value.
 template <typename Fn>
-bool GuardAlloc(Napi::Env env, Fn&& fn) {
-  try {
-    fn();
-    return true;
-  } catch (const std::bad_alloc&) {
-    ThrowRange(env, "cannot allocate LAPACK workspace");
-    return false;
-  } catch (const std::length_error&) {
-    ThrowRange(env, "cannot allocate LAPACK workspace");
-    return false;
-  }
-}
-
-// The tail every family's entry point shares: run the stack for the operands' float type with
-// allocation failures turned into RangeError, then raise LAPACK's failure, if any, as LinAlgError.
-// fn(T{}, status) runs the family for element type T.
-template <typename Fn>
-Napi::Value RunStack(Napi::Env env, DType dtype, Fn&& fn) {
-  LapackStatus st;
-  if (!GuardAlloc(env, [&] {
-        if (dtype == DType::Float64) fn(double{}, st);
-        else fn(float{}, st);
-      }))
-    return env.Undefined();
-  if (!st.ok) ThrowStatus(env, st);
-  return env.Undefined();
+Napi::Value RunStack(const Napi::CallbackInfo& info, bool async, DType dtype, Fn fn) {
+  return RunWork(info, async, [fn, dtype](WorkStatus& st) mutable {
+    if (dtype == DType::Float64) fn(double{}, st);
+    else fn(float{}, st);
+  });
 }
 
 }  // namespace tb

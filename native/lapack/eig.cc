@@ -21,7 +21,7 @@ struct EigOut {
 };
 
 template <typename T>
-void EigStack(const MatrixOperand& a, const EigOut& o, int64_t nb, const int64_t* batch, LapackStatus& st) {
+void EigStack(const MatrixOperand& a, const EigOut& o, int64_t nb, const int64_t* batch, WorkStatus& st) {
   const int64_t n = a.rows;
   const bool vectors = o.vre != nullptr;
   const lapack_int ld = static_cast<lapack_int>(std::max<int64_t>(1, n));
@@ -75,6 +75,7 @@ void EigStack(const MatrixOperand& a, const EigOut& o, int64_t nb, const int64_t
 
 // eig(a, wre, wim, vre | null, vim | null) with meta = [nb, batch..., a (n x n), wre (1 x n),
 //   wim (1 x n), vre (n x n) and vim (n x n) when given]
+template <bool Async>
 Napi::Value Eig(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   Meta meta;
@@ -92,14 +93,17 @@ Napi::Value Eig(const Napi::CallbackInfo& info) {
     ThrowRange(env, "eig: operand shapes do not match");
     return env.Undefined();
   }
-  EigOut o{&wre, &wim, vectors ? &vre : nullptr, vectors ? &vim : nullptr};
-  return RunStack(env, a.op.buf.dtype, [&](auto t, LapackStatus& st) { EigStack<decltype(t)>(a, o, nb, batch, st); });
+  return RunStack(info, Async, a.op.buf.dtype, [=](auto t, WorkStatus& st) {
+    // Pointers into this lambda's own copies: the work may run after this call has returned.
+    EigOut o{&wre, &wim, vectors ? &vre : nullptr, vectors ? &vim : nullptr};
+    EigStack<decltype(t)>(a, o, nb, batch, st);
+  });
 }
 
 }  // namespace
 
 void InitLapackEig(Napi::Env env, Napi::Object exports) {
-  exports.Set("eig", Napi::Function::New(env, Eig, "eig"));
+  ExportTwins<Eig<false>, Eig<true>>(env, exports, "eig");
 }
 
 }  // namespace tb

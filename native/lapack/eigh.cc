@@ -20,7 +20,7 @@ inline lapack_int Syevd(char jobz, char uplo, lapack_int n, float* a, lapack_int
 // Fortran-ordered `vectors` output (lib/ allocates it so): written in place, no copy back.
 template <typename T>
 void EighStack(const MatrixOperand& a, const MatrixOperand& w, const MatrixOperand* v, bool lower, int64_t nb,
-               const int64_t* batch, LapackStatus& st) {
+               const int64_t* batch, WorkStatus& st) {
   const int64_t n = a.rows;
   const char jobz = v ? 'V' : 'N';
   const char uplo = lower ? 'U' : 'L';
@@ -70,6 +70,7 @@ void EighStack(const MatrixOperand& a, const MatrixOperand& w, const MatrixOpera
 }
 
 // eigh(a, w, v | null, lower) with meta = [nb, batch..., a (n x n), w (1 x n), v (n x n) if given]
+template <bool Async>
 Napi::Value Eigh(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   Meta meta;
@@ -86,13 +87,13 @@ Napi::Value Eigh(const Napi::CallbackInfo& info) {
     return env.Undefined();
   }
   const bool lower = !(info[3].IsBoolean() && !info[3].As<Napi::Boolean>().Value());
-  return RunStack(env, a.op.buf.dtype, [&](auto t, LapackStatus& st) { EighStack<decltype(t)>(a, w, withVectors ? &v : nullptr, lower, nb, batch, st); });
+  return RunStack(info, Async, a.op.buf.dtype, [=](auto t, WorkStatus& st) { EighStack<decltype(t)>(a, w, withVectors ? &v : nullptr, lower, nb, batch, st); });
 }
 
 }  // namespace
 
 void InitLapackEigh(Napi::Env env, Napi::Object exports) {
-  exports.Set("eigh", Napi::Function::New(env, Eigh, "eigh"));
+  ExportTwins<Eigh<false>, Eigh<true>>(env, exports, "eigh");
 }
 
 }  // namespace tb

@@ -19,7 +19,7 @@ struct LstsqOut {
 
 template <typename T>
 void LstsqStack(const MatrixOperand& a, const MatrixOperand& b, const LstsqOut& o, double rcond, int64_t nb, const int64_t* batch,
-                LapackStatus& st) {
+                WorkStatus& st) {
   const int64_t m = a.rows, n = a.cols, k = b.cols, kmin = std::min(m, n);
   const int64_t ldb = std::max<int64_t>({1, m, n});
   std::vector<T> fa(static_cast<size_t>(std::max<int64_t>(1, m * n)));
@@ -69,6 +69,7 @@ void LstsqStack(const MatrixOperand& a, const MatrixOperand& b, const LstsqOut& 
 
 // lstsq(a, b, x, residuals, rank, s, rcond) with meta = [nb, batch..., a (m x n), b (m x k),
 //   x (n x k), residuals (1 x k), rank (1 x 1), s (1 x min(m, n))]
+template <bool Async>
 Napi::Value Lstsq(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   Meta meta;
@@ -85,14 +86,16 @@ Napi::Value Lstsq(const Napi::CallbackInfo& info) {
     return env.Undefined();
   }
   const double rcond = info[6].IsNumber() ? info[6].As<Napi::Number>().DoubleValue() : -1;
-  LstsqOut o{x, res, rank, s};
-  return RunStack(env, a.op.buf.dtype, [&](auto t, LapackStatus& st) { LstsqStack<decltype(t)>(a, b, o, rcond, nb, batch, st); });
+  return RunStack(info, Async, a.op.buf.dtype, [=](auto t, WorkStatus& st) {
+    LstsqOut o{x, res, rank, s};  // references to this lambda's own copies
+    LstsqStack<decltype(t)>(a, b, o, rcond, nb, batch, st);
+  });
 }
 
 }  // namespace
 
 void InitLapackLstsq(Napi::Env env, Napi::Object exports) {
-  exports.Set("lstsq", Napi::Function::New(env, Lstsq, "lstsq"));
+  ExportTwins<Lstsq<false>, Lstsq<true>>(env, exports, "lstsq");
 }
 
 }  // namespace tb

@@ -84,6 +84,7 @@ void LuStack(const MatrixOperand& a, const MatrixOperand& p, const MatrixOperand
 }
 
 // slogdet(a, sign, logabsdet) with meta = [nb, batch..., a (n x n), sign (1 x 1), logabsdet (1 x 1)]
+template <bool Async>
 Napi::Value Slogdet(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   Meta meta;
@@ -97,10 +98,11 @@ Napi::Value Slogdet(const Napi::CallbackInfo& info) {
     ThrowRange(env, "slogdet: operand shapes do not match");
     return env.Undefined();
   }
-  return RunStack(env, a.op.buf.dtype, [&](auto t, LapackStatus&) { SlogdetStack<decltype(t)>(a, s, l, nb, batch); });
+  return RunStack(info, Async, a.op.buf.dtype, [=](auto t, WorkStatus&) { SlogdetStack<decltype(t)>(a, s, l, nb, batch); });
 }
 
 // lu(a, p, l, u) with meta = [nb, batch..., a (m x n), p (m x m), l (m x k), u (k x n)]
+template <bool Async>
 Napi::Value Lu(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   Meta meta;
@@ -115,14 +117,14 @@ Napi::Value Lu(const Napi::CallbackInfo& info) {
     ThrowRange(env, "lu: operand shapes do not match");
     return env.Undefined();
   }
-  return RunStack(env, a.op.buf.dtype, [&](auto t, LapackStatus&) { LuStack<decltype(t)>(a, p, l, u, nb, batch); });
+  return RunStack(info, Async, a.op.buf.dtype, [=](auto t, WorkStatus&) { LuStack<decltype(t)>(a, p, l, u, nb, batch); });
 }
 
 }  // namespace
 
 void InitLapackLu(Napi::Env env, Napi::Object exports) {
-  exports.Set("slogdet", Napi::Function::New(env, Slogdet, "slogdet"));
-  exports.Set("lu", Napi::Function::New(env, Lu, "lu"));
+  ExportTwins<Slogdet<false>, Slogdet<true>>(env, exports, "slogdet");
+  ExportTwins<Lu<false>, Lu<true>>(env, exports, "lu");
 }
 
 }  // namespace tb

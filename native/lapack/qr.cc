@@ -23,7 +23,7 @@ inline lapack_int Orgqr(lapack_int m, lapack_int n, lapack_int k, float* a, lapa
 // allocates it) and orgqr expands them there in place. R is read out of the factored copy.
 template <typename T>
 void QrStack(const MatrixOperand& a, const MatrixOperand* q, const MatrixOperand& r, int64_t nb, const int64_t* batch,
-             LapackStatus& st) {
+             WorkStatus& st) {
   const int64_t m = a.rows, n = a.cols, k = std::min(m, n);
   const int64_t qcols = q ? q->cols : 0;  // k (reduced) or m (complete)
   std::vector<T> f(static_cast<size_t>(std::max<int64_t>(1, m * n)));
@@ -65,6 +65,7 @@ void QrStack(const MatrixOperand& a, const MatrixOperand* q, const MatrixOperand
 }
 
 // qr(a, r, q | null) with meta = [nb, batch..., a (m x n), r (k or m x n), q (m x k or m x m) if given]
+template <bool Async>
 Napi::Value Qr(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   Meta meta;
@@ -80,13 +81,13 @@ Napi::Value Qr(const Napi::CallbackInfo& info) {
     ThrowRange(env, "qr: operand shapes do not match");
     return env.Undefined();
   }
-  return RunStack(env, a.op.buf.dtype, [&](auto t, LapackStatus& st) { QrStack<decltype(t)>(a, withQ ? &q : nullptr, r, nb, batch, st); });
+  return RunStack(info, Async, a.op.buf.dtype, [=](auto t, WorkStatus& st) { QrStack<decltype(t)>(a, withQ ? &q : nullptr, r, nb, batch, st); });
 }
 
 }  // namespace
 
 void InitLapackQr(Napi::Env env, Napi::Object exports) {
-  exports.Set("qr", Napi::Function::New(env, Qr, "qr"));
+  ExportTwins<Qr<false>, Qr<true>>(env, exports, "qr");
 }
 
 }  // namespace tb

@@ -17,7 +17,7 @@ inline lapack_int Gesv(lapack_int n, lapack_int nrhs, float* a, lapack_int lda, 
 // column-major (lib/ allocates it so), else through scratch.
 template <typename T>
 void SolveStack(const MatrixOperand& a, const MatrixOperand& b, const MatrixOperand& x, int64_t nb, const int64_t* batch,
-                LapackStatus& st) {
+                WorkStatus& st) {
   const int64_t n = a.rows, k = b.cols;
   std::vector<T> lu(static_cast<size_t>(std::max<int64_t>(1, n * n)));
   std::vector<lapack_int> ipiv(static_cast<size_t>(std::max<int64_t>(1, n)));
@@ -45,7 +45,7 @@ void SolveStack(const MatrixOperand& a, const MatrixOperand& b, const MatrixOper
 // identity solved against it: inv(A^T) in column-major order is inv(A) in row-major order, so a
 // row-major `out` receives the result in place.
 template <typename T>
-void InvStack(const MatrixOperand& a, const MatrixOperand& x, int64_t nb, const int64_t* batch, LapackStatus& st) {
+void InvStack(const MatrixOperand& a, const MatrixOperand& x, int64_t nb, const int64_t* batch, WorkStatus& st) {
   const int64_t n = a.rows;
   std::vector<T> lu(static_cast<size_t>(std::max<int64_t>(1, n * n)));
   std::vector<lapack_int> ipiv(static_cast<size_t>(std::max<int64_t>(1, n)));
@@ -71,6 +71,7 @@ void InvStack(const MatrixOperand& a, const MatrixOperand& x, int64_t nb, const 
 }
 
 // solve(a, b, x) with meta = [nb, batch..., a (n x n), b (n x k), x (n x k)]
+template <bool Async>
 Napi::Value Solve(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   Meta meta;
@@ -84,10 +85,11 @@ Napi::Value Solve(const Napi::CallbackInfo& info) {
     ThrowRange(env, "solve: operand shapes do not match");
     return env.Undefined();
   }
-  return RunStack(env, a.op.buf.dtype, [&](auto t, LapackStatus& st) { SolveStack<decltype(t)>(a, b, x, nb, batch, st); });
+  return RunStack(info, Async, a.op.buf.dtype, [=](auto t, WorkStatus& st) { SolveStack<decltype(t)>(a, b, x, nb, batch, st); });
 }
 
 // inv(a, x) with meta = [nb, batch..., a (n x n), x (n x n)]
+template <bool Async>
 Napi::Value Inv(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   Meta meta;
@@ -100,14 +102,14 @@ Napi::Value Inv(const Napi::CallbackInfo& info) {
     ThrowRange(env, "inv: operand shapes do not match");
     return env.Undefined();
   }
-  return RunStack(env, a.op.buf.dtype, [&](auto t, LapackStatus& st) { InvStack<decltype(t)>(a, x, nb, batch, st); });
+  return RunStack(info, Async, a.op.buf.dtype, [=](auto t, WorkStatus& st) { InvStack<decltype(t)>(a, x, nb, batch, st); });
 }
 
 }  // namespace
 
 void InitLapackSolve(Napi::Env env, Napi::Object exports) {
-  exports.Set("solve", Napi::Function::New(env, Solve, "solve"));
-  exports.Set("inv", Napi::Function::New(env, Inv, "inv"));
+  ExportTwins<Solve<false>, Solve<true>>(env, exports, "solve");
+  ExportTwins<Inv<false>, Inv<true>>(env, exports, "inv");
 }
 
 }  // namespace tb

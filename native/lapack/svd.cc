@@ -19,7 +19,7 @@ inline lapack_int Gesdd(char jobz, lapack_int m, lapack_int n, float* a, lapack_
 // straight one.
 template <typename T>
 void SvdStack(const MatrixOperand& a, const MatrixOperand& s, const MatrixOperand* u, const MatrixOperand* vt, bool full,
-              int64_t nb, const int64_t* batch, LapackStatus& st) {
+              int64_t nb, const int64_t* batch, WorkStatus& st) {
   const int64_t m = a.rows, n = a.cols, k = std::min(m, n);
   // LAPACK's problem: the n x m matrix A^T.
   const int64_t lm = n, ln = m;
@@ -78,6 +78,7 @@ void SvdStack(const MatrixOperand& a, const MatrixOperand& s, const MatrixOperan
 
 // svd(a, s, u | null, vt | null, full) with meta = [nb, batch..., a (m x n), s (1 x k),
 //   u (m x m or m x k) and vt (n x n or k x n) when given]
+template <bool Async>
 Napi::Value Svd(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   Meta meta;
@@ -96,7 +97,7 @@ Napi::Value Svd(const Napi::CallbackInfo& info) {
     ThrowRange(env, "svd: operand shapes do not match");
     return env.Undefined();
   }
-  return RunStack(env, a.op.buf.dtype, [&](auto t, LapackStatus& st) {
+  return RunStack(info, Async, a.op.buf.dtype, [=](auto t, WorkStatus& st) {
     SvdStack<decltype(t)>(a, s, withVectors ? &u : nullptr, withVectors ? &vt : nullptr, full, nb, batch, st);
   });
 }
@@ -104,7 +105,7 @@ Napi::Value Svd(const Napi::CallbackInfo& info) {
 }  // namespace
 
 void InitLapackSvd(Napi::Env env, Napi::Object exports) {
-  exports.Set("svd", Napi::Function::New(env, Svd, "svd"));
+  ExportTwins<Svd<false>, Svd<true>>(env, exports, "svd");
 }
 
 }  // namespace tb
