@@ -1,12 +1,13 @@
 // Matrix and vector products over BLAS (native/blas.cc), with NumPy's matmul/dot/inner/outer rules.
 import { promote } from './dtype.js';
 import { describe, formatShape, LinAlgError, ShapeError } from './errors.js';
-import { META, native } from './native.js';
+import { META, native, nativeStep } from './native.js';
 import { broadcastShapes, broadcastStrides } from './shape.js';
 import { Tensor, type OutOption } from './tensor.js';
 import { copyInto, mul, prepareOut } from './elementwise.js';
 import * as red from './reduce.js';
-import { inv, svdNorm } from './linalg/lapack.js';
+import { invSteps, svdNormSteps } from './linalg/lapack.js';
+import { runAsync, runSync, twins, type Steps } from './steps.js';
 
 function checkTensor(x: unknown, op: string, which: string): Tensor {
   if (!(x instanceof Tensor)) throw new TypeError(`Expected a Tensor for ${which} of ${op} but received ${describe(x)}`);
@@ -15,12 +16,22 @@ function checkTensor(x: unknown, op: string, which: string): Tensor {
 
 /** numpy.matmul: 1-D operands are promoted to a row/column, leading dims broadcast as a batch. */
 export function matmul(x: Tensor, y: Tensor, opts?: OutOption): Tensor {
+  // The common 2-D case skips the step machinery: small products are dominated by call overhead.
+  if (opts === undefined && x instanceof Tensor && y instanceof Tensor && x.ndim === 2 && y.ndim === 2 && x.dtype === y.dtype) {
+    return matmul2d(x, y);
+  }
+  return runSync(matmulSteps(x, y, opts));
+}
+
+/** matmul on the libuv thread pool. */
+export const matmulAsync = (x: Tensor, y: Tensor, opts?: OutOption): Promise<Tensor> => runAsync(matmulSteps(x, y, opts));
+
+export function* matmulSteps(x: Tensor, y: Tensor, opts?: OutOption): Steps<Tensor> {
   checkTensor(x, 'matmul', 'the first operand');
   checkTensor(y, 'matmul', 'the second operand');
   if (x.ndim === 0 || y.ndim === 0) {
     throw new RangeError(`matmul: Input operand ${x.ndim === 0 ? 0 : 1} does not have enough dimensions (a 0-d tensor); use mul for scalars`);
   }
-  if (opts === undefined && x.ndim === 2 && y.ndim === 2 && x.dtype === y.dtype) return matmul2d(x, y);
   const dtype = promote(x.dtype, y.dtype);
   // BLAS needs one dtype: a mixed pair casts the narrower operand once.
   const a = x.dtype === dtype ? x : x.astype(dtype);
@@ -65,7 +76,7 @@ export function matmul(x: Tensor, y: Tensor, opts?: OutOption): Tensor {
   const ors = aVec ? 0 : out.strides[on - (bVec ? 1 : 2)];
   const ocs = bVec ? 1 : out.strides[on - 1];
   writeMatrixLayout(p, out, batch, batch, ors, ocs);
-  native.matmul(a.data, b.data, out.data);
+  yield nativeStep('matmul', a.data, b.data, out.data);
   if (out !== target) copyInto(out, target);
   return target;
 }
@@ -107,12 +118,12 @@ function writeMatrixLayout(p: number, t: Tensor, ownBatch: readonly number[], ba
 }
 
 /** numpy.dot. */
-export function dot(x: Tensor | number, y: Tensor | number): Tensor {
+function* dotSteps(x: Tensor | number, y: Tensor | number): Steps<Tensor> {
   if (typeof x === 'number' || typeof y === 'number' || x.ndim === 0 || y.ndim === 0) return mul(x, y);
   checkTensor(x, 'dot', 'the first operand');
   checkTensor(y, 'dot', 'the second operand');
   // Where dot and matmul agree (y at most 2-D, or x a vector), matmul it is.
-  if (y.ndim <= 2 || x.ndim === 1) return matmul(x, y);
+  if (y.ndim <= 2 || x.ndim === 1) return yield* matmulSteps(x, y);
   // N-D . M-D: contract x's last axis with y's second-to-last (tensordot), through one gemm.
   const K = x.shape[x.ndim - 1];
   const yK = y.shape[y.ndim - 2];
@@ -122,31 +133,32 @@ export function dot(x: Tensor | number, y: Tensor | number): Tensor {
   const a2 = x.reshape(-1, K);
   const axes = [y.ndim - 2, ...Array.from({ length: y.ndim - 2 }, (_, i) => i), y.ndim - 1];
   const b2 = y.transpose(axes).reshape(K, -1);
-  const r = matmul(a2, b2);
+  const r = yield* matmulSteps(a2, b2);
   return r.reshape([...x.shape.slice(0, -1), ...y.shape.slice(0, -2), y.shape[y.ndim - 1]]);
 }
 
 /** numpy.vdot: the dot product of the flattened inputs, as a number. */
-export function vdot(x: Tensor, y: Tensor): number {
+function* vdotSteps(x: Tensor, y: Tensor): Steps<number> {
   checkTensor(x, 'vdot', 'the first operand');
   checkTensor(y, 'vdot', 'the second operand');
   if (x.size !== y.size) throw new ShapeError(`vdot: shapes ${formatShape(x.shape)} and ${formatShape(y.shape)} have different sizes`);
-  return matmul(x.ravel(), y.ravel()).item();
+  return (yield* matmulSteps(x.ravel(), y.ravel())).item();
 }
 
 /** numpy.inner: contracts the last axes of both operands. */
-export function inner(x: Tensor | number, y: Tensor | number): Tensor {
+function* innerSteps(x: Tensor | number, y: Tensor | number): Steps<Tensor> {
   if (typeof x === 'number' || typeof y === 'number' || x.ndim === 0 || y.ndim === 0) return mul(x, y);
   const K = x.shape[x.ndim - 1];
   if (y.shape[y.ndim - 1] !== K) {
     throw new ShapeError(`inner: shapes ${formatShape(x.shape)} and ${formatShape(y.shape)} not aligned: last dimensions ${K} != ${y.shape[y.ndim - 1]}`);
   }
-  const r = matmul(x.reshape(-1, K), y.reshape(-1, K).T);
+  const r = yield* matmulSteps(x.reshape(-1, K), y.reshape(-1, K).T);
   return r.reshape([...x.shape.slice(0, -1), ...y.shape.slice(0, -1)]);
 }
 
 /** numpy.outer: every product of the flattened inputs, as a matrix. */
-export function outer(x: Tensor, y: Tensor): Tensor {
+// eslint-disable-next-line require-yield -- elementwise only, but an async twin all the same
+function* outerSteps(x: Tensor, y: Tensor): Steps<Tensor> {
   checkTensor(x, 'outer', 'the first operand');
   checkTensor(y, 'outer', 'the second operand');
   return mul(x.reshape(-1, 1), y.reshape(1, -1));
@@ -160,11 +172,11 @@ export function assertSquare(a: Tensor, op: string): void {
 }
 
 /** numpy.linalg.matrix_power for n >= 0 (by repeated squaring), on stacks too. */
-export function matrixPower(a: Tensor, n: number): Tensor {
+function* matrixPowerSteps(a: Tensor, n: number): Steps<Tensor> {
   checkTensor(a, 'matrixPower', 'the first operand');
   if (typeof n !== 'number' || !Number.isInteger(n)) throw new TypeError(`Expected an integer for n but received ${describe(n)}`);
   assertSquare(a, 'matrixPower');
-  if (n < 0) return matrixPower(inv(a), -n);
+  if (n < 0) return yield* matrixPowerSteps(yield* invSteps(a), -n);
   if (n === 0) {
     const m = a.shape[a.ndim - 1];
     const eye = Tensor._empty([m, m], a.dtype);
@@ -177,18 +189,18 @@ export function matrixPower(a: Tensor, n: number): Tensor {
   let result: Tensor | null = null;
   let z = a;
   for (let k = n; k > 0; k >>= 1) {
-    if (k & 1) result = result === null ? z : matmul(result, z);
-    if (k > 1) z = matmul(z, z);
+    if (k & 1) result = result === null ? z : yield* matmulSteps(result, z);
+    if (k > 1) z = yield* matmulSteps(z, z);
   }
   return result!;
 }
 
 /** numpy.linalg.multi_dot: picks the cheapest parenthesisation (matrix-chain order). */
-export function multiDot(arrays: Tensor[]): Tensor {
+function* multiDotSteps(arrays: Tensor[]): Steps<Tensor> {
   if (!Array.isArray(arrays) || arrays.length < 2) throw new RangeError('multiDot: expecting at least two tensors');
   arrays.forEach((t, i) => checkTensor(t, 'multiDot', `operand ${i}`));
   const n = arrays.length;
-  if (n === 2) return dot(arrays[0], arrays[1]);
+  if (n === 2) return yield* dotSteps(arrays[0], arrays[1]);
   const first = arrays[0];
   const last = arrays[n - 1];
   const ms = arrays.slice();
@@ -214,8 +226,13 @@ export function multiDot(arrays: Tensor[]): Tensor {
       }
     }
   }
-  const chain = (i: number, j: number): Tensor => (i === j ? ms[i] : matmul(chain(i, split[i][j]), chain(split[i][j] + 1, j)));
-  let r = chain(0, n - 1);
+  function* chain(i: number, j: number): Steps<Tensor> {
+    if (i === j) return ms[i];
+    const left = yield* chain(i, split[i][j]);
+    const right = yield* chain(split[i][j] + 1, j);
+    return yield* matmulSteps(left, right);
+  }
+  let r = yield* chain(0, n - 1);
   if (first.ndim === 1 && last.ndim === 1) r = r.reshape([]);
   else if (first.ndim === 1) r = r.reshape(-1);
   else if (last.ndim === 1) r = r.reshape(-1);
@@ -223,7 +240,8 @@ export function multiDot(arrays: Tensor[]): Tensor {
 }
 
 /** numpy.linalg.trace: the sum along the diagonal of the last two axes. */
-export function trace(a: Tensor, offset = 0): Tensor | number {
+// eslint-disable-next-line require-yield -- a reduction over a view, but an async twin all the same
+function* traceSteps(a: Tensor, offset = 0): Steps<Tensor | number> {
   checkTensor(a, 'trace', 'the operand');
   return red.sum(a.diagonal(offset), -1);
 }
@@ -231,7 +249,7 @@ export function trace(a: Tensor, offset = 0): Tensor | number {
 export type NormOrd = number | 'fro' | 'nuc' | undefined | null;
 
 /** numpy.linalg.norm. */
-export function norm(x: Tensor, ord?: NormOrd, axis?: number | readonly number[] | null, keepdims = false): Tensor | number {
+export function* normSteps(x: Tensor, ord?: NormOrd, axis?: number | readonly number[] | null, keepdims = false): Steps<Tensor | number> {
   checkTensor(x, 'norm', 'the operand');
   const a = x.dtype === 'int32' ? x.astype('float64') : x;
   const nd = a.ndim;
@@ -255,7 +273,7 @@ export function norm(x: Tensor, ord?: NormOrd, axis?: number | readonly number[]
   if (axes.length === 1) return vectorNorm(a, ord, axes[0], keepdims);
   if (axes.length === 2) {
     if (axes[0] === axes[1]) throw new RangeError('Duplicate axes given.');
-    return matrixNorm(a, ord, axes[0], axes[1], keepdims);
+    return yield* matrixNorm(a, ord, axes[0], axes[1], keepdims);
   }
   throw new RangeError('Improper number of dimensions to norm.');
 }
@@ -280,7 +298,7 @@ function vectorNorm(a: Tensor, ord: NormOrd, axis: number, keepdims: boolean): T
   return typeof s === 'number' ? s ** (1 / ord) : s.pow(1 / ord, { out: s });
 }
 
-function matrixNorm(a: Tensor, ord: NormOrd, rowAxis: number, colAxis: number, keepdims: boolean): Tensor | number {
+function* matrixNorm(a: Tensor, ord: NormOrd, rowAxis: number, colAxis: number, keepdims: boolean): Steps<Tensor | number> {
   let r: Tensor | number;
   if (ord === undefined || ord === null || ord === 'fro') {
     const s = red.sum(a.mul(a), [rowAxis, colAxis]);
@@ -294,7 +312,7 @@ function matrixNorm(a: Tensor, ord: NormOrd, rowAxis: number, colAxis: number, k
     const s = red.sum(a.abs(), colAxis) as Tensor;
     r = ord === Infinity ? red.max(s, rr) : red.min(s, rr);
   } else if (ord === 2 || ord === -2 || ord === 'nuc') {
-    return svdNorm(a, ord, rowAxis, colAxis, keepdims);
+    return yield* svdNormSteps(a, ord, rowAxis, colAxis, keepdims);
   } else {
     throw new RangeError(`Invalid norm order '${String(ord)}' for matrices`);
   }
@@ -303,3 +321,12 @@ function matrixNorm(a: Tensor, ord: NormOrd, rowAxis: number, colAxis: number, k
   return finish(r instanceof Tensor ? r : Tensor._trusted(new (a.data.constructor as Float64ArrayConstructor)([r]), [], [], 0), shape);
 }
 
+
+export const [dot, dotAsync] = twins(dotSteps);
+export const [vdot, vdotAsync] = twins(vdotSteps);
+export const [inner, innerAsync] = twins(innerSteps);
+export const [outer, outerAsync] = twins(outerSteps);
+export const [matrixPower, matrixPowerAsync] = twins(matrixPowerSteps);
+export const [multiDot, multiDotAsync] = twins(multiDotSteps);
+export const [trace, traceAsync] = twins(traceSteps);
+export const [norm, normAsync] = twins(normSteps);

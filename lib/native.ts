@@ -67,7 +67,21 @@ function load(): Binding {
   }
 }
 
-export const native: Binding = load();
+export const native: Binding & AsyncTwins = load() as Binding & AsyncTwins;
+
+/** The entry points that have an `...Async` twin: same arguments, work on the libuv pool. */
+export type TwinName = 'matmul' | 'solve' | 'inv' | 'slogdet' | 'lu' | 'cholesky' | 'eigh' | 'svd' | 'qr' | 'eig' | 'lstsq';
+type AsyncTwins = {
+  [K in TwinName as `${K}Async`]: (...args: Parameters<Binding[K]>) => Promise<void>;
+};
+
+/** A step that calls `name` now or its Async twin (see steps.ts). */
+export function nativeStep<K extends TwinName>(name: K, ...args: Parameters<Binding[K]>): (async: boolean) => void | Promise<void> {
+  return (async) => {
+    const f = (async ? native[`${name}Async` as const] : native[name]) as (...a: Parameters<Binding[K]>) => void | Promise<void>;
+    return f(...args);
+  };
+}
 
 /**
  * Where each synchronous call's shapes, strides and offsets go (a layout is [offset, strides...]).

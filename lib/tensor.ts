@@ -344,6 +344,8 @@ export class Tensor {
   // ---- products ----
   dot(other: Tensor | Scalar): Tensor { return blas.dot(this, other); }
   matmul(other: Tensor, opts?: OutOption): Tensor { return blas.matmul(this, other, opts); }
+  /** matmul with the product computed on the libuv thread pool. */
+  matmulAsync(other: Tensor, opts?: OutOption): Promise<Tensor> { return blas.matmulAsync(this, other, opts); }
   norm(ord?: blas.NormOrd, axis?: number | [number, number], keepdims = false): Tensor | number {
     return blas.norm(this, ord, axis, keepdims);
   }

@@ -1,14 +1,15 @@
 // The LAPACK half of linalg: JS checks shapes and dtypes and allocates outputs in the layout
 // LAPACK writes (so results are not copied again); native/lapack/*.cc loops over stacked matrices.
 import { formatShape, LinAlgError, ShapeError, describe } from '../errors.js';
-import { META, native } from '../native.js';
+import { META, nativeStep } from '../native.js';
+import { twins, type Steps } from '../steps.js';
 import { broadcastShapes, broadcastStrides, contiguousStrides, sizeOf } from '../shape.js';
 import { Tensor } from '../tensor.js';
 import type { DType } from '../dtype.js';
 import { allocate } from '../alloc.js';
 import { div, mul, abs as absT } from '../elementwise.js';
 import * as red from '../reduce.js';
-import { matmul, norm } from '../blas.js';
+import { matmulSteps, normSteps } from '../blas.js';
 
 // ---- shared helpers ----
 
@@ -85,7 +86,7 @@ const asResult = (t: Tensor): Tensor | number => (t.ndim === 0 ? t.item() : t);
 // ---- solve, inv ----
 
 /** numpy.linalg.solve: a x = b. A 1-D b is one right-hand side; otherwise b is (..., M, K). */
-export function solve(aIn: Tensor, bIn: Tensor): Tensor {
+function* solveSteps(aIn: Tensor, bIn: Tensor): Steps<Tensor> {
   let a = floatInput(aIn, 'solve');
   let b = floatInput(bIn, 'solve');
   assertStackedSquare(a, 'solve');
@@ -111,12 +112,12 @@ export function solve(aIn: Tensor, bIn: Tensor): Tensor {
   p = writeStackedMatrix(p, a, batch);
   p = vector ? writeMatrix(p, b, batch, n, 1, b.strides[0], 0) : writeStackedMatrix(p, b, batch);
   writeStackedMatrix(p, x, batch);
-  native.solve(a.data, b.data, x.data);
+  yield nativeStep('solve', a.data, b.data, x.data);
   return vector ? x.reshape([...batch, n]) : x;
 }
 
 /** numpy.linalg.inv. */
-export function inv(aIn: Tensor): Tensor {
+export function* invSteps(aIn: Tensor): Steps<Tensor> {
   const a = floatInput(aIn, 'inv');
   assertStackedSquare(a, 'inv');
   const out = Tensor._output(a.shape.slice(), a.dtype);
@@ -124,14 +125,14 @@ export function inv(aIn: Tensor): Tensor {
   let p = writeBatch(batch);
   p = writeStackedMatrix(p, a, batch);
   writeStackedMatrix(p, out, batch);
-  native.inv(a.data, out.data);
+  yield nativeStep('inv', a.data, out.data);
   return out;
 }
 
 // ---- getrf: det, slogdet, lu ----
 
 /** numpy.linalg.slogdet: sign and log|det|, computed without overflow. */
-export function slogdet(aIn: Tensor): { sign: Tensor | number; logabsdet: Tensor | number } {
+function* slogdetSteps(aIn: Tensor): Steps<{ sign: Tensor | number; logabsdet: Tensor | number }> {
   const a = floatInput(aIn, 'slogdet');
   assertStackedSquare(a, 'slogdet');
   const batch = batchOf(a);
@@ -141,19 +142,19 @@ export function slogdet(aIn: Tensor): { sign: Tensor | number; logabsdet: Tensor
   p = writeStackedMatrix(p, a, batch);
   p = writeVector(p, sign, batch, 1);
   writeVector(p, logabsdet, batch, 1);
-  native.slogdet(a.data, sign.data, logabsdet.data);
+  yield nativeStep('slogdet', a.data, sign.data, logabsdet.data);
   return { sign: asResult(sign), logabsdet: asResult(logabsdet) };
 }
 
 /** numpy.linalg.det (as sign * exp(logabsdet), like NumPy). */
-export function det(aIn: Tensor): Tensor | number {
-  const { sign, logabsdet } = slogdet(aIn);
+function* detSteps(aIn: Tensor): Steps<Tensor | number> {
+  const { sign, logabsdet } = yield* slogdetSteps(aIn);
   if (typeof sign === 'number') return sign * Math.exp(logabsdet as number);
   return mul(sign, (logabsdet as Tensor).exp());
 }
 
 /** LU with partial pivoting, SciPy's convention: a = p @ l @ u. */
-export function lu(aIn: Tensor): { p: Tensor; l: Tensor; u: Tensor } {
+function* luSteps(aIn: Tensor): Steps<{ p: Tensor; l: Tensor; u: Tensor }> {
   const a = floatInput(aIn, 'lu');
   assertStacked(a, 'lu');
   const batch = batchOf(a);
@@ -168,7 +169,7 @@ export function lu(aIn: Tensor): { p: Tensor; l: Tensor; u: Tensor } {
   p = writeStackedMatrix(p, P, batch);
   p = writeStackedMatrix(p, L, batch);
   writeStackedMatrix(p, U, batch);
-  native.lu(a.data, P.data, L.data, U.data);
+  yield nativeStep('lu', a.data, P.data, L.data, U.data);
   return { p: P, l: L, u: U };
 }
 
@@ -177,7 +178,7 @@ export function lu(aIn: Tensor): { p: Tensor; l: Tensor; u: Tensor } {
 export type QrMode = 'reduced' | 'complete' | 'r';
 
 /** numpy.linalg.qr: a = q @ r ('reduced': q m x k; 'complete': q m x m; 'r': r only). */
-export function qr(aIn: Tensor, mode: QrMode = 'reduced'): { q?: Tensor; r: Tensor } {
+function* qrSteps(aIn: Tensor, mode: QrMode = 'reduced'): Steps<{ q?: Tensor; r: Tensor }> {
   const a = floatInput(aIn, 'qr');
   assertStacked(a, 'qr');
   if (mode !== 'reduced' && mode !== 'complete' && mode !== 'r') {
@@ -199,7 +200,7 @@ export function qr(aIn: Tensor, mode: QrMode = 'reduced'): { q?: Tensor; r: Tens
   p = writeStackedMatrix(p, a, batch);
   p = writeStackedMatrix(p, r, batch);
   if (q) writeStackedMatrix(p, q, batch);
-  native.qr(a.data, r.data, q ? q.data : null);
+  yield nativeStep('qr', a.data, r.data, q ? q.data : null);
   return q ? { q, r } : { r };
 }
 
@@ -210,7 +211,7 @@ export interface ComplexTensor {
   im: Tensor;
 }
 
-function eigImpl(aIn: Tensor, vectors: boolean, op: string): { values: ComplexTensor; vectors?: ComplexTensor } {
+function* eigImpl(aIn: Tensor, vectors: boolean, op: string): Steps<{ values: ComplexTensor; vectors?: ComplexTensor }> {
   const a = floatInput(aIn, op);
   assertStackedSquare(a, op);
   const batch = batchOf(a);
@@ -227,25 +228,25 @@ function eigImpl(aIn: Tensor, vectors: boolean, op: string): { values: ComplexTe
     p = writeStackedMatrix(p, vre, batch);
     writeStackedMatrix(p, vim, batch);
   }
-  native.eig(a.data, wre.data, wim.data, vre ? vre.data : null, vim ? vim.data : null);
+  yield nativeStep('eig', a.data, wre.data, wim.data, vre ? vre.data : null, vim ? vim.data : null);
   const values = { re: wre, im: wim };
   return vre && vim ? { values, vectors: { re: vre, im: vim } } : { values };
 }
 
 /** numpy.linalg.eig of a real matrix: complex eigenvalues and eigenvectors (columns) as re/im parts. */
-export function eig(a: Tensor): { values: ComplexTensor; vectors: ComplexTensor } {
-  return eigImpl(a, true, 'eig') as { values: ComplexTensor; vectors: ComplexTensor };
+function* eigSteps(a: Tensor): Steps<{ values: ComplexTensor; vectors: ComplexTensor }> {
+  return (yield* eigImpl(a, true, 'eig')) as { values: ComplexTensor; vectors: ComplexTensor };
 }
 
 /** numpy.linalg.eigvals. */
-export function eigvals(a: Tensor): ComplexTensor {
-  return eigImpl(a, false, 'eigvals').values;
+function* eigvalsSteps(a: Tensor): Steps<ComplexTensor> {
+  return (yield* eigImpl(a, false, 'eigvals')).values;
 }
 
 // ---- gelsd ----
 
 /** numpy.linalg.lstsq: the minimum-norm x minimising |a x - b|, via the SVD (gelsd). */
-export function lstsq(aIn: Tensor, bIn: Tensor, rcond?: number | null): { x: Tensor; residuals: Tensor; rank: number; s: Tensor } {
+function* lstsqSteps(aIn: Tensor, bIn: Tensor, rcond?: number | null): Steps<{ x: Tensor; residuals: Tensor; rank: number; s: Tensor }> {
   let a = floatInput(aIn, 'lstsq');
   let b = floatInput(bIn, 'lstsq');
   if (a.ndim !== 2) throw new LinAlgError(`lstsq: ${a.ndim}-dimensional tensor given. Tensor must be two-dimensional`, 'NOT_SQUARE');
@@ -272,7 +273,7 @@ export function lstsq(aIn: Tensor, bIn: Tensor, rcond?: number | null): { x: Ten
   p = writeVector(p, residuals, none, k);
   p = writeMatrix(p, rank, none, 1, 1, 0, 0);
   writeVector(p, s, none, Math.min(m, n));
-  native.lstsq(a.data, b.data, x.data, residuals.data, rank.data, s.data, rc);
+  yield nativeStep('lstsq', a.data, b.data, x.data, residuals.data, rank.data, s.data, rc);
   const r = rank.item();
   // NumPy reports residuals only for a full-rank, overdetermined system.
   const res = r === n && m > n ? residuals : Tensor._empty([0], a.dtype);
@@ -282,7 +283,7 @@ export function lstsq(aIn: Tensor, bIn: Tensor, rcond?: number | null): { x: Ten
 // ---- potrf ----
 
 /** numpy.linalg.cholesky: the lower factor (a = l @ l.T), or the upper one with `{ upper: true }`. */
-export function cholesky(aIn: Tensor, opts: { upper?: boolean } = {}): Tensor {
+function* choleskySteps(aIn: Tensor, opts: { upper?: boolean } = {}): Steps<Tensor> {
   const a = floatInput(aIn, 'cholesky');
   assertStackedSquare(a, 'cholesky');
   const upper = opts.upper ?? false;
@@ -292,7 +293,7 @@ export function cholesky(aIn: Tensor, opts: { upper?: boolean } = {}): Tensor {
   let p = writeBatch(batch);
   p = writeStackedMatrix(p, a, batch);
   writeStackedMatrix(p, out, batch);
-  native.cholesky(a.data, out.data, upper);
+  yield nativeStep('cholesky', a.data, out.data, upper);
   return out;
 }
 
@@ -303,7 +304,7 @@ function checkUplo(uplo: unknown): boolean {
   return uplo === 'L';
 }
 
-function eighImpl(aIn: Tensor, uplo: 'L' | 'U', vectors: boolean, op: string): { values: Tensor; vectors?: Tensor } {
+function* eighImpl(aIn: Tensor, uplo: 'L' | 'U', vectors: boolean, op: string): Steps<{ values: Tensor; vectors?: Tensor }> {
   const a = floatInput(aIn, op);
   assertStackedSquare(a, op);
   const lower = checkUplo(uplo);
@@ -315,18 +316,18 @@ function eighImpl(aIn: Tensor, uplo: 'L' | 'U', vectors: boolean, op: string): {
   p = writeStackedMatrix(p, a, batch);
   p = writeVector(p, w, batch, n);
   if (v) writeStackedMatrix(p, v, batch);
-  native.eigh(a.data, w.data, v ? v.data : null, lower);
+  yield nativeStep('eigh', a.data, w.data, v ? v.data : null, lower);
   return v ? { values: w, vectors: v } : { values: w };
 }
 
 /** numpy.linalg.eigh: ascending eigenvalues and orthonormal eigenvectors (columns) of a symmetric matrix. */
-export function eigh(a: Tensor, uplo: 'L' | 'U' = 'L'): { values: Tensor; vectors: Tensor } {
-  return eighImpl(a, uplo, true, 'eigh') as { values: Tensor; vectors: Tensor };
+function* eighSteps(a: Tensor, uplo: 'L' | 'U' = 'L'): Steps<{ values: Tensor; vectors: Tensor }> {
+  return (yield* eighImpl(a, uplo, true, 'eigh')) as { values: Tensor; vectors: Tensor };
 }
 
 /** numpy.linalg.eigvalsh. */
-export function eigvalsh(a: Tensor, uplo: 'L' | 'U' = 'L'): Tensor {
-  return eighImpl(a, uplo, false, 'eigvalsh').values;
+function* eigvalshSteps(a: Tensor, uplo: 'L' | 'U' = 'L'): Steps<Tensor> {
+  return (yield* eighImpl(a, uplo, false, 'eigvalsh')).values;
 }
 
 // ---- gesdd ----
@@ -337,7 +338,7 @@ export interface SvdOptions {
 }
 
 /** numpy.linalg.svd: a = u @ diag(s) @ vt, singular values descending. */
-export function svd(aIn: Tensor, opts: SvdOptions = {}): { u?: Tensor; s: Tensor; vt?: Tensor } {
+function* svdSteps(aIn: Tensor, opts: SvdOptions = {}): Steps<{ u?: Tensor; s: Tensor; vt?: Tensor }> {
   const a = floatInput(aIn, 'svd');
   assertStacked(a, 'svd');
   const full = opts.fullMatrices ?? true;
@@ -367,19 +368,19 @@ export function svd(aIn: Tensor, opts: SvdOptions = {}): { u?: Tensor; s: Tensor
     p = writeStackedMatrix(p, u, batch);
     writeStackedMatrix(p, vt, batch);
   }
-  native.svd(a.data, s.data, u ? u.data : null, vt ? vt.data : null, full);
+  yield nativeStep('svd', a.data, s.data, u ? u.data : null, vt ? vt.data : null, full);
   return u && vt ? { u, s, vt } : { s };
 }
 
 /** Singular values only (the workhorse of norms, rank, cond and pinv's cutoff). */
-export function singularValues(a: Tensor): Tensor {
-  return svd(a, { computeUV: false }).s;
+export function* singularValuesSteps(a: Tensor): Steps<Tensor> {
+  return (yield* svdSteps(a, { computeUV: false })).s;
 }
 
 const EPS: Record<DType, number> = { float64: 2.220446049250313e-16, float32: 1.1920928955078125e-7, int32: 2.220446049250313e-16 };
 
 /** numpy.linalg.pinv: the Moore-Penrose pseudo-inverse, small singular values (<= rcond * max) cut. */
-export function pinv(aIn: Tensor, rcond?: number): Tensor {
+function* pinvSteps(aIn: Tensor, rcond?: number): Steps<Tensor> {
   const a = floatInput(aIn, 'pinv');
   assertStacked(a, 'pinv');
   const m = a.shape[a.ndim - 2];
@@ -388,7 +389,7 @@ export function pinv(aIn: Tensor, rcond?: number): Tensor {
   if (typeof cut !== 'number' || Number.isNaN(cut)) throw new TypeError(`Expected a number for rcond but received ${describe(rcond)}`);
   const batch = batchOf(a);
   if (Math.min(m, n) === 0) return Tensor._empty([...batch, n, m], a.dtype);
-  const { u, s, vt } = svd(a, { fullMatrices: false }) as { u: Tensor; s: Tensor; vt: Tensor };
+  const { u, s, vt } = (yield* svdSteps(a, { fullMatrices: false })) as { u: Tensor; s: Tensor; vt: Tensor };
   const smax = red.max(s, -1, true) as Tensor;
   const threshold = mul(smax, cut);
   // 1/s where s > threshold, else 0 (computed in place on s's copy).
@@ -399,11 +400,11 @@ export function pinv(aIn: Tensor, rcond?: number): Tensor {
   for (let i = 0; i < sd.length; i++) sd[i] = sd[i] > td[i] ? 1 / sd[i] : 0;
   // pinv = vt^T diag(sinv) u^T
   const vScaled = mul(vt.swapaxes(-1, -2), sinv.expandDims(-2));
-  return matmul(vScaled, u.swapaxes(-1, -2));
+  return yield* matmulSteps(vScaled, u.swapaxes(-1, -2));
 }
 
 /** numpy.linalg.matrix_rank: singular values above tol (default S.max * max(M, N) * eps). */
-export function matrixRank(aIn: Tensor, tol?: number): Tensor | number {
+function* matrixRankSteps(aIn: Tensor, tol?: number): Steps<Tensor | number> {
   const a = floatInput(aIn, 'matrixRank');
   if (a.ndim < 2) {
     const nonzero = a.size > 0 && (red.max(absT(a)) as number) !== 0;
@@ -411,7 +412,7 @@ export function matrixRank(aIn: Tensor, tol?: number): Tensor | number {
   }
   const m = a.shape[a.ndim - 2];
   const n = a.shape[a.ndim - 1];
-  const s = singularValues(a);
+  const s = yield* singularValuesSteps(a);
   const batch = batchOf(a);
   const out = Tensor._empty(batch, 'int32');
   const k = Math.min(m, n);
@@ -428,13 +429,13 @@ export function matrixRank(aIn: Tensor, tol?: number): Tensor | number {
 }
 
 /** numpy.linalg.cond for p = undefined/2/-2 (SVD) or 'fro', 'nuc', 1, -1, Infinity, -Infinity. */
-export function cond(aIn: Tensor, p?: number | 'fro' | 'nuc' | null): Tensor | number {
+function* condSteps(aIn: Tensor, p?: number | 'fro' | 'nuc' | null): Steps<Tensor | number> {
   const a = floatInput(aIn, 'cond');
   assertStacked(a, 'cond');
   if (a.shape[a.ndim - 1] === 0 || a.shape[a.ndim - 2] === 0) throw new LinAlgError('cond is not defined on empty arrays', 'EMPTY');
   let r: Tensor;
   if (p === undefined || p === null || p === 2 || p === -2) {
-    const s = singularValues(a);
+    const s = yield* singularValuesSteps(a);
     const first = s.slice(...new Array(s.ndim - 1).fill(null), [0, 1]);
     const last = s.slice(...new Array(s.ndim - 1).fill(null), [-1]);
     r = (p === -2 ? div(last, first) : div(first, last)).squeeze(-1);
@@ -443,7 +444,7 @@ export function cond(aIn: Tensor, p?: number | 'fro' | 'nuc' | null): Tensor | n
     // norm(a, p) * norm(inv(a), p); a singular matrix gives Infinity, as in NumPy.
     let ainv: Tensor;
     try {
-      ainv = inv(a);
+      ainv = yield* invSteps(a);
     } catch (e) {
       if (e instanceof LinAlgError && e.code === 'SINGULAR') {
         const infs = Tensor._empty(batchOf(a), a.dtype);
@@ -452,7 +453,7 @@ export function cond(aIn: Tensor, p?: number | 'fro' | 'nuc' | null): Tensor | n
       }
       throw e;
     }
-    r = mul(matrixNormOf(a, p), matrixNormOf(ainv, p));
+    r = mul(yield* matrixNormOf(a, p), yield* matrixNormOf(ainv, p));
   }
   // NaN from a singular matrix becomes Infinity, unless the input itself had NaN (NumPy's rule).
   const hasNaN = red.max(a.sub(a).abs(), [a.ndim - 2, a.ndim - 1]);
@@ -462,18 +463,18 @@ export function cond(aIn: Tensor, p?: number | 'fro' | 'nuc' | null): Tensor | n
   return asResult(rc);
 }
 
-function matrixNormOf(a: Tensor, ord: number | 'fro' | 'nuc'): Tensor {
-  const r = norm(a, ord, [a.ndim - 2, a.ndim - 1]);
+function* matrixNormOf(a: Tensor, ord: number | 'fro' | 'nuc'): Steps<Tensor> {
+  const r = yield* normSteps(a, ord, [a.ndim - 2, a.ndim - 1]);
   return typeof r === 'number' ? Tensor._trusted(new Float64Array([r]), [], [], 0) : r;
 }
 
 /** Matrix norms that need singular values: 2 (largest), -2 (smallest), 'nuc' (their sum). */
-export function svdNorm(a: Tensor, ord: 2 | -2 | 'nuc', rowAxis: number, colAxis: number, keepdims: boolean): Tensor | number {
+export function* svdNormSteps(a: Tensor, ord: 2 | -2 | 'nuc', rowAxis: number, colAxis: number, keepdims: boolean): Steps<Tensor | number> {
   // Move the two axes last (a view) and take singular values of the stack.
   const nd = a.ndim;
   const rest = Array.from({ length: nd }, (_, i) => i).filter((i) => i !== rowAxis && i !== colAxis);
   const moved = a.transpose([...rest, rowAxis, colAxis]);
-  const s = singularValues(moved);
+  const s = yield* singularValuesSteps(moved);
   let r: Tensor | number = ord === 2 ? red.max(s, -1) : ord === -2 ? red.min(s, -1) : red.sum(s, -1);
   if (keepdims) {
     const shape = a.shape.map((d, i) => (i === rowAxis || i === colAxis ? 1 : d));
@@ -486,3 +487,20 @@ export function svdNorm(a: Tensor, ord: 2 | -2 | 'nuc', rowAxis: number, colAxis
   }
   return r;
 }
+
+export const [solve, solveAsync] = twins(solveSteps);
+export const [inv, invAsync] = twins(invSteps);
+export const [slogdet, slogdetAsync] = twins(slogdetSteps);
+export const [det, detAsync] = twins(detSteps);
+export const [lu, luAsync] = twins(luSteps);
+export const [qr, qrAsync] = twins(qrSteps);
+export const [eig, eigAsync] = twins(eigSteps);
+export const [eigvals, eigvalsAsync] = twins(eigvalsSteps);
+export const [lstsq, lstsqAsync] = twins(lstsqSteps);
+export const [cholesky, choleskyAsync] = twins(choleskySteps);
+export const [eigh, eighAsync] = twins(eighSteps);
+export const [eigvalsh, eigvalshAsync] = twins(eigvalshSteps);
+export const [svd, svdAsync] = twins(svdSteps);
+export const [pinv, pinvAsync] = twins(pinvSteps);
+export const [matrixRank, matrixRankAsync] = twins(matrixRankSteps);
+export const [cond, condAsync] = twins(condSteps);
