@@ -4,7 +4,9 @@
     python3 bench/numpy_ops.py config                              -> NumPy and its BLAS as JSON
 
 Ops and timing scheme are the same as bench/ops.js and bench/reference.cc. Every call returns a
-freshly allocated result.
+freshly allocated result. `pca` uses scikit-learn's PCA when it imports, else the same algorithm in
+NumPy (eigh of the covariance); `cdist` uses scipy.spatial.distance.cdist when SciPy imports, else
+NumPy's |x|^2 + |y|^2 - 2 x.y. The one used is reported as "variant".
 """
 import ctypes
 import glob
@@ -43,7 +45,30 @@ def timeit(op, budget):
     return {"seconds_per_op": median, "min_seconds_per_op": per[0], "reps": n * inner, "samples": n, "inner": inner}
 
 
+def well_conditioned(rng, n):
+    """I + U/n, U uniform [0, 1): eigenvalues near 1 (one near 1.5), as in bench/reference.cc."""
+    return np.eye(n) + rng.random((n, n)) / n
+
+
+def pca_numpy(n_components):
+    """PCA by eigh of the covariance (what tensorblas and the reference do for samples >> features)."""
+
+    def fit(x):
+        mean = x.mean(axis=0)
+        xc = x - mean
+        cov = (xc.T @ xc) / (x.shape[0] - 1)  # NumPy calls syrk for a.T @ a
+        w, v = np.linalg.eigh(cov)
+        comp = v[:, ::-1][:, :n_components].T.copy()
+        big = np.argmax(np.abs(comp), axis=1)
+        comp *= np.sign(comp[np.arange(n_components), big])[:, None]
+        var = w[::-1][:n_components].copy()
+        return mean, comp, var, var / w.sum()
+
+    return fit
+
+
 def setup(op, args):
+    """Returns shape, dtype, the timed function and, where there is a choice, a variant note."""
     rng = np.random.default_rng(1)
     ints = [int(float(a)) for a in args if a[0].isdigit()]
     if op == "matmul":
@@ -72,6 +97,73 @@ def setup(op, args):
         m, n = ints
         a = rng.random((m, n))
         return [m, n], "float64", lambda: a.T.copy()
+    # LAPACK, float64; inputs as in bench/ops.js and bench/reference.cc.
+    if op in ("inv", "solve", "det"):
+        (n,) = ints
+        a = well_conditioned(rng, n)
+        if op == "inv":
+            return [n, n], "float64", lambda: np.linalg.inv(a)
+        if op == "det":
+            return [n, n], "float64", lambda: np.linalg.det(a)
+        b = rng.random(n)
+        return [n, n], "float64", lambda: np.linalg.solve(a, b)
+    if op == "qr":
+        (n,) = ints
+        a = rng.random((n, n))
+        return [n, n], "float64", lambda: np.linalg.qr(a)  # mode='reduced'
+    if op == "cholesky":
+        (n,) = ints
+        u = rng.random((n, n))
+        s = u @ u.T + n * np.eye(n)
+        return [n, n], "float64", lambda: np.linalg.cholesky(s)
+    if op == "svd":
+        (n,) = ints
+        a = rng.random((n, n))
+        return [n, n], "float64", lambda: np.linalg.svd(a, full_matrices=True)
+    if op == "eigh":
+        (n,) = ints
+        u = rng.random((n, n))
+        s = u + u.T
+        return [n, n], "float64", lambda: np.linalg.eigh(s)
+    if op == "eig":
+        (n,) = ints
+        a = rng.random((n, n))
+        return [n, n], "float64", lambda: np.linalg.eig(a)
+    if op == "lstsq":
+        m, n = ints
+        a, b = rng.random((m, n)), rng.random(m)
+        return [m, n], "float64", lambda: np.linalg.lstsq(a, b, rcond=None)
+    if op == "pca":
+        m, n, k = ints
+        x = rng.random((m, n))
+        try:
+            from sklearn.decomposition import PCA
+        except ImportError:
+            return [m, n], "float64", lambda: pca_numpy(k)(x), "numpy eigh(cov)"
+        import sklearn
+
+        probe = PCA(n_components=k).fit(x)
+        solver = getattr(probe, "_fit_svd_solver", "auto")
+        return [m, n], "float64", lambda: PCA(n_components=k).fit(x), f"sklearn {sklearn.__version__} PCA ({solver})"
+    if op == "cdist":
+        m, n, k = ints
+        x, y = rng.random((m, k)), rng.random((n, k))
+        try:
+            from scipy.spatial.distance import cdist
+        except ImportError:
+
+            def cdist_numpy():
+                d = x @ y.T
+                d *= -2
+                d += (x * x).sum(1)[:, None]
+                d += (y * y).sum(1)[None, :]
+                np.maximum(d, 0, out=d)
+                return np.sqrt(d, out=d)
+
+            return [m, n, k], "float64", cdist_numpy, "numpy gemm identity"
+        import scipy
+
+        return [m, n, k], "float64", lambda: cdist(x, y, "euclidean"), f"scipy {scipy.__version__} cdist"
     raise SystemExit(f"unknown op {op}")
 
 
@@ -122,9 +214,12 @@ def main():
     if args[0] == "config":
         print(json.dumps({"impl": "numpy", **blas_info()}))
         return
-    shape, dtype, fn = setup(args[0], args[1:])
+    shape, dtype, fn, *note = setup(args[0], args[1:])
     r = timeit(fn, budget)
-    print(json.dumps({"impl": "numpy", "op": args[0], "shape": shape, "dtype": dtype, **r}))
+    out = {"impl": "numpy", "op": args[0], "shape": shape, "dtype": dtype, **r}
+    if note:
+        out["variant"] = note[0]
+    print(json.dumps(out))
 
 
 if __name__ == "__main__":

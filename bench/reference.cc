@@ -7,6 +7,19 @@
 //   blas_reference broadcast_add M N            C = A + b, (M x N) + (N,)
 //   blas_reference sum N                        s = sum(a)
 //   blas_reference transpose M N                B = A^T materialized (N x M), 32 x 32 tiles
+//   LAPACK, float64, through LAPACKE's *_work functions (LAPACK_COL_MAJOR), the routine tensorblas calls:
+//   blas_reference inv N                        dgesv against the identity
+//   blas_reference solve N                      dgesv, one right-hand side (b of shape (N,))
+//   blas_reference det N                        dgetrf, sign and log|det| from the diagonal and pivots
+//   blas_reference qr N                         dgeqrf + dorgqr, reduced Q (N x N) and R
+//   blas_reference cholesky N                   dpotrf, other triangle zeroed
+//   blas_reference svd N                        dgesdd jobz='A' (U, s, VT)
+//   blas_reference eigh N                       dsyevd jobz='V'
+//   blas_reference eig N                        dgeev jobvl='N' jobvr='V'
+//   blas_reference lstsq M N                    dgelsd, b of shape (M,), rcond = eps * max(M, N)
+//   blas_reference pca M N K                    center, dsyrk of the N x N covariance, dsyevd, top K
+//   blas_reference cdist M N K                  euclidean, (M x K) vs (N x K): norms + one dgemm
+//                                               (|x|^2 + |y|^2 - 2 x.y), clamped at 0, sqrt
 //   blas_reference config                       the loaded OpenBLAS
 // Options: --budget SECONDS (default 0.5), --alloc malloc|hugepage|reuse (default malloc).
 //
@@ -14,11 +27,17 @@
 // (--alloc hugepage: 2 MiB-aligned + MADV_HUGEPAGE, --alloc reuse: one buffer for all reps, the
 // floor). The loops (add, broadcast_add, sum, transpose) split across openblas_get_num_threads()
 // std::threads (spawned per call, as tensorblas does) when each thread gets >= 2^18 elements.
+// LAPACK cases: workspaces are queried (lwork = -1) and allocated once, outside the timed loop;
+// each call makes the one input copy LAPACK needs (it overwrites its input) into a preallocated
+// buffer and allocates the results the library would return (factors, vectors, values).
 #include <cblas.h>
+#include <lapacke.h>
 #include <sys/mman.h>
 
 #include <algorithm>
 #include <chrono>
+#include <cmath>
+#include <limits>
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
@@ -271,10 +290,377 @@ Result Transpose(int64_t m, int64_t n, double budget) {
       budget);
 }
 
+// ---- LAPACK ------------------------------------------------------------------------------------
+// Inputs are column-major (a random buffer is as good read either way); symmetric ones are
+// symmetric, so their layout does not matter.
+
+void Check(lapack_int info, const char* routine) {
+  if (info != 0) {
+    std::fprintf(stderr, "error: %s returned info = %d\n", routine, static_cast<int>(info));
+    std::exit(1);
+  }
+}
+
+lapack_int Lwork(double query) { return static_cast<lapack_int>(query * (1 + 1e-6)) + 1; }
+
+double* Out(size_t n) { return static_cast<double*>(AllocOut(sizeof(double) * n)); }
+
+// I + U/n, U uniform [0, 1): well-conditioned (eigenvalues within ~1 +- 0.05, one near 1.5), so
+// inv/solve are accurate and det stays finite.
+std::vector<double> WellConditioned(int n, unsigned seed) {
+  auto a = Random<double>(size_t(n) * n, seed);
+  for (auto& x : a) x /= n;
+  for (int i = 0; i < n; i++) a[size_t(i) * n + i] += 1;
+  return a;
+}
+
+// U U^T + n I: symmetric positive definite (cholesky).
+std::vector<double> Spd(int n, unsigned seed) {
+  auto u = Random<double>(size_t(n) * n, seed);
+  std::vector<double> s(size_t(n) * n);
+  cblas_dgemm(CblasColMajor, CblasNoTrans, CblasTrans, n, n, n, 1.0, u.data(), n, u.data(), n, 0.0, s.data(), n);
+  for (int i = 0; i < n; i++) s[size_t(i) * n + i] += n;
+  return s;
+}
+
+// U + U^T: symmetric (eigh).
+std::vector<double> Symmetric(int n, unsigned seed) {
+  auto u = Random<double>(size_t(n) * n, seed);
+  std::vector<double> s(size_t(n) * n);
+  for (int j = 0; j < n; j++)
+    for (int i = 0; i < n; i++) s[i + size_t(j) * n] = u[i + size_t(j) * n] + u[j + size_t(i) * n];
+  return s;
+}
+
+Result Inv(int n, double budget) {
+  auto a = WellConditioned(n, 1);
+  std::vector<double> lu(size_t(n) * n);
+  std::vector<lapack_int> ipiv(n);
+  return Time(
+      [&] {
+        std::memcpy(lu.data(), a.data(), sizeof(double) * n * n);
+        double* x = Out(size_t(n) * n);
+        std::memset(x, 0, sizeof(double) * n * n);
+        for (int i = 0; i < n; i++) x[size_t(i) * n + i] = 1;
+        Check(LAPACKE_dgesv_work(LAPACK_COL_MAJOR, n, n, lu.data(), n, ipiv.data(), x, n), "dgesv");
+        Escape(x);
+        FreeOut(x);
+      },
+      budget);
+}
+
+Result Solve(int n, double budget) {
+  auto a = WellConditioned(n, 1);
+  auto b = Random<double>(n, 2);
+  std::vector<double> lu(size_t(n) * n);
+  std::vector<lapack_int> ipiv(n);
+  return Time(
+      [&] {
+        std::memcpy(lu.data(), a.data(), sizeof(double) * n * n);
+        double* x = Out(n);
+        std::memcpy(x, b.data(), sizeof(double) * n);
+        Check(LAPACKE_dgesv_work(LAPACK_COL_MAJOR, n, 1, lu.data(), n, ipiv.data(), x, n), "dgesv");
+        Escape(x);
+        FreeOut(x);
+      },
+      budget);
+}
+
+Result Det(int n, double budget) {
+  auto a = WellConditioned(n, 1);
+  std::vector<double> lu(size_t(n) * n);
+  std::vector<lapack_int> ipiv(n);
+  volatile double sink = 0;
+  return Time(
+      [&] {
+        std::memcpy(lu.data(), a.data(), sizeof(double) * n * n);
+        lapack_int info = LAPACKE_dgetrf_work(LAPACK_COL_MAJOR, n, n, lu.data(), n, ipiv.data());
+        if (info < 0) Check(info, "dgetrf");
+        double sign = 1, logabs = 0;
+        if (info > 0) {
+          sign = 0;
+          logabs = -INFINITY;
+        } else {
+          for (int i = 0; i < n; i++) {
+            const double d = lu[size_t(i) * n + i];
+            if (ipiv[i] != i + 1) sign = -sign;
+            if (d < 0) sign = -sign;
+            logabs += std::log(std::abs(d));
+          }
+        }
+        sink = sign * std::exp(logabs);
+      },
+      budget);
+}
+
+// Reduced QR of an m x n matrix (here square): R (k x n, row-major as returned) read out of the
+// factored copy, the reflectors copied into Q (m x k, column-major) and expanded there by dorgqr.
+Result Qr(int m, int n, double budget) {
+  const int k = std::min(m, n);
+  auto a = Random<double>(size_t(m) * n, 1);
+  std::vector<double> f(size_t(m) * n), tau(k);
+  double q1 = 0, q2 = 0;
+  Check(LAPACKE_dgeqrf_work(LAPACK_COL_MAJOR, m, n, f.data(), m, tau.data(), &q1, -1), "dgeqrf query");
+  Check(LAPACKE_dorgqr_work(LAPACK_COL_MAJOR, m, k, k, f.data(), m, tau.data(), &q2, -1), "dorgqr query");
+  std::vector<double> work(std::max(Lwork(q1), Lwork(q2)));
+  const lapack_int lwork = static_cast<lapack_int>(work.size());
+  return Time(
+      [&] {
+        std::memcpy(f.data(), a.data(), sizeof(double) * m * n);
+        Check(LAPACKE_dgeqrf_work(LAPACK_COL_MAJOR, m, n, f.data(), m, tau.data(), work.data(), lwork), "dgeqrf");
+        double* r = Out(size_t(k) * n);
+        for (int i = 0; i < k; i++)
+          for (int j = 0; j < n; j++) r[size_t(i) * n + j] = i <= j ? f[i + size_t(j) * m] : 0.0;
+        double* q = Out(size_t(m) * k);
+        std::memcpy(q, f.data(), sizeof(double) * m * k);
+        Check(LAPACKE_dorgqr_work(LAPACK_COL_MAJOR, m, k, k, q, m, tau.data(), work.data(), lwork), "dorgqr");
+        Escape(r);
+        Escape(q);
+        FreeOut(r);
+        FreeOut(q);
+      },
+      budget);
+}
+
+Result Cholesky(int n, double budget) {
+  auto s = Spd(n, 1);
+  return Time(
+      [&] {
+        double* l = Out(size_t(n) * n);
+        std::memcpy(l, s.data(), sizeof(double) * n * n);
+        Check(LAPACKE_dpotrf_work(LAPACK_COL_MAJOR, 'L', n, l, n), "dpotrf");
+        for (int j = 1; j < n; j++) std::memset(l + size_t(j) * n, 0, sizeof(double) * j);  // upper triangle
+        Escape(l);
+        FreeOut(l);
+      },
+      budget);
+}
+
+Result Svd(int m, int n, double budget) {
+  const int k = std::min(m, n);
+  auto a = Random<double>(size_t(m) * n, 1);
+  std::vector<double> buf(size_t(m) * n);
+  std::vector<lapack_int> iwork(8 * size_t(k));
+  double query = 0, dummy = 0;
+  Check(LAPACKE_dgesdd_work(LAPACK_COL_MAJOR, 'A', m, n, buf.data(), m, &dummy, &dummy, m, &dummy, n, &query, -1, iwork.data()),
+        "dgesdd query");
+  std::vector<double> work(Lwork(query));
+  const lapack_int lwork = static_cast<lapack_int>(work.size());
+  return Time(
+      [&] {
+        std::memcpy(buf.data(), a.data(), sizeof(double) * m * n);
+        double* s = Out(k);
+        double* u = Out(size_t(m) * m);
+        double* vt = Out(size_t(n) * n);
+        Check(LAPACKE_dgesdd_work(LAPACK_COL_MAJOR, 'A', m, n, buf.data(), m, s, u, m, vt, n, work.data(), lwork, iwork.data()),
+              "dgesdd");
+        Escape(s);
+        Escape(u);
+        Escape(vt);
+        FreeOut(s);
+        FreeOut(u);
+        FreeOut(vt);
+      },
+      budget);
+}
+
+// dsyevd jobz='V' of a symmetric n x n matrix into v (n x n) and w (n); work, iwork preallocated.
+struct Syevd {
+  std::vector<double> work;
+  std::vector<lapack_int> iwork;
+  explicit Syevd(int n) {
+    double q = 0, dummy = 0;
+    lapack_int iq = 0;
+    Check(LAPACKE_dsyevd_work(LAPACK_COL_MAJOR, 'V', 'L', n, &dummy, n, &dummy, &q, -1, &iq, -1), "dsyevd query");
+    work.resize(Lwork(q));
+    iwork.resize(std::max<lapack_int>(1, iq));
+  }
+  void operator()(int n, double* v, double* w) {
+    Check(LAPACKE_dsyevd_work(LAPACK_COL_MAJOR, 'V', 'L', n, v, n, w, work.data(), static_cast<lapack_int>(work.size()),
+                              iwork.data(), static_cast<lapack_int>(iwork.size())),
+          "dsyevd");
+  }
+};
+
+Result Eigh(int n, double budget) {
+  auto s = Symmetric(n, 1);
+  Syevd syevd(n);
+  return Time(
+      [&] {
+        double* v = Out(size_t(n) * n);
+        double* w = Out(n);
+        std::memcpy(v, s.data(), sizeof(double) * n * n);
+        syevd(n, v, w);
+        Escape(v);
+        Escape(w);
+        FreeOut(v);
+        FreeOut(w);
+      },
+      budget);
+}
+
+Result Eig(int n, double budget) {
+  auto a = Random<double>(size_t(n) * n, 1);
+  std::vector<double> f(size_t(n) * n);
+  double query = 0, dummy = 0;
+  Check(LAPACKE_dgeev_work(LAPACK_COL_MAJOR, 'N', 'V', n, f.data(), n, &dummy, &dummy, &dummy, 1, &dummy, n, &query, -1),
+        "dgeev query");
+  std::vector<double> work(Lwork(query));
+  const lapack_int lwork = static_cast<lapack_int>(work.size());
+  return Time(
+      [&] {
+        std::memcpy(f.data(), a.data(), sizeof(double) * n * n);
+        double* wr = Out(n);
+        double* wi = Out(n);
+        double* vr = Out(size_t(n) * n);
+        double vl = 0;
+        Check(LAPACKE_dgeev_work(LAPACK_COL_MAJOR, 'N', 'V', n, f.data(), n, wr, wi, &vl, 1, vr, n, work.data(), lwork), "dgeev");
+        Escape(wr);
+        Escape(wi);
+        Escape(vr);
+        FreeOut(wr);
+        FreeOut(wi);
+        FreeOut(vr);
+      },
+      budget);
+}
+
+// Minimum-norm least squares, one right-hand side: x (n) and the singular values s (min(m, n)).
+Result Lstsq(int m, int n, double budget) {
+  const int k = std::min(m, n), ldb = std::max(m, n);
+  auto a = Random<double>(size_t(m) * n, 1);
+  auto b = Random<double>(m, 2);
+  std::vector<double> fa(size_t(m) * n), fb(ldb, 0.0);
+  const double rcond = std::numeric_limits<double>::epsilon() * std::max(m, n);
+  double query = 0, dummy = 0;
+  lapack_int iquery = 0, rank = 0;
+  Check(LAPACKE_dgelsd_work(LAPACK_COL_MAJOR, m, n, 1, fa.data(), m, fb.data(), ldb, &dummy, rcond, &rank, &query, -1, &iquery),
+        "dgelsd query");
+  std::vector<double> work(Lwork(query));
+  std::vector<lapack_int> iwork(std::max<lapack_int>(1, iquery));
+  const lapack_int lwork = static_cast<lapack_int>(work.size());
+  return Time(
+      [&] {
+        std::memcpy(fa.data(), a.data(), sizeof(double) * m * n);
+        std::memcpy(fb.data(), b.data(), sizeof(double) * m);
+        double* s = Out(k);
+        Check(LAPACKE_dgelsd_work(LAPACK_COL_MAJOR, m, n, 1, fa.data(), m, fb.data(), ldb, s, rcond, &rank, work.data(), lwork,
+                                  iwork.data()),
+              "dgelsd");
+        double* x = Out(n);
+        std::memcpy(x, fb.data(), sizeof(double) * n);
+        Escape(s);
+        Escape(x);
+        FreeOut(s);
+        FreeOut(x);
+      },
+      budget);
+}
+
+// PCA of X (m samples x n features, row-major) to k components, the covariance route for m >> n:
+// column means, centered copy (preallocated scratch), C = Xc^T Xc / (m - 1) by dsyrk (n x n),
+// dsyevd, then the top k eigenvectors as components (sign-normalized like scikit-learn: the
+// largest-magnitude entry of each positive), their variances and variance ratios.
+Result Pca(int m, int n, int k, double budget) {
+  auto x = Random<double>(size_t(m) * n, 1);
+  std::vector<double> xc(size_t(m) * n), cov(size_t(n) * n), w(n);
+  Syevd syevd(n);
+  const double* px = x.data();
+  double* pxc = xc.data();
+  return Time(
+      [&] {
+        double* mean = Out(n);
+        // Column means: per-thread partial sums over row blocks.
+        const int64_t rowGrain = std::max<int64_t>(1, kGrain / n);
+        const int64_t threads = std::max<int64_t>(1, std::min<int64_t>({64, Threads(), m / rowGrain}));
+        const int64_t chunk = (m + threads - 1) / threads;
+        std::vector<double> parts(size_t(threads) * n, 0.0);
+        ParallelFor(threads, 1, [&](int64_t lo, int64_t hi) {
+          for (int64_t t = lo; t < hi; t++) {
+            double* acc = parts.data() + t * n;
+            for (int64_t i = t * chunk; i < std::min<int64_t>(m, (t + 1) * chunk); i++)
+              for (int j = 0; j < n; j++) acc[j] += px[i * n + j];
+          }
+        });
+        for (int j = 0; j < n; j++) {
+          double s = 0;
+          for (int64_t t = 0; t < threads; t++) s += parts[t * n + j];
+          mean[j] = s / m;
+        }
+        ParallelFor(m, rowGrain, [=](int64_t lo, int64_t hi) {
+          for (int64_t i = lo; i < hi; i++)
+            for (int j = 0; j < n; j++) pxc[i * n + j] = px[i * n + j] - mean[j];
+        });
+        // Row-major upper triangle of Xc^T Xc = column-major lower triangle.
+        cblas_dsyrk(CblasRowMajor, CblasUpper, CblasTrans, n, m, 1.0 / (m - 1), pxc, n, 0.0, cov.data(), n);
+        syevd(n, cov.data(), w.data());  // ascending eigenvalues, eigenvectors in columns
+        double total = 0;
+        for (int j = 0; j < n; j++) total += w[j];
+        double* comp = Out(size_t(k) * n);
+        double* var = Out(k);
+        double* ratio = Out(k);
+        for (int c = 0; c < k; c++) {
+          const double* v = cov.data() + size_t(n - 1 - c) * n;
+          int big = 0;
+          for (int j = 1; j < n; j++)
+            if (std::abs(v[j]) > std::abs(v[big])) big = j;
+          const double sgn = v[big] < 0 ? -1.0 : 1.0;
+          for (int j = 0; j < n; j++) comp[size_t(c) * n + j] = sgn * v[j];
+          var[c] = w[n - 1 - c];
+          ratio[c] = var[c] / total;
+        }
+        Escape(mean);
+        Escape(comp);
+        Escape(var);
+        Escape(ratio);
+        FreeOut(mean);
+        FreeOut(comp);
+        FreeOut(var);
+        FreeOut(ratio);
+      },
+      budget);
+}
+
+// Euclidean distances between the rows of X (m x k) and Y (n x k): D = -2 X Y^T by one dgemm into
+// the output, then sqrt(max(0, D + |x_i|^2 + |y_j|^2)) in place.
+Result Cdist(int m, int n, int k, double budget) {
+  auto x = Random<double>(size_t(m) * k, 1), y = Random<double>(size_t(n) * k, 2);
+  std::vector<double> xx(m), yy(n);
+  const double *px = x.data(), *py = y.data();
+  double *pxx = xx.data(), *pyy = yy.data();
+  return Time(
+      [&] {
+        for (int i = 0; i < m; i++) {
+          double s = 0;
+          for (int t = 0; t < k; t++) s += px[size_t(i) * k + t] * px[size_t(i) * k + t];
+          pxx[i] = s;
+        }
+        for (int j = 0; j < n; j++) {
+          double s = 0;
+          for (int t = 0; t < k; t++) s += py[size_t(j) * k + t] * py[size_t(j) * k + t];
+          pyy[j] = s;
+        }
+        double* d = Out(size_t(m) * n);
+        cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasTrans, m, n, k, -2.0, px, k, py, k, 0.0, d, n);
+        ParallelFor(m, std::max<int64_t>(1, kGrain / n), [=](int64_t lo, int64_t hi) {
+          for (int64_t i = lo; i < hi; i++) {
+            double* row = d + i * n;
+            const double xi = pxx[i];
+            for (int64_t j = 0; j < n; j++) row[j] = std::sqrt(std::max(0.0, row[j] + xi + pyy[j]));
+          }
+        });
+        Escape(d);
+        FreeOut(d);
+      },
+      budget);
+}
+
 [[noreturn]] void Usage() {
   std::fprintf(stderr,
                "usage: blas_reference <matmul N [float64|float32] | matvec M N | add N | broadcast_add M N |\n"
-               "                       sum N | transpose M N | config> [--budget S] [--alloc malloc|hugepage|reuse]\n");
+               "                       sum N | transpose M N | inv N | solve N | det N | qr N | cholesky N | svd N |\n"
+               "                       eigh N | eig N | lstsq M N | pca M N K | cdist M N K | config>\n"
+               "                       [--budget S] [--alloc malloc|hugepage|reuse]\n");
   std::exit(2);
 }
 
@@ -342,6 +728,29 @@ int main(int argc, char** argv) {
   } else if (op == "transpose") {
     int64_t m = Int(args, 1), n = Int(args, 2);
     Print(op, "[" + std::to_string(m) + "," + std::to_string(n) + "]", "float64", Transpose(m, n, budget));
+  } else if (op == "inv" || op == "solve" || op == "det" || op == "qr" || op == "cholesky" || op == "svd" || op == "eigh" ||
+             op == "eig") {
+    const int n = static_cast<int>(Int(args, 1));
+    const std::string shape = "[" + std::to_string(n) + "," + std::to_string(n) + "]";
+    Result r = op == "inv"        ? Inv(n, budget)
+               : op == "solve"    ? Solve(n, budget)
+               : op == "det"      ? Det(n, budget)
+               : op == "qr"       ? Qr(n, n, budget)
+               : op == "cholesky" ? Cholesky(n, budget)
+               : op == "svd"      ? Svd(n, n, budget)
+               : op == "eigh"     ? Eigh(n, budget)
+                                  : Eig(n, budget);
+    Print(op, shape, "float64", r);
+  } else if (op == "lstsq") {
+    const int m = static_cast<int>(Int(args, 1)), n = static_cast<int>(Int(args, 2));
+    Print(op, "[" + std::to_string(m) + "," + std::to_string(n) + "]", "float64", Lstsq(m, n, budget));
+  } else if (op == "pca") {
+    const int m = static_cast<int>(Int(args, 1)), n = static_cast<int>(Int(args, 2)), k = static_cast<int>(Int(args, 3));
+    if (k > n) Usage();
+    Print(op, "[" + std::to_string(m) + "," + std::to_string(n) + "]", "float64", Pca(m, n, k, budget));
+  } else if (op == "cdist") {
+    const int m = static_cast<int>(Int(args, 1)), n = static_cast<int>(Int(args, 2)), k = static_cast<int>(Int(args, 3));
+    Print(op, "[" + std::to_string(m) + "," + std::to_string(n) + "," + std::to_string(k) + "]", "float64", Cdist(m, n, k, budget));
   } else {
     Usage();
   }

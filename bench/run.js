@@ -27,6 +27,18 @@ const CASES = [
   { name: 'add (1000,1000) + (1000,)', op: 'broadcast_add', args: ['1000', '1000'] },
   { name: 'sum 1e7', op: 'sum', args: ['10000000'], quick: true },
   { name: 'transpose 2000x2000 copy', op: 'transpose', args: ['2000', '2000'] },
+  // LAPACK, float64
+  { name: 'inv 512x512', op: 'inv', args: ['512'], quick: true },
+  { name: 'solve 512x512, b (512,)', op: 'solve', args: ['512'] },
+  { name: 'det 512x512', op: 'det', args: ['512'] },
+  { name: 'qr 512x512 reduced', op: 'qr', args: ['512'] },
+  { name: 'cholesky 512x512', op: 'cholesky', args: ['512'] },
+  { name: 'svd 512x512 full, u+s+vt', op: 'svd', args: ['512'] },
+  { name: 'eigh 512x512 + vectors', op: 'eigh', args: ['512'] },
+  { name: 'eig 256x256 + vectors', op: 'eig', args: ['256'] },
+  { name: 'lstsq 2000x100, b (2000,)', op: 'lstsq', args: ['2000', '100'] },
+  { name: 'PCA 10000x100 -> 10', op: 'pca', args: ['10000', '100', '10'] },
+  { name: 'cdist 2000x128 vs 2000x128', op: 'cdist', args: ['2000', '2000', '128'] },
 ];
 
 function parseOptions(argv) {
@@ -124,13 +136,16 @@ function fmtTime(s) {
 
 const fmtRatio = (a, b) => (Number.isFinite(a) && Number.isFinite(b) && b > 0 ? `${(a / b).toFixed(2)}x` : '-');
 
+// A measurement's cell: its time, "n/a" when the API is not there, "-" when it failed or was skipped.
+const cell = (m) => (m?.na ? 'n/a' : fmtTime(m?.seconds_per_op));
+
 function table(rows) {
   const head = ['case', 'tensorblas', 'reference', 'numpy', 'tb/ref', 'tb/numpy'];
   const body = rows.map((r) => [
-    r.name,
-    fmtTime(r.tensorblas?.seconds_per_op),
-    fmtTime(r.reference?.seconds_per_op),
-    fmtTime(r.numpy?.seconds_per_op),
+    r.numpy?.variant ? `${r.name} [numpy: ${r.numpy.variant}]` : r.name,
+    cell(r.tensorblas),
+    cell(r.reference),
+    cell(r.numpy),
     fmtRatio(r.tensorblas?.seconds_per_op, r.reference?.seconds_per_op),
     fmtRatio(r.tensorblas?.seconds_per_op, r.numpy?.seconds_per_op),
   ]);
@@ -207,8 +222,10 @@ function main() {
     row.tensorblas = runChild(process.execPath, tbArgs);
     if (ref) row.reference = runChild(ref.path, [c.op, ...c.args, '--budget', budget, '--alloc', o.refAlloc]);
     if (python) row.numpy = runChild(python, [path.join(here, 'numpy_ops.py'), c.op, ...c.args, '--budget', budget]);
-    for (const k of ['tensorblas', 'reference', 'numpy'])
+    for (const k of ['tensorblas', 'reference', 'numpy']) {
       if (row[k]?.error) process.stdout.write(`\n    ${k} failed: ${row[k].error}`);
+      else if (row[k]?.na) process.stdout.write(`\n    ${k}: n/a (${row[k].na})`);
+    }
     process.stdout.write(' done\n');
     rows.push(row);
   }
