@@ -1,6 +1,6 @@
-// Pairwise and vector distances (SciPy's scipy.spatial.distance names). euclidean, sqeuclidean and
-// cosine run through one gemm with |x|^2 + |y|^2 - 2 x.y, computed in place in the product's
-// buffer; cityblock and chebyshev are exact loops in C++ (native/distance.cc).
+// Pairwise and vector distances (SciPy's scipy.spatial.distance names). euclidean and sqeuclidean
+// run as one gemm plus one fused pass with |x|^2 + |y|^2 - 2 x.y, cosine through one gemm too;
+// cityblock and chebyshev are exact loops in C++ (native/distance.cc).
 import { promote } from './dtype.js';
 import { describe, formatShape, ShapeError } from './errors.js';
 import { META, native } from './native.js';
@@ -17,6 +17,10 @@ function asMatrix(t: unknown, what: string): Tensor {
   return t.dtype === 'int32' ? t.astype('float64') : t;
 }
 
+const METRIC_CODES = { cityblock: 0, chebyshev: 1, euclidean: 2, sqeuclidean: 3 } as const;
+
+const rowContiguous = (t: Tensor): boolean => (t.shape[1] <= 1 || t.strides[1] === 1) && t.strides[0] >= Math.max(1, t.shape[1]);
+
 /** Row norms squared, as a column (keepdims) or a row. */
 const sqNorms = (t: Tensor): Tensor => red.sum(t.mul(t), 1) as Tensor;
 
@@ -31,15 +35,6 @@ export function cdist(xIn: Tensor, yIn: Tensor, metric: Metric = 'euclidean'): T
   if (x.dtype !== dtype) x = x.astype(dtype);
   if (y.dtype !== dtype) y = y.astype(dtype);
   switch (metric) {
-    case 'euclidean':
-    case 'sqeuclidean': {
-      const d = matmul(x, y.T); // one gemm; everything after is in place in its buffer
-      mul(d, -2, { out: d });
-      d.add(sqNorms(x).reshape(-1, 1), { out: d });
-      d.add(sqNorms(y).reshape(1, -1), { out: d });
-      d.maximum(0, { out: d }); // rounding can leave tiny negatives where the points coincide
-      return metric === 'euclidean' ? d.sqrt({ out: d }) : d;
-    }
     case 'cosine': {
       const d = matmul(x, y.T);
       const nx = sqNorms(x).sqrt();
@@ -48,8 +43,15 @@ export function cdist(xIn: Tensor, yIn: Tensor, metric: Metric = 'euclidean'): T
       div(d, ny.reshape(1, -1), { out: d });
       return sub(1, d, { out: d }).maximum(0, { out: d });
     }
+    case 'euclidean':
+    case 'sqeuclidean':
     case 'cityblock':
     case 'chebyshev': {
+      if (metric === 'euclidean' || metric === 'sqeuclidean') {
+        // One gemm and one fused pass in C++; BLAS wants rows with unit column stride.
+        if (!rowContiguous(x)) x = x.clone();
+        if (!rowContiguous(y)) y = y.clone();
+      }
       const out = Tensor._output([x.shape[0], y.shape[0]], dtype);
       let p = 0;
       for (const t of [x, y, out]) {
@@ -59,7 +61,7 @@ export function cdist(xIn: Tensor, yIn: Tensor, metric: Metric = 'euclidean'): T
         META[p++] = t.strides[0];
         META[p++] = t.strides[1];
       }
-      native.cdist(metric === 'cityblock' ? 0 : 1, x.data, y.data, out.data);
+      native.cdist(METRIC_CODES[metric], x.data, y.data, out.data);
       return out;
     }
     default:

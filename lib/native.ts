@@ -40,7 +40,7 @@ export interface Binding {
   qr(a: TypedArray, r: TypedArray, q: TypedArray | null): void;
   eig(a: TypedArray, wre: TypedArray, wim: TypedArray, vre: TypedArray | null, vim: TypedArray | null): void;
   lstsq(a: TypedArray, b: TypedArray, x: TypedArray, residuals: TypedArray, rank: TypedArray, s: TypedArray, rcond: number): void;
-  /** cityblock (0) / chebyshev (1) distances; META = [x, y, out], each rows, cols, offset, rs, cs. */
+  /** cityblock (0), chebyshev (1), euclidean (2), sqeuclidean (3) distances; META = [x, y, out], each rows, cols, offset, rs, cs. */
   cdist(metric: number, x: TypedArray, y: TypedArray, out: TypedArray): void;
   config(): NativeConfig;
   setNumThreads(n: number): void;

@@ -77,6 +77,12 @@ inline void Gemm(CBLAS_TRANSPOSE ta, CBLAS_TRANSPOSE tb, int m, int n, int k, co
                  const float* b, int ldb, float* c, int ldc) {
   cblas_sgemm(CblasRowMajor, ta, tb, m, n, k, 1.0f, a, lda, b, ldb, 0.0f, c, ldc);
 }
+inline void Syrk(CBLAS_TRANSPOSE t, int n, int k, const double* a, int lda, double* c, int ldc) {
+  cblas_dsyrk(CblasRowMajor, CblasUpper, t, n, k, 1.0, a, lda, 0.0, c, ldc);
+}
+inline void Syrk(CBLAS_TRANSPOSE t, int n, int k, const float* a, int lda, float* c, int ldc) {
+  cblas_ssyrk(CblasRowMajor, CblasUpper, t, n, k, 1.0f, a, lda, 0.0f, c, ldc);
+}
 inline void Gemv(CBLAS_TRANSPOSE t, int m, int n, const double* a, int lda, const double* x, int incx, double* y,
                  int incy) {
   cblas_dgemv(CblasRowMajor, t, m, n, 1.0, a, lda, x, incx, 0.0, y, incy);
@@ -101,6 +107,8 @@ struct Scratch {
 
 // Below this many multiply-adds a plain loop beats the fixed cost of a gemm call (~0.5 µs).
 constexpr int64_t kSmallProduct = 2048;
+// Below this M x K, a syrk call's mirroring pass is not worth it.
+constexpr int64_t kSyrkMinProduct = 4096;
 
 template <typename T>
 void SmallMatmul(const Mat<T>& A, const Mat<T>& B, const Mat<T>& C) {
@@ -176,6 +184,17 @@ void MatmulOne(Mat<T> A, Mat<T> B, Mat<T> C, Scratch<T>& s) {
     if (!directOut)
       for (int64_t i = 0; i < M; i++) C.at(i, 0) = y[i];
     return;
+  }
+  // A times its own transpose (X^T X in regression and PCA, X X^T in kernels): syrk computes one
+  // triangle with half of gemm's work; the other triangle is mirrored.
+  if (A.p == B.p && M == N && A.rs == B.cs && A.cs == B.rs && M * K >= kSyrkMinProduct) {
+    const BlasLayout la = RowMajorLayout(A), lc = RowMajorLayout(C);
+    if (la.ok && lc.ok && lc.trans == CblasNoTrans) {
+      Syrk(la.trans, static_cast<int>(M), static_cast<int>(K), A.p, static_cast<int>(la.ld), C.p, static_cast<int>(lc.ld));
+      for (int64_t i = 1; i < M; i++)
+        for (int64_t j = 0; j < i; j++) C.at(i, j) = C.at(j, i);
+      return;
+    }
   }
   BlasLayout la = RowMajorLayout(A), lb = RowMajorLayout(B);
   if (!la.ok) {

@@ -1,6 +1,10 @@
-// Pairwise distances whose metrics are not a matrix product: cityblock and chebyshev, exact loops
-// split across threads by rows. (euclidean, sqeuclidean and cosine go through one gemm in lib/.)
+// Pairwise distances. cityblock and chebyshev are exact loops split across threads by rows;
+// euclidean and sqeuclidean are one gemm (alpha = -2) plus one fused pass that adds the squared
+// norms, clamps rounding negatives at 0 and takes the square root.
+#include <cblas.h>
 #include <napi.h>
+
+#include <vector>
 
 #include <cmath>
 
@@ -10,7 +14,7 @@
 namespace tb {
 namespace {
 
-enum class Metric : int { Cityblock = 0, Chebyshev = 1, Count };
+enum class Metric : int { Cityblock = 0, Chebyshev = 1, Euclidean = 2, SqEuclidean = 3, Count };
 
 struct Rows {
   int64_t rows, cols, rs, cs;
@@ -39,6 +43,52 @@ void CdistKernel(Metric metric, const T* x, Rows xr, const T* y, Rows yr, T* out
   });
 }
 
+inline void GemmXYt(int m, int n, int k, const double* x, int ldx, const double* y, int ldy, double* c, int ldc) {
+  cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasTrans, m, n, k, -2.0, x, ldx, y, ldy, 0.0, c, ldc);
+}
+inline void GemmXYt(int m, int n, int k, const float* x, int ldx, const float* y, int ldy, float* c, int ldc) {
+  cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, m, n, k, -2.0f, x, ldx, y, ldy, 0.0f, c, ldc);
+}
+
+template <typename T>
+void SquaredNorms(const T* x, Rows r, std::vector<double>& out) {
+  out.assign(static_cast<size_t>(r.rows), 0.0);
+  for (int64_t i = 0; i < r.rows; i++) {
+    double acc = 0;
+    for (int64_t k = 0; k < r.cols; k++) {
+      const double v = static_cast<double>(x[i * r.rs + k * r.cs]);
+      acc += v * v;
+    }
+    out[static_cast<size_t>(i)] = acc;
+  }
+}
+
+// |x - y|^2 = |x|^2 + |y|^2 - 2 x.y: contiguous rows (lib/ guarantees it) and a row-major out.
+template <typename T>
+void EuclideanKernel(bool squared, const T* x, Rows xr, const T* y, Rows yr, T* out, Rows orr) {
+  std::vector<double> xx, yy;
+  SquaredNorms(x, xr, xx);
+  SquaredNorms(y, yr, yy);
+  if (xr.cols > 0)
+    GemmXYt(static_cast<int>(xr.rows), static_cast<int>(yr.rows), static_cast<int>(xr.cols), x, static_cast<int>(xr.rs), y,
+            static_cast<int>(yr.rs), out, static_cast<int>(orr.rs));
+  ParallelFor(xr.rows, std::max<int64_t>(1, kParallelGrain / std::max<int64_t>(1, yr.rows)), [&](int64_t b, int64_t e) {
+    for (int64_t i = b; i < e; i++) {
+      T* row = out + i * orr.rs;
+      const double xi = xx[static_cast<size_t>(i)];
+      for (int64_t j = 0; j < yr.rows; j++) {
+        const double g = xr.cols > 0 ? static_cast<double>(row[j]) : 0.0;
+        double d = xi + yy[static_cast<size_t>(j)] + g;
+        d = d > 0 ? d : 0;  // rounding can leave tiny negatives where the points coincide
+        row[j] = static_cast<T>(squared ? d : std::sqrt(d));
+      }
+    }
+  });
+}
+
+// gemm takes rows with unit column stride and a leading dimension that fits an int.
+bool BlasRows(const Rows& r) { return (r.cols <= 1 || r.cs == 1) && r.rs >= std::max<int64_t>(1, r.cols) && r.rs <= INT32_MAX; }
+
 bool ReadRows(Napi::Env env, Meta& meta, const char* what, Operand* op, Rows* r) {
   int64_t shape[2];
   if (!meta.Shape(2, shape) || !meta.Layout(2, op) || !CheckBounds(env, what, 2, shape, *op)) return false;
@@ -64,6 +114,19 @@ Napi::Value Cdist(const Napi::CallbackInfo& info) {
   }
   if (xr.cols != yr.cols || orr.rows != xr.rows || orr.cols != yr.rows) {
     ThrowRange(env, "cdist: operand shapes do not match");
+    return env.Undefined();
+  }
+  const Metric m = static_cast<Metric>(metric);
+  if (m == Metric::Euclidean || m == Metric::SqEuclidean) {
+    if (!BlasRows(xr) || !BlasRows(yr) || !BlasRows(orr) || orr.cs != 1 || xr.rows > INT32_MAX || yr.rows > INT32_MAX ||
+        xr.cols > INT32_MAX) {
+      ThrowRange(env, "cdist: euclidean operands must be row-contiguous");
+      return env.Undefined();
+    }
+    if (x.buf.dtype == DType::Float64)
+      EuclideanKernel(m == Metric::SqEuclidean, x.base<double>(), xr, y.base<double>(), yr, o.base<double>(), orr);
+    else
+      EuclideanKernel(m == Metric::SqEuclidean, x.base<float>(), xr, y.base<float>(), yr, o.base<float>(), orr);
     return env.Undefined();
   }
   if (x.buf.dtype == DType::Float64)

@@ -179,6 +179,52 @@ void ReduceKernel(Reduce op, const Operand& a, const Operand& o, const StridedLo
   }
 }
 
+// A reduction over the leading axis of a row-major block (sum(axis=0) and friends): walking each
+// column down its stride would touch a new cache line per element, so rows are streamed instead,
+// each added into a row of accumulators (as NumPy's outer-loop reductions do). Returns false when
+// the layout or the operation is not one this path takes.
+template <typename T, typename TO>
+bool ReduceLeadingAxis(Reduce op, const Operand& a, const Operand& o, const StridedLoop<2>& keep, const StridedLoop<1>& red) {
+  if (keep.ndim != 1 || red.ndim != 1 || keep.strides[0][0] != 1 || red.strides[0][0] == 1 || red.size == 0) return false;
+  if (op != Reduce::Sum && op != Reduce::Mean && op != Reduce::Max && op != Reduce::Min && op != Reduce::Prod) return false;
+  const int64_t cols = keep.shape[0], rows = red.shape[0], rs = red.strides[0][0], os = keep.strides[1][0];
+  const T* data = reinterpret_cast<const T*>(a.buf.data) + a.offset;
+  TO* out = reinterpret_cast<TO*>(o.buf.data) + o.offset;
+  const double init = op == Reduce::Prod ? 1.0 : op == Reduce::Max ? -INFINITY : op == Reduce::Min ? INFINITY : 0.0;
+  ParallelFor(cols, std::max<int64_t>(16, kParallelGrain / std::max<int64_t>(1, rows)), [&](int64_t c0, int64_t c1) {
+    std::vector<double> acc(static_cast<size_t>(c1 - c0), init);
+    double* ac = acc.data() - c0;
+    for (int64_t i = 0; i < rows; i++) {
+      const T* row = data + i * rs;
+      switch (op) {
+        case Reduce::Prod:
+          for (int64_t j = c0; j < c1; j++) ac[j] *= static_cast<double>(row[j]);
+          break;
+        case Reduce::Max:
+          for (int64_t j = c0; j < c1; j++) {
+            const double v = static_cast<double>(row[j]);
+            if (v > ac[j] || v != v) ac[j] = v;  // NaN wins and stays
+          }
+          break;
+        case Reduce::Min:
+          for (int64_t j = c0; j < c1; j++) {
+            const double v = static_cast<double>(row[j]);
+            if (v < ac[j] || v != v) ac[j] = v;
+          }
+          break;
+        default:
+          for (int64_t j = c0; j < c1; j++) ac[j] += static_cast<double>(row[j]);
+      }
+    }
+    for (int64_t j = c0; j < c1; j++) {
+      const double r = op == Reduce::Mean ? ac[j] / static_cast<double>(rows) : ac[j];
+      if constexpr (std::is_integral_v<TO>) out[j * os] = static_cast<TO>(r);  // int32 max/min of int32: exact
+      else out[j * os] = static_cast<TO>(r);
+    }
+  });
+  return true;
+}
+
 // reduce(op, a, out, ddof) with meta = [nkeep, keepShape..., nred, redShape...,
 //   a offset, a strides (nkeep + nred), out offset, out strides (nkeep)]
 Napi::Value ReduceOp(const Napi::CallbackInfo& info) {
@@ -223,7 +269,13 @@ Napi::Value ReduceOp(const Napi::CallbackInfo& info) {
   if (ShapeSize(nkeep, shape) == 0) return env.Undefined();
 
   VisitDType(a.buf.dtype, [&](auto ti) {
-    VisitDType(o.buf.dtype, [&](auto to) { ReduceKernel<decltype(ti), decltype(to)>(r, a, o, keep, red, ddof); });
+    VisitDType(o.buf.dtype, [&](auto to) {
+      using TI = decltype(ti);
+      using TO = decltype(to);
+      // Integer outputs of this path are only int32 max/min of int32 input (lib/ picks float64 otherwise).
+      const bool exactInt = !std::is_integral_v<TO> || std::is_integral_v<TI>;
+      if (!(exactInt && ReduceLeadingAxis<TI, TO>(r, a, o, keep, red))) ReduceKernel<TI, TO>(r, a, o, keep, red, ddof);
+    });
   });
   return env.Undefined();
 }

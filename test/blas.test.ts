@@ -50,6 +50,21 @@ describe('matmul (NumPy fixtures)', () => {
     a.slice(null, [null, null, -1]).matmul(b); // a negative column step cannot be described to BLAS
     expect(native.packedOperands()).toBe(before + 1);
   });
+  it('X^T X and X X^T (the syrk path) equal the general product and are exactly symmetric', () => {
+    const x = tb.randn([120, 70], { seed: 31 });
+    for (const [p, q] of [[x.T, x], [x, x.T]] as const) {
+      const fast = p.matmul(q);
+      const general = p.contiguous().matmul(q.contiguous()); // different buffers: plain gemm
+      const a = values(fast);
+      const b = values(general);
+      a.forEach((v, i) => expect(Math.abs(v - b[i])).toBeLessThan(1e-12 * Math.max(1, Math.abs(b[i]))));
+      expect(values(fast.T)).toEqual(a);
+    }
+    const f = x.astype('float32');
+    const g = f.T.matmul(f);
+    expect(g.dtype).toBe('float32');
+    expect(values(g.T)).toEqual(values(g));
+  });
   it('int32 and float32 keep their dtype', () => {
     const ri = fromFixture(core.matmulInt.a).matmul(fromFixture(core.matmulInt.b));
     expect(ri.dtype).toBe('int32');

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import * as tb from '../lib/index.js';
 import { tensor, Tensor } from '../lib/index.js';
-import { expectClose, fixture, fromFixture, num } from './helpers.js';
+import { expectClose, fixture, fromFixture, num, values } from './helpers.js';
 
 const core = fixture('core');
 const OPS = ['sum', 'mean', 'prod', 'max', 'min', 'std', 'var'] as const;
@@ -47,6 +47,25 @@ describe('reductions over axes (NumPy fixtures)', () => {
     expect(x.sum()).toBeNaN();
     expect(x.argmax()).toBe(core.reduceNaN.argmax);
     expect(x.argmin()).toBe(core.reduceNaN.argmin);
+  });
+
+  it('reductions over a leading axis (the row-streaming path) match the per-column ones', () => {
+    const m = tb.randn([3000, 40], { seed: 12 });
+    const cols = (op: 'sum' | 'mean' | 'max' | 'min' | 'prod'): number[] =>
+      Array.from({ length: 40 }, (_, j) => m.slice(null, j).contiguous()[op]() as number);
+    for (const op of ['sum', 'mean', 'max', 'min'] as const) {
+      const got = (m[op](0) as Tensor).toArray() as number[];
+      cols(op).forEach((v, j) => expect(Math.abs(got[j] - v)).toBeLessThan(1e-9 * Math.max(1, Math.abs(v))));
+    }
+    const small = tb.randn([30, 5], { seed: 13 });
+    expect(values(small.prod(0) as Tensor).every(Number.isFinite)).toBe(true);
+    const withNaN = tensor([[1, 2], [NaN, 0], [3, 5]]);
+    expect((withNaN.max(0) as Tensor).toArray()).toEqual([NaN, 5]);
+    expect((withNaN.min(0) as Tensor).toArray()).toEqual([NaN, 0]);
+    const ints = tensor(new Int32Array([5, -2, 7, 9, -8, 1]), { shape: [3, 2] });
+    expect((ints.max(0) as Tensor).toArray()).toEqual([7, 9]);
+    expect((ints.max(0) as Tensor).dtype).toBe('int32');
+    expect((ints.sum(0) as Tensor).toArray()).toEqual([4, 8]);
   });
 
   it('sums 1e5 float32 values with float64-like accuracy', () => {
