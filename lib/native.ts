@@ -54,6 +54,10 @@ function load(): Binding {
   const require = createRequire(import.meta.url);
   const nodeGypBuild = require('node-gyp-build') as (dir: string) => Binding;
   try {
+    // TENSORBLAS_ADDON names a specific build (the sanitizer run uses it); otherwise prebuilds/
+    // or build/ through node-gyp-build.
+    const explicit = process.env.TENSORBLAS_ADDON;
+    if (explicit) return require(explicit) as Binding;
     return nodeGypBuild(packageRoot);
   } catch (err) {
     const reason = err instanceof Error ? err.message : String(err);
