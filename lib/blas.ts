@@ -188,8 +188,9 @@ function* matrixPowerSteps(a: Tensor, n: number): Steps<Tensor> {
   if (n === 1) return a.clone();
   let result: Tensor | null = null;
   let z = a;
-  for (let k = n; k > 0; k >>= 1) {
-    if (k & 1) result = result === null ? z : yield* matmulSteps(result, z);
+  // Arithmetic, not bit operations: n may exceed 2^31.
+  for (let k = n; k > 0; k = Math.floor(k / 2)) {
+    if (k % 2 === 1) result = result === null ? z : yield* matmulSteps(result, z);
     if (k > 1) z = yield* matmulSteps(z, z);
   }
   return result!;
