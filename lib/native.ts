@@ -10,6 +10,8 @@ export interface NativeConfig {
   blas: { name: string; config: string; corename: string; numThreads: number; parallel: string };
   loopThreads: number;
   hardwareConcurrency: number;
+  configuredThreads: number;
+  asyncInFlight: number;
 }
 
 export interface Binding {

@@ -6,8 +6,14 @@ export interface Config {
   /** tensorblas's own version. */
   version: string;
   blas: { name: string; version: string; corename: string; numThreads: number; parallel: string; config: string };
-  /** Threads our own elementwise/reduction loops may use. */
+  /** Threads our own elementwise/reduction loops may use right now. */
   loopThreads: number;
+  /**
+   * The thread count set by setNumThreads / TENSORBLAS_NUM_THREADS (all cores by default). Sync
+   * calls use it; while two or more async calls overlap, each runs single-threaded instead, so the
+   * libuv pool and OpenBLAS never oversubscribe the cores.
+   */
+  numThreads: number;
 }
 
 const version = (createRequire(import.meta.url)(`${packageRoot}/package.json`) as { version: string }).version;
@@ -20,6 +26,7 @@ export function config(): Config {
     version,
     blas: { ...c.blas, version: m ? m[1] : 'unknown' },
     loopThreads: c.loopThreads,
+    numThreads: c.configuredThreads,
   };
 }
 

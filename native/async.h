@@ -35,6 +35,10 @@ struct WorkStatus {
   }
 };
 
+// The thread policy around async work (runtime.cc): overlapping async calls run single-threaded.
+void AsyncWorkBegin();
+void AsyncWorkEnd();
+
 // Throws `new LinAlgError(message, code)` with the class lib/ registered (setErrorClasses).
 void ThrowLinAlg(Napi::Env env, const std::string& message, const char* code);
 
@@ -73,7 +77,11 @@ class Worker : public Napi::AsyncWorker {
   Napi::Promise Promise() const { return deferred_.Promise(); }
 
  protected:
-  void Execute() override { RunGuarded(work_, st_); }
+  void Execute() override {
+    AsyncWorkBegin();
+    RunGuarded(work_, st_);
+    AsyncWorkEnd();
+  }
   void OnOK() override {
     if (st_.ok) deferred_.Resolve(Env().Undefined());
     else deferred_.Reject(StatusError(Env(), st_));

@@ -83,6 +83,34 @@ bool RunOnPool(int count, void (*job)(void*, int), void* ctx) {
   return pool->Run(count, job, ctx);
 }
 
+// Thread policy. Synchronous calls use every configured thread (OpenBLAS's and our loops'). The
+// async twins run on the libuv pool: one alone still gets every thread, but while two or more are
+// in flight each runs single-threaded, so that (pool threads) x (BLAS threads) never oversubscribes
+// the cores; the configured count comes back when the overlap ends. OpenBLAS 0.3.21 has no
+// per-call thread count, so this is its global setting, changed only between overlapping calls.
+namespace {
+std::mutex policyLock;
+int asyncInFlight = 0;
+int configuredThreads = 0;  // 0: not set yet (all cores)
+
+int Configured() { return configuredThreads > 0 ? configuredThreads : static_cast<int>(std::max(1u, std::thread::hardware_concurrency())); }
+
+void ApplyThreads(int n) {
+  openblas_set_num_threads(n);
+  LoopThreads().store(n);
+}
+}  // namespace
+
+void AsyncWorkBegin() {
+  std::lock_guard<std::mutex> g(policyLock);
+  if (++asyncInFlight == 2) ApplyThreads(1);
+}
+
+void AsyncWorkEnd() {
+  std::lock_guard<std::mutex> g(policyLock);
+  if (--asyncInFlight == 1 || asyncInFlight == 0) ApplyThreads(Configured());
+}
+
 namespace {
 
 Napi::Value Config(const Napi::CallbackInfo& info) {
@@ -98,6 +126,11 @@ Napi::Value Config(const Napi::CallbackInfo& info) {
   Napi::Object out = Napi::Object::New(env);
   out.Set("blas", blas);
   out.Set("loopThreads", LoopThreads().load());
+  {
+    std::lock_guard<std::mutex> g(policyLock);
+    out.Set("configuredThreads", Configured());
+    out.Set("asyncInFlight", asyncInFlight);
+  }
   out.Set("hardwareConcurrency", std::thread::hardware_concurrency());
   return out;
 }
@@ -106,8 +139,9 @@ Napi::Value SetNumThreads(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   int64_t n;
   if (!ArgInt(env, info[0], "numThreads", 1, 1024, &n)) return env.Undefined();
-  openblas_set_num_threads(static_cast<int>(n));
-  LoopThreads().store(static_cast<int>(n));
+  std::lock_guard<std::mutex> g(policyLock);
+  configuredThreads = static_cast<int>(n);
+  if (asyncInFlight < 2) ApplyThreads(configuredThreads);  // else when the overlap ends
   return env.Undefined();
 }
 

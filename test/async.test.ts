@@ -98,6 +98,18 @@ describe('async twins', () => {
     expect(err).toBeLessThan(1e-9);
   }, 60_000);
 
+  it('thread policy: overlapping async calls run single-threaded, then the configured count returns', async () => {
+    const before = tb.config();
+    expect(before.numThreads).toBe(before.blas.numThreads);
+    const m = tb.randn([300, 300], { seed: 3 }).add(tb.eye(300).mul(30));
+    const results = await Promise.all(Array.from({ length: 6 }, () => linalg.invAsync(m)));
+    const want = values(linalg.inv(m));
+    for (const r of results) expect(values(r)).toEqual(want);
+    const after = tb.config();
+    expect(after.blas.numThreads).toBe(before.numThreads);
+    expect(after.loopThreads).toBe(before.numThreads);
+  });
+
   it('64 concurrent async calls of mixed kinds all return the right answers', async () => {
     const jobs: Promise<[number[], number[]]>[] = [];
     for (let i = 0; i < 64; i++) {
