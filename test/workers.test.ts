@@ -29,10 +29,13 @@ describe('worker_threads', () => {
     for (const r of results) expect(r.sameMemory).toBe(true);
     const wantProduct = values(a.matmul(a));
     const wantInverse = values(linalg.inv(a));
+    // Up to rounding: concurrent async calls may run with another BLAS thread count (the policy).
+    const worst = (got: number[], want: number[]): number =>
+      got.reduce((m, v, i) => Math.max(m, Math.abs(v - want[i]) / Math.max(1, Math.abs(want[i]))), 0);
     for (const out of outs) {
       const got = Array.from(new Float64Array(out));
-      expect(got.slice(0, n * n)).toEqual(wantProduct);
-      expect(got.slice(n * n)).toEqual(wantInverse);
+      expect(worst(got.slice(0, n * n), wantProduct)).toBeLessThan(1e-12);
+      expect(worst(got.slice(n * n), wantInverse)).toBeLessThan(1e-12);
     }
   });
 });
