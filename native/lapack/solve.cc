@@ -1,4 +1,4 @@
-// gesv: solve(a, b) and inv(a), as NumPy does.
+// solve(a, b) (getrf + getrs on the transposed copy) and inv(a) (gesv against the identity).
 #include "common.h"
 
 namespace tb {
@@ -13,8 +13,19 @@ inline lapack_int Gesv(lapack_int n, lapack_int nrhs, float* a, lapack_int lda, 
   return LAPACKE_sgesv_work(LAPACK_COL_MAJOR, n, nrhs, a, lda, ipiv, b, ldb);
 }
 
-// solve: A X = B for each matrix of the stack. X is written straight into `out` when out is
-// column-major (lib/ allocates it so), else through scratch.
+inline lapack_int Getrf(lapack_int n, double* a, lapack_int* ipiv) { return LAPACKE_dgetrf_work(LAPACK_COL_MAJOR, n, n, a, n, ipiv); }
+inline lapack_int Getrf(lapack_int n, float* a, lapack_int* ipiv) { return LAPACKE_sgetrf_work(LAPACK_COL_MAJOR, n, n, a, n, ipiv); }
+inline lapack_int GetrsT(lapack_int n, lapack_int nrhs, const double* a, const lapack_int* ipiv, double* b, lapack_int ldb) {
+  return LAPACKE_dgetrs_work(LAPACK_COL_MAJOR, 'T', n, nrhs, a, n, ipiv, b, ldb);
+}
+inline lapack_int GetrsT(lapack_int n, lapack_int nrhs, const float* a, const lapack_int* ipiv, float* b, lapack_int ldb) {
+  return LAPACKE_sgetrs_work(LAPACK_COL_MAJOR, 'T', n, nrhs, a, n, ipiv, b, ldb);
+}
+
+// solve: A X = B for each matrix of the stack. A is copied as its transpose (a straight, sequential
+// copy for C-ordered input, where a column-major copy of A would stride through memory), factored
+// as A^T = P L U, and getrs('T') solves (A^T)^T X = B: gesv's work without its transposing copy.
+// X is written straight into `out` when out is column-major (lib/ allocates it so).
 template <typename T>
 void SolveStack(const MatrixOperand& a, const MatrixOperand& b, const MatrixOperand& x, int64_t nb, const int64_t* batch,
                 WorkStatus& st) {
@@ -29,15 +40,16 @@ void SolveStack(const MatrixOperand& a, const MatrixOperand& b, const MatrixOper
   T* px = reinterpret_cast<T*>(x.op.buf.data);
   ForEachMatrix<3>(nb, batch, ms, [&](const int64_t* off) {
     if (!st.ok || n == 0 || k == 0) return;
-    ToColumnMajor(pa + off[0], n, n, a.rs(), a.cs(), lu.data(), n);
+    ToColumnMajor(pa + off[0], n, n, a.cs(), a.rs(), lu.data(), n);  // A^T, column-major
+    lapack_int info = Getrf(static_cast<lapack_int>(n), lu.data(), ipiv.data());
+    if (info > 0) return st.Fail("SINGULAR", "Singular matrix");
+    if (info < 0) return st.Fail(nullptr, "getrf: illegal argument " + std::to_string(-info));
     T* dst = direct ? px + off[2] : rhs.data();
     const int64_t ld = direct ? std::max<int64_t>(n, k > 1 ? x.cs() : n) : n;
     ToColumnMajor(pb + off[1], n, k, b.rs(), b.cs(), dst, ld);
-    lapack_int info = Gesv(static_cast<lapack_int>(n), static_cast<lapack_int>(k), lu.data(), static_cast<lapack_int>(n),
-                           ipiv.data(), dst, static_cast<lapack_int>(ld));
-    if (info > 0) st.Fail("SINGULAR", "Singular matrix");
-    else if (info < 0) st.Fail(nullptr, "gesv: illegal argument " + std::to_string(-info));
-    else if (!direct) FromColumnMajor(dst, n, n, k, px + off[2], x.rs(), x.cs());
+    info = GetrsT(static_cast<lapack_int>(n), static_cast<lapack_int>(k), lu.data(), ipiv.data(), dst, static_cast<lapack_int>(ld));
+    if (info < 0) return st.Fail(nullptr, "getrs: illegal argument " + std::to_string(-info));
+    if (!direct) FromColumnMajor(dst, n, n, k, px + off[2], x.rs(), x.cs());
   });
 }
 
