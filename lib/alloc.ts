@@ -2,12 +2,15 @@
 // typed array with its own ArrayBuffer costs ~1 µs on Node 20, as Node's Buffer pool does); large
 // ones are V8's own typed arrays with transparent huge pages advised before the first write (fresh
 // outputs are page-fault bound otherwise).
-import { ARRAY_TYPES, type DType, type TypedArray } from './dtype.js';
+import { ARRAY_TYPES, type DType, type TypedArray, type TypedArrayConstructor } from './dtype.js';
 import { native } from './native.js';
 
 const POOL_BYTES = 64 * 1024;
 const POOLED_MAX_BYTES = 1024;
 const LARGE_MIN_BYTES = 4 * 1024 * 1024;
+const HUGE_PAGE = 2 * 1024 * 1024;
+
+const viewOf = (Ctor: TypedArrayConstructor, raw: Buffer, n: number): TypedArray => new Ctor(raw.buffer as ArrayBuffer, raw.byteOffset, n);
 
 let slab = new ArrayBuffer(POOL_BYTES);
 let used = 0;
@@ -30,13 +33,16 @@ export function allocate(dtype: DType, n: number, zeroed = true): TypedArray {
     used += (bytes + 7) & ~7; // keep every view 8-byte aligned
     return view;
   }
-  let arr: TypedArray;
-  if (zeroed) arr = new Ctor(n);
-  else {
+  if (bytes < LARGE_MIN_BYTES) {
+    if (zeroed) return new Ctor(n);
     // Buffer.allocUnsafe: malloc'd memory, 8-byte aligned (Node's pool keeps that alignment).
     const raw = Buffer.allocUnsafe(bytes);
-    arr = new Ctor(raw.buffer, raw.byteOffset, n);
+    return new Ctor(raw.buffer, raw.byteOffset, n);
   }
-  if (bytes >= LARGE_MIN_BYTES) native.adviseHugePages(arr);
-  return arr;
+  // Large: 2 MiB more than asked, and a view from the first 2 MiB boundary, so that every page of
+  // the result can be a transparent huge page. The slack is never touched, so never resident.
+  const extra = HUGE_PAGE / Ctor.BYTES_PER_ELEMENT;
+  const whole = zeroed ? new Ctor(n + extra) : viewOf(Ctor, Buffer.allocUnsafe(bytes + HUGE_PAGE), n + extra);
+  const skip = native.adviseHugePages(whole);
+  return whole.subarray(skip, skip + n);
 }

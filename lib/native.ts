@@ -27,8 +27,8 @@ export interface Binding {
   matmul(a: TypedArray, b: TypedArray, out: TypedArray): void;
   /** Operands copied so far because BLAS could not take their strides (tests assert on this). */
   packedOperands(): number;
-  /** Advises transparent huge pages for a large, not yet touched typed array. */
-  adviseHugePages(array: TypedArray): void;
+  /** Advises transparent huge pages for a large, untouched typed array; returns the elements before its first 2 MiB boundary. */
+  adviseHugePages(array: TypedArray): number;
   /** Registers the error class LAPACK failures are raised as; once per environment. */
   setErrorClasses(linAlgError: typeof LinAlgError): void;
   /** LAPACK families; META = [nb, batch..., then per operand: rows, cols, offset, batch strides..., rs, cs]. */
