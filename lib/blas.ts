@@ -6,7 +6,7 @@ import { broadcastShapes, broadcastStrides } from './shape.js';
 import { Tensor, type OutOption } from './tensor.js';
 import { copyInto, mul, prepareOut } from './elementwise.js';
 import * as red from './reduce.js';
-import { invSteps, svdNormSteps } from './linalg/lapack.js';
+import { assertStackedSquare, invSteps, svdNormSteps } from './linalg/lapack.js';
 import { runAsync, runSync, twins, type Steps } from './steps.js';
 
 function checkTensor(x: unknown, op: string, which: string): Tensor {
@@ -164,18 +164,11 @@ function* outerSteps(x: Tensor, y: Tensor): Steps<Tensor> {
   return mul(x.reshape(-1, 1), y.reshape(1, -1));
 }
 
-export function assertSquare(a: Tensor, op: string): void {
-  if (a.ndim < 2) throw new LinAlgError(`${op}: ${a.ndim}-dimensional tensor given. Tensor must be at least two-dimensional`, 'NOT_SQUARE');
-  if (a.shape[a.ndim - 1] !== a.shape[a.ndim - 2]) {
-    throw new LinAlgError(`${op}: last 2 dimensions of the tensor must be square, got shape ${formatShape(a.shape)}`, 'NOT_SQUARE');
-  }
-}
-
 /** numpy.linalg.matrix_power for n >= 0 (by repeated squaring), on stacks too. */
 function* matrixPowerSteps(a: Tensor, n: number): Steps<Tensor> {
   checkTensor(a, 'matrixPower', 'the first operand');
   if (typeof n !== 'number' || !Number.isInteger(n)) throw new TypeError(`Expected an integer for n but received ${describe(n)}`);
-  assertSquare(a, 'matrixPower');
+  assertStackedSquare(a, 'matrixPower');
   if (n < 0) return yield* matrixPowerSteps(yield* invSteps(a), -n);
   if (n === 0) {
     const m = a.shape[a.ndim - 1];
@@ -279,11 +272,6 @@ export function* normSteps(x: Tensor, ord?: NormOrd, axis?: number | readonly nu
   throw new RangeError('Improper number of dimensions to norm.');
 }
 
-function finish(r: Tensor | number, shapeWithOnes: number[] | null): Tensor | number {
-  if (typeof r === 'number' || shapeWithOnes === null) return r;
-  return r.reshape(shapeWithOnes);
-}
-
 function vectorNorm(a: Tensor, ord: NormOrd, axis: number, keepdims: boolean): Tensor | number {
   const sumAxis = (t: Tensor): Tensor | number => red.sum(t, axis, keepdims);
   if (ord === undefined || ord === null || ord === 2) {
@@ -313,13 +301,16 @@ function* matrixNorm(a: Tensor, ord: NormOrd, rowAxis: number, colAxis: number, 
     const s = red.sum(a.abs(), colAxis) as Tensor;
     r = ord === Infinity ? red.max(s, rr) : red.min(s, rr);
   } else if (ord === 2 || ord === -2 || ord === 'nuc') {
-    return yield* svdNormSteps(a, ord, rowAxis, colAxis, keepdims);
+    r = yield* svdNormSteps(a, ord, rowAxis, colAxis);
   } else {
     throw new RangeError(`Invalid norm order '${String(ord)}' for matrices`);
   }
   if (!keepdims) return r;
   const shape = a.shape.map((d, i) => (i === rowAxis || i === colAxis ? 1 : d));
-  return finish(r instanceof Tensor ? r : Tensor._trusted(new (a.data.constructor as Float64ArrayConstructor)([r]), [], [], 0), shape);
+  if (r instanceof Tensor) return r.reshape(shape);
+  const t = Tensor._empty(shape, a.dtype); // a single matrix reduced to one value
+  t.data[0] = r;
+  return t;
 }
 
 

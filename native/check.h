@@ -139,8 +139,6 @@ class Meta {
     return true;
   }
 
-  double NextDouble() { return pos_ < n_ ? p_[pos_++] : NAN; }
-
   static constexpr int64_t kMaxSize = (int64_t{1} << 53);
 
  private:

@@ -469,23 +469,12 @@ function* matrixNormOf(a: Tensor, ord: number | 'fro' | 'nuc'): Steps<Tensor> {
 }
 
 /** Matrix norms that need singular values: 2 (largest), -2 (smallest), 'nuc' (their sum). */
-export function* svdNormSteps(a: Tensor, ord: 2 | -2 | 'nuc', rowAxis: number, colAxis: number, keepdims: boolean): Steps<Tensor | number> {
+export function* svdNormSteps(a: Tensor, ord: 2 | -2 | 'nuc', rowAxis: number, colAxis: number): Steps<Tensor | number> {
   // Move the two axes last (a view) and take singular values of the stack.
   const nd = a.ndim;
   const rest = Array.from({ length: nd }, (_, i) => i).filter((i) => i !== rowAxis && i !== colAxis);
-  const moved = a.transpose([...rest, rowAxis, colAxis]);
-  const s = yield* singularValuesSteps(moved);
-  let r: Tensor | number = ord === 2 ? red.max(s, -1) : ord === -2 ? red.min(s, -1) : red.sum(s, -1);
-  if (keepdims) {
-    const shape = a.shape.map((d, i) => (i === rowAxis || i === colAxis ? 1 : d));
-    if (typeof r === 'number') {
-      const t = Tensor._empty(shape, a.dtype);
-      t.data[0] = r;
-      return t;
-    }
-    r = r.reshape(shape);
-  }
-  return r;
+  const s = yield* singularValuesSteps(a.transpose([...rest, rowAxis, colAxis]));
+  return ord === 2 ? red.max(s, -1) : ord === -2 ? red.min(s, -1) : red.sum(s, -1);
 }
 
 export const [solve, solveAsync] = twins(solveSteps);
