@@ -17,7 +17,8 @@
         "native/lapack/svd.cc",
         "native/lapack/qr.cc",
         "native/lapack/eig.cc",
-        "native/lapack/lstsq.cc"
+        "native/lapack/lstsq.cc",
+        "native/gfortran_shim.cc"
       ],
       "include_dirs": [
         "<!(node -p \"require('node-addon-api').include_dir\")",
@@ -29,10 +30,10 @@
       "defines": ["NAPI_VERSION=8", "NAPI_DISABLE_CPP_EXCEPTIONS", "NODE_ADDON_API_DISABLE_DEPRECATED"],
       "cflags!": ["-fno-exceptions"],
       "cflags_cc!": ["-fno-exceptions", "-std=gnu++17"],
-      "cflags_cc": ["-std=c++17", "-O3", "-Wall", "-Wextra", "-Werror", "-Wno-unused-parameter", "-fvisibility=hidden", "-pthread"],
+      "cflags_cc": ["-std=c++17", "-O3", "-Wall", "-Wextra", "-Werror", "-Wno-unused-parameter", "-fvisibility=hidden", "-fvisibility-inlines-hidden", "-pthread"],
       "conditions": [
         ["OS=='linux'", {
-          "ldflags": ["-Wl,--exclude-libs,ALL", "-pthread", "-Wl,-rpath,<!(node scripts/find-blas.cjs --rpath)"]
+          "ldflags": ["-Wl,--exclude-libs,ALL", "-pthread", "<!@(node scripts/find-blas.cjs --ldflags)"]
         }],
         ["OS=='mac'", {
           "xcode_settings": {

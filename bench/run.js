@@ -167,7 +167,7 @@ function main() {
     .sort();
   for (const k of envKeys) console.log(`  env ${k}=${process.env[k]}`);
   if (!fs.existsSync(path.join(root, 'dist', 'index.js'))) {
-    console.log('bench: dist/ is missing; run `npx tsc -p tsconfig.json` (or npm run build) first.');
+    console.log('bench: dist/ is missing; run `npx tsc -p tsconfig.json` (or npm run build:addon) first.');
     process.exit(1);
   }
   const tb = runChild(process.execPath, [path.join(here, 'ops.js'), 'config']);

@@ -52,28 +52,22 @@ const here = dirname(fileURLToPath(import.meta.url));
 // lib/ (sources run by vitest) and dist/ (compiled) both sit one level below the package root.
 export const packageRoot = join(here, '..');
 
-function load(): Binding {
-  const require = createRequire(import.meta.url);
-  const nodeGypBuild = require('node-gyp-build') as (dir: string) => Binding;
-  try {
-    // TENSORBLAS_ADDON names a specific build (the sanitizer run uses it); otherwise prebuilds/
-    // or build/ through node-gyp-build.
-    const explicit = process.env.TENSORBLAS_ADDON;
-    if (explicit) return require(explicit) as Binding;
-    return nodeGypBuild(packageRoot);
-  } catch (err) {
-    const reason = err instanceof Error ? err.message : String(err);
-    throw new Error(
-      `tensorblas: the native addon could not be loaded (${reason}).\n` +
-        `  - From a clone: run \`npm install\` (it builds the addon; it needs OpenBLAS and LAPACKE,\n` +
-        `    e.g. \`apt-get install -y libopenblas-dev liblapacke-dev pkg-config\` on Debian/Ubuntu).\n` +
-        `  - As a dependency: reinstall tensorblas on this platform; see \`node node_modules/tensorblas/scripts/find-blas.cjs\`.`,
-      { cause: err },
-    );
-  }
+/** Which binary was loaded and from where (config() reports it). */
+export interface LoadedBinary {
+  path: string;
+  source: 'TENSORBLAS_ADDON' | 'build' | 'prebuild' | 'platform package';
 }
 
-export const native: Binding & AsyncTwins = load() as Binding & AsyncTwins;
+// One loader for the install script and run time (lib/load-binding.cjs): $TENSORBLAS_ADDON, then
+// build/ or prebuilds/ through node-gyp-build, then the @tensorblas/<platform> package. Its error
+// lists what was tried and what to install.
+const loaded = (createRequire(import.meta.url)(join(packageRoot, 'lib', 'load-binding.cjs')) as {
+  loadBinding(root: string): LoadedBinary & { binding: Binding };
+}).loadBinding(packageRoot);
+
+export const binary: LoadedBinary = { path: loaded.path, source: loaded.source };
+
+export const native: Binding & AsyncTwins = loaded.binding as Binding & AsyncTwins;
 
 /** The entry points that have an `...Async` twin: same arguments, work on the libuv pool. */
 export type TwinName = 'matmul' | 'solve' | 'inv' | 'slogdet' | 'lu' | 'cholesky' | 'eigh' | 'svd' | 'qr' | 'eig' | 'lstsq';

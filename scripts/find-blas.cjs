@@ -1,7 +1,9 @@
 #!/usr/bin/env node
 // The one place that finds OpenBLAS + LAPACKE. binding.gyp and CMakeLists.txt both ask it,
 // so the two builds cannot drift. pkg-config first, then the usual install locations.
-//   node scripts/find-blas.cjs --cflags | --libs | --rpath | --cmake | --json
+//   node scripts/find-blas.cjs --cflags | --libs | --ldflags | --rpath | --cmake | --json
+// TENSORBLAS_STATIC=1 (npm run prebuild sets it) links the static archives instead, so the addon
+// depends on nothing but glibc and libstdc++.
 'use strict';
 const { execFileSync } = require('node:child_process');
 const fs = require('node:fs');
@@ -43,11 +45,14 @@ function findFile(dirs, names) {
 function resolve() {
   const env = process.env;
   if (env.TENSORBLAS_BLAS_INCLUDE && env.TENSORBLAS_BLAS_LIB) {
+    const libDirs = env.TENSORBLAS_BLAS_LIB.split(path.delimiter);
+    // OpenBLAS built from source carries LAPACKE inside libopenblas; distributions split it out.
+    const separateLapacke = findFile(libDirs, ['liblapacke.so', 'liblapacke.dylib', 'liblapacke.a']);
     return {
       source: 'environment',
       includeDirs: env.TENSORBLAS_BLAS_INCLUDE.split(path.delimiter),
-      libDirs: env.TENSORBLAS_BLAS_LIB.split(path.delimiter),
-      libs: ['-lopenblas', '-llapacke'],
+      libDirs,
+      libs: separateLapacke ? ['-lopenblas', '-llapacke'] : ['-lopenblas'],
     };
   }
   const pc = pkgConfig(['--cflags', '--libs', 'openblas', 'lapacke']);
@@ -86,7 +91,41 @@ Install them, then run npm install again:
 Or point the build at an install: TENSORBLAS_BLAS_INCLUDE=<dir with cblas.h and lapacke.h>
   TENSORBLAS_BLAS_LIB=<dir with libopenblas and liblapacke>.`;
 
-const found = resolve();
+// The static archives behind a shared-library resolution, as absolute paths so the linker cannot
+// pick the .so instead. Debian's archive is compiled with gfortran, but the GNU Fortran runtime
+// cannot go into a shared object (libgfortran.a uses local-exec TLS); the one runtime entry
+// LAPACK reaches is in native/gfortran_shim.cc, and scripts/prebuild.mjs checks nothing else is left.
+function compilerFile(name) {
+  try {
+    return execFileSync(process.env.CC || 'gcc', [`-print-file-name=${name}`], { encoding: 'utf8' }).trim();
+  } catch {
+    return '';
+  }
+}
+
+function staticLibs(found) {
+  const archives = [];
+  for (const name of ['lapacke', 'openblas']) {
+    if (!found.libs.includes(`-l${name}`)) continue;
+    // pkg-config leaves out -L for the linker's default directories; the compiler knows those.
+    const dir = findFile(found.libDirs, [`lib${name}.a`]) || path.dirname(compilerFile(`lib${name}.a`));
+    if (!fs.existsSync(path.join(dir, `lib${name}.a`))) {
+      return { error: `lib${name}.a was not found (Debian: libopenblas-pthread-dev, liblapacke-dev)` };
+    }
+    archives.push(path.join(dir, `lib${name}.a`));
+  }
+  return { libs: [...archives, '-lm', '-lpthread'] };
+}
+
+let found = resolve();
+if (found && process.env.TENSORBLAS_STATIC === '1') {
+  const linked = staticLibs(found);
+  if (linked.error) {
+    process.stderr.write(`\ntensorblas: a static build was asked for (TENSORBLAS_STATIC=1), but ${linked.error}.\n\n`);
+    process.exit(1);
+  }
+  found = { ...found, source: `${found.source} (static)`, libDirs: [], libs: linked.libs, static: true };
+}
 const mode = process.argv[2] || '--json';
 if (!found) {
   process.stderr.write(`\n${HELP}\n\n`);
@@ -102,10 +141,15 @@ switch (mode) {
   case '--rpath':
     process.stdout.write(found.libDirs.join(':'));
     break;
+  case '--ldflags':
+    // A shared build finds the libraries again at run time through an rpath; a static one has
+    // nothing to find, and keeps the Fortran runtime's and libgcc's symbols out of its exports.
+    process.stdout.write(found.static ? '-static-libgcc' : `-Wl,-rpath,${found.libDirs.join(':')}`);
+    break;
   case '--cmake':
     // CMake list syntax: three lines, include dirs; link dirs; libraries (without -l).
     process.stdout.write(
-      [found.includeDirs.join(';'), found.libDirs.join(';'), found.libs.map((l) => l.slice(2)).join(';')].join('\n'),
+      [found.includeDirs.join(';'), found.libDirs.join(';'), found.libs.map((l) => (l.startsWith('-l') ? l.slice(2) : l)).join(';')].join('\n'),
     );
     break;
   default:
