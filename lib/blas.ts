@@ -14,7 +14,23 @@ function checkTensor(x: unknown, op: string, which: string): Tensor {
   return x;
 }
 
-/** numpy.matmul: 1-D operands are promoted to a row/column, leading dims broadcast as a batch. */
+/**
+ * Matrix product `x @ y` (numpy.matmul): 1-D operands are promoted to a row (`x`) or a column (`y`)
+ * and the added axis removed again; leading axes are a batch and broadcast. Runs on BLAS gemm;
+ * mixed dtypes promote (float32 with float64 gives float64). Two vectors give a 0-d tensor.
+ *
+ * @param opts - `{ out }`: write the result there and return it.
+ * @throws ShapeError if the inner dimensions differ or the batch axes cannot be broadcast.
+ * @throws RangeError for a 0-d operand (use {@link mul}).
+ * @throws TypeError for a non-Tensor operand.
+ * @example
+ * ```ts
+ * const a = tensor([[1, 2], [3, 4]]);
+ * matmul(a, a).toArray();                     // [[7, 10], [15, 22]]
+ * matmul(a, tensor([1, 1])).toArray();        // [3, 7]
+ * matmul(zeros([5, 2, 3]), zeros([3, 4])).shape; // [5, 2, 4]
+ * ```
+ */
 export function matmul(x: Tensor, y: Tensor, opts?: OutOption): Tensor {
   // The common 2-D case skips the step machinery: small products are dominated by call overhead.
   if (opts === undefined && x instanceof Tensor && y instanceof Tensor && x.ndim === 2 && y.ndim === 2 && x.dtype === y.dtype) {
@@ -23,7 +39,17 @@ export function matmul(x: Tensor, y: Tensor, opts?: OutOption): Tensor {
   return runSync(matmulSteps(x, y, opts));
 }
 
-/** matmul on the libuv thread pool. */
+/**
+ * Async twin of {@link matmul}: same arguments, the product runs off the JS thread (on the libuv
+ * pool) and returns a Promise; errors {@link matmul} would throw become rejections. Do not mutate the
+ * operands until it settles.
+ *
+ * @example
+ * ```ts
+ * const c = await linalg.matmulAsync(randn([300, 300]), randn([300, 300]));
+ * c.shape; // [300, 300]
+ * ```
+ */
 export const matmulAsync = (x: Tensor, y: Tensor, opts?: OutOption): Promise<Tensor> => runAsync(matmulSteps(x, y, opts));
 
 export function* matmulSteps(x: Tensor, y: Tensor, opts?: OutOption): Steps<Tensor> {
@@ -240,6 +266,10 @@ function* traceSteps(a: Tensor, offset = 0): Steps<Tensor | number> {
   return red.sum(a.diagonal(offset), -1);
 }
 
+/**
+ * Order of a {@link norm}: a number (vectors: any p, including 0 and ±Infinity; matrices: 1, -1, 2, -2,
+ * ±Infinity), `'fro'` or `'nuc'` (matrices), or undefined/null for the 2-norm / Frobenius norm.
+ */
 export type NormOrd = number | 'fro' | 'nuc' | undefined | null;
 
 /** numpy.linalg.norm. */
@@ -314,11 +344,233 @@ function* matrixNorm(a: Tensor, ord: NormOrd, rowAxis: number, colAxis: number, 
 }
 
 
-export const [dot, dotAsync] = twins(dotSteps);
-export const [vdot, vdotAsync] = twins(vdotSteps);
-export const [inner, innerAsync] = twins(innerSteps);
-export const [outer, outerAsync] = twins(outerSteps);
-export const [matrixPower, matrixPowerAsync] = twins(matrixPowerSteps);
-export const [multiDot, multiDotAsync] = twins(multiDotSteps);
-export const [trace, traceAsync] = twins(traceSteps);
-export const [norm, normAsync] = twins(normSteps);
+export const [
+  /**
+   * numpy.dot: for 1-D and 2-D operands the same as {@link matmul}; a scalar multiplies
+   * elementwise; for N-D `x` and M-D `y` (M >= 2) it contracts the last axis of `x` with the
+   * second-to-last of `y`.
+   *
+   * @function
+   * @throws ShapeError if the contracted dimensions differ.
+   * @example
+   * ```ts
+   * dot(tensor([1, 2]), tensor([3, 4])).item();           // 11
+   * dot(tensor([[1, 2], [3, 4]]), tensor([1, 1])).toArray(); // [3, 7]
+   * dot(zeros([2, 3, 4]), zeros([5, 4, 6])).shape;        // [2, 3, 5, 6]
+   * ```
+   */
+  dot,
+  /**
+   * Async twin of {@link dot}: same arguments, runs its BLAS/LAPACK work off the JS thread (on
+   * the libuv pool) and returns a Promise; errors dot would throw become rejections. Do not
+   * mutate the inputs until it settles.
+   *
+   * @function
+   * @example
+   * ```ts
+   * const d = await linalg.dotAsync(tensor([1, 2]), tensor([3, 4]));
+   * d.item(); // 11
+   * ```
+   */
+  dotAsync,
+] = twins(dotSteps);
+export const [
+  /**
+   * numpy.vdot: the dot product of the two tensors flattened, as a number.
+   *
+   * @function
+   * @throws ShapeError if the sizes differ.
+   * @example
+   * ```ts
+   * vdot(tensor([[1, 2], [3, 4]]), tensor([[1, 2], [3, 4]])); // 30
+   * ```
+   */
+  vdot,
+  /**
+   * Async twin of {@link vdot}: same arguments, runs its BLAS/LAPACK work off the JS thread (on
+   * the libuv pool) and returns a Promise; errors vdot would throw become rejections. Do not
+   * mutate the inputs until it settles.
+   *
+   * @function
+   * @example
+   * ```ts
+   * await linalg.vdotAsync(tensor([1, 2]), tensor([3, 4])); // 11
+   * ```
+   */
+  vdotAsync,
+] = twins(vdotSteps);
+export const [
+  /**
+   * numpy.inner: contracts the last axes of both operands; the result has shape
+   * `[...x.shape[:-1], ...y.shape[:-1]]`. A scalar multiplies elementwise.
+   *
+   * @function
+   * @throws ShapeError if the last dimensions differ.
+   * @example
+   * ```ts
+   * inner(tensor([1, 2]), tensor([3, 4])).item();          // 11
+   * inner(tensor([[1, 0], [0, 1]]), tensor([[1, 2], [3, 4]])).toArray(); // [[1, 3], [2, 4]]
+   * ```
+   */
+  inner,
+  /**
+   * Async twin of {@link inner}: same arguments, runs its BLAS/LAPACK work off the JS thread (on
+   * the libuv pool) and returns a Promise; errors inner would throw become rejections. Do not
+   * mutate the inputs until it settles.
+   *
+   * @function
+   * @example
+   * ```ts
+   * const r = await linalg.innerAsync(tensor([1, 2]), tensor([3, 4]));
+   * r.item(); // 11
+   * ```
+   */
+  innerAsync,
+] = twins(innerSteps);
+export const [
+  /**
+   * numpy.outer: every product `x[i] * y[j]` of the flattened inputs, as a matrix.
+   *
+   * @function
+   * @example
+   * ```ts
+   * outer(tensor([1, 2]), tensor([1, 2, 3])).toArray(); // [[1, 2, 3], [2, 4, 6]]
+   * ```
+   */
+  outer,
+  /**
+   * Async twin of {@link outer}: same arguments, returns a Promise. outer makes no BLAS or LAPACK
+   * call, so the work is done on the JS thread before the Promise resolves; the twin exists so
+   * that every `linalg` function has one. Errors become rejections.
+   *
+   * @function
+   * @example
+   * ```ts
+   * const o = await linalg.outerAsync(tensor([1, 2]), tensor([3, 4]));
+   * o.toArray(); // [[3, 4], [6, 8]]
+   * ```
+   */
+  outerAsync,
+] = twins(outerSteps);
+export const [
+  /**
+   * numpy.linalg.matrix_power: `a` multiplied by itself `n` times (by repeated squaring), on stacks
+   * too; `n` = 0 gives the identity, `n` < 0 powers the inverse.
+   *
+   * @function
+   * @throws LinAlgError `NOT_SQUARE` unless the last two axes are square; `SINGULAR` for a negative power of a singular matrix.
+   * @throws TypeError if `n` is not an integer.
+   * @example
+   * ```ts
+   * linalg.matrixPower(tensor([[1, 1], [0, 1]]), 3).toArray(); // [[1, 3], [0, 1]]
+   * linalg.matrixPower(tensor([[2, 0], [0, 4]]), -1).toArray(); // [[0.5, 0], [0, 0.25]]
+   * ```
+   */
+  matrixPower,
+  /**
+   * Async twin of {@link matrixPower}: same arguments, runs its BLAS/LAPACK work off the JS thread (on
+   * the libuv pool) and returns a Promise; errors matrixPower would throw become rejections. Do not
+   * mutate the inputs until it settles.
+   *
+   * @function
+   * @example
+   * ```ts
+   * const p = await linalg.matrixPowerAsync(tensor([[1, 1], [0, 1]]), 10);
+   * p.toArray(); // [[1, 10], [0, 1]]
+   * ```
+   */
+  matrixPowerAsync,
+] = twins(matrixPowerSteps);
+export const [
+  /**
+   * numpy.linalg.multi_dot: the product of a chain of matrices, multiplied in the cheapest order
+   * (matrix-chain order). The first and last operands may be 1-D (a row and a column vector).
+   *
+   * @function
+   * @param args - One argument: the list of tensors (at least two).
+   * @throws RangeError for fewer than two tensors, or a middle operand that is not 2-D.
+   * @throws ShapeError if neighbouring dimensions differ.
+   * @example
+   * ```ts
+   * linalg.multiDot([zeros([10, 100]), zeros([100, 5]), zeros([5, 50])]).shape; // [10, 50]
+   * linalg.multiDot([tensor([1, 2]), tensor([[1, 2], [3, 4]]), tensor([1, 1])]).item(); // 17
+   * ```
+   */
+  multiDot,
+  /**
+   * Async twin of {@link multiDot}: same arguments, runs its BLAS/LAPACK work off the JS thread (on
+   * the libuv pool) and returns a Promise; errors multiDot would throw become rejections. Do not
+   * mutate the inputs until it settles.
+   *
+   * @function
+   * @example
+   * ```ts
+   * const m = await linalg.multiDotAsync([eye(2), eye(2), tensor([1, 2])]);
+   * m.toArray(); // [1, 2]
+   * ```
+   */
+  multiDotAsync,
+] = twins(multiDotSteps);
+export const [
+  /**
+   * numpy.linalg.trace: the sum along diagonal `offset` of the last two axes.
+   *
+   * @function
+   * @returns A number for a single matrix, a Tensor for a stack.
+   * @throws RangeError for fewer than two axes.
+   * @example
+   * ```ts
+   * linalg.trace(tensor([[1, 2], [3, 4]]));    // 5
+   * linalg.trace(tensor([[1, 2], [3, 4]]), 1); // 2
+   * (linalg.trace(stack([eye(2), eye(2)])) as Tensor).toArray(); // [2, 2]
+   * ```
+   */
+  trace,
+  /**
+   * Async twin of {@link trace}: same arguments, returns a Promise. trace makes no BLAS or LAPACK
+   * call, so the work is done on the JS thread before the Promise resolves; the twin exists so
+   * that every `linalg` function has one. Errors become rejections.
+   *
+   * @function
+   * @example
+   * ```ts
+   * await linalg.traceAsync(eye(3)); // 3
+   * ```
+   */
+  traceAsync,
+] = twins(traceSteps);
+export const [
+  /**
+   * numpy.linalg.norm. Without `axis`: the 2-norm of a vector, a matrix norm of a matrix (Frobenius
+   * by default), and with `ord` undefined the 2-norm of all elements of any tensor. With one axis:
+   * vector norms along it; with two: matrix norms over them. See {@link NormOrd}.
+   *
+   * @function
+   * @param args - `x`, then `ord` ({@link NormOrd}), `axis` (one axis or two) and `keepdims`.
+   * @returns A number when the result is a single value (and `keepdims` is false), else a Tensor.
+   * @throws RangeError for an invalid `ord`, an axis out of range or repeated, or `ord` without `axis` on a tensor that is not 1-D or 2-D.
+   * @example
+   * ```ts
+   * const a = tensor([[1, 2], [3, 4]]);
+   * linalg.norm(tensor([3, 4]));         // 5
+   * linalg.norm(tensor([3, -4]), 1);     // 7
+   * linalg.norm(a, 'fro');               // 5.477225575051661
+   * linalg.norm(a, Infinity);            // 7
+   * linalg.norm(a, 2);                   // 5.464985704219042
+   * (linalg.norm(a, undefined, 1) as Tensor).toArray(); // [2.23606797749979, 5]
+   * ```
+   */
+  norm,
+  /**
+   * Async twin of {@link norm}: same arguments, runs its BLAS/LAPACK work off the JS thread (on
+   * the libuv pool) and returns a Promise; errors norm would throw become rejections. Do not
+   * mutate the inputs until it settles.
+   *
+   * @function
+   * @example
+   * ```ts
+   * await linalg.normAsync(tensor([[1, 2], [3, 4]]), 'nuc'); // 5.830951894845299
+   * ```
+   */
+  normAsync,
+] = twins(normSteps);

@@ -8,13 +8,33 @@ import { copyInto } from './elementwise.js';
 import { checkShape, contiguousStrides, normalizeAxis, sizeOf } from './shape.js';
 import { Xoshiro128 } from './random.js';
 
+/** A number or (nested) arrays of numbers, as accepted by {@link tensor}; every level must be rectangular. */
 export type NestedArray = number | NestedArray[];
+/** Options of {@link tensor}. */
 export interface TensorOptions {
+  /** Element type: float64 for numbers and nested arrays by default, the array's own type for a typed array. */
   dtype?: DType;
+  /** Shape to give the data (same number of elements); typed arrays are 1-D otherwise. */
   shape?: number | number[];
 }
 
-/** Builds a tensor from a number, nested arrays, a typed array (not copied when its type matches) or a Tensor. */
+/**
+ * Builds a tensor from a number (0-d), nested arrays, a typed array or another Tensor, like
+ * numpy.array. A typed array whose type matches the dtype is not copied: the tensor's `data` is that
+ * array. A Tensor argument is always copied.
+ *
+ * @throws ShapeError for ragged nested arrays, or a `shape` whose size differs from the data's.
+ * @throws TypeError for non-numbers, an unsupported typed array or an unknown dtype.
+ * @example
+ * ```ts
+ * tensor([[1, 2], [3, 4]]).shape;                  // [2, 2]
+ * tensor([1, 2], { dtype: 'float32' }).dtype;      // 'float32'
+ * const buf = new Float64Array([1, 2, 3, 4, 5, 6]);
+ * const t = tensor(buf, { shape: [2, 3] });
+ * t.data === buf;                                  // true: no copy
+ * tensor(new Int32Array([1, 2])).dtype;            // 'int32'
+ * ```
+ */
 export function tensor(data: NestedArray | TypedArray | Tensor, opts: TensorOptions = {}): Tensor {
   if (opts === null || typeof opts !== 'object') throw new TypeError(`Expected an options object but received ${describe(opts)}`);
   const wanted = opts.dtype === undefined ? undefined : checkDType(opts.dtype);
@@ -70,10 +90,32 @@ function fromNested(data: NestedArray[], dtype: DType): Tensor {
   return Tensor._trusted(out, shape, contiguousStrides(shape), 0);
 }
 
+/**
+ * A new tensor of zeros (numpy.zeros).
+ *
+ * @param shape - A length or a list of dimensions.
+ * @throws RangeError for a negative or non-integer dimension; TypeError for an unknown dtype.
+ * @example
+ * ```ts
+ * zeros([2, 3]).shape;         // [2, 3]
+ * zeros(3, 'int32').toArray(); // [0, 0, 0]
+ * ```
+ */
 export function zeros(shape: number | number[], dtype: DType = 'float64'): Tensor {
   return Tensor._empty(checkShape(shape), checkDType(dtype));
 }
 
+/**
+ * A new tensor filled with `value` (numpy.full).
+ *
+ * @param shape - A length or a list of dimensions.
+ * @throws TypeError if `value` is not a number or the dtype is unknown.
+ * @throws RangeError for a negative or non-integer dimension.
+ * @example
+ * ```ts
+ * full([2, 2], 7).toArray(); // [[7, 7], [7, 7]]
+ * ```
+ */
 export function full(shape: number | number[], value: number, dtype: DType = 'float64'): Tensor {
   if (typeof value !== 'number') throw new TypeError(`Expected a number for value but received ${describe(value)}`);
   const t = zeros(shape, dtype);
@@ -81,6 +123,16 @@ export function full(shape: number | number[], value: number, dtype: DType = 'fl
   return t;
 }
 
+/**
+ * A new tensor of ones (numpy.ones).
+ *
+ * @param shape - A length or a list of dimensions.
+ * @throws RangeError for a negative or non-integer dimension; TypeError for an unknown dtype.
+ * @example
+ * ```ts
+ * ones(3, 'float32').toArray(); // [1, 1, 1]
+ * ```
+ */
 export function ones(shape: number | number[], dtype: DType = 'float64'): Tensor {
   return full(shape, 1, dtype);
 }
@@ -91,6 +143,19 @@ function checkInt(v: unknown, what: string, min = -Infinity): number {
   return v;
 }
 
+/**
+ * An `n` x `m` matrix with ones on diagonal `k` and zeros elsewhere (numpy.eye).
+ *
+ * @param n - Rows.
+ * @param m - Columns (`n` when omitted).
+ * @param opts - `k`: the diagonal (0 main, > 0 above, < 0 below); `dtype`: float64 by default.
+ * @throws RangeError for a negative or non-integer size or `k`.
+ * @example
+ * ```ts
+ * eye(2).toArray();                 // [[1, 0], [0, 1]]
+ * eye(2, 3, { k: 1 }).toArray();    // [[0, 1, 0], [0, 0, 1]]
+ * ```
+ */
 export function eye(n: number, m?: number | null, opts: { k?: number; dtype?: DType } = {}): Tensor {
   const rows = checkInt(n, 'n', 0);
   const cols = m === undefined || m === null ? rows : checkInt(m, 'm', 0);
@@ -100,6 +165,18 @@ export function eye(n: number, m?: number | null, opts: { k?: number; dtype?: DT
   return t;
 }
 
+/**
+ * Evenly spaced values in `[start, stop)` with `step` (numpy.arange); `arange(n)` is 0..n-1.
+ *
+ * @throws TypeError if a bound or the step is not a finite number.
+ * @throws RangeError if `step` is 0.
+ * @example
+ * ```ts
+ * arange(4).toArray();            // [0, 1, 2, 3]
+ * arange(1, 2, 0.25).toArray();   // [1, 1.25, 1.5, 1.75]
+ * arange(3, 0, -1).toArray();     // [3, 2, 1]
+ * ```
+ */
 export function arange(start: number, stop?: number, step = 1, dtype: DType = 'float64'): Tensor {
   if (stop === undefined) [start, stop] = [0, start];
   for (const [v, w] of [[start, 'start'], [stop, 'stop'], [step, 'step']] as const) {
@@ -112,6 +189,16 @@ export function arange(start: number, stop?: number, step = 1, dtype: DType = 'f
   return t;
 }
 
+/**
+ * `num` evenly spaced values from `start` to `stop`, both included (numpy.linspace).
+ *
+ * @throws TypeError if `start` or `stop` is not a number.
+ * @throws RangeError if `num` is negative or not an integer.
+ * @example
+ * ```ts
+ * linspace(0, 1, 5).toArray(); // [0, 0.25, 0.5, 0.75, 1]
+ * ```
+ */
 export function linspace(start: number, stop: number, num = 50, dtype: DType = 'float64'): Tensor {
   if (typeof start !== 'number' || typeof stop !== 'number') throw new TypeError('linspace: start and stop must be numbers');
   const n = checkInt(num, 'num', 0);
@@ -122,7 +209,19 @@ export function linspace(start: number, stop: number, num = 50, dtype: DType = '
   return t;
 }
 
-/** A vector -> a matrix with it on diagonal k; a matrix -> a copy of its diagonal k. */
+/**
+ * numpy.diag: a vector becomes a square matrix with it on diagonal `k`; a matrix gives a copy of its
+ * diagonal `k`.
+ *
+ * @throws RangeError if `v` is not 1-D or 2-D, or `k` is not an integer.
+ * @throws TypeError if `v` is not a Tensor.
+ * @example
+ * ```ts
+ * diag(tensor([1, 2])).toArray();               // [[1, 0], [0, 2]]
+ * diag(tensor([[1, 2], [3, 4]])).toArray();     // [1, 4]
+ * diag(tensor([[1, 2], [3, 4]]), 1).toArray();  // [2]
+ * ```
+ */
 export function diag(v: Tensor, k = 0): Tensor {
   if (!(v instanceof Tensor)) throw new TypeError(`Expected a Tensor for diag but received ${describe(v)}`);
   checkInt(k, 'k');
@@ -148,16 +247,51 @@ function randomTensor(shape: number | number[], opts: { seed?: number; dtype?: D
   return t;
 }
 
-/** Uniform samples in [0, 1). */
+/**
+ * Uniform samples in [0, 1) (numpy.random.rand), float64 or float32. The same `seed` gives the same
+ * numbers on every platform; without one the stream is seeded randomly.
+ *
+ * @param shape - A length or a list of dimensions.
+ * @throws TypeError for an int32 dtype or a non-finite seed.
+ * @example
+ * ```ts
+ * const a = rand([2, 3], { seed: 42 });
+ * a.shape;                                        // [2, 3]
+ * a.toArray().toString() === rand([2, 3], { seed: 42 }).toArray().toString(); // true
+ * ```
+ */
 export function rand(shape: number | number[], opts: { seed?: number; dtype?: DType } = {}): Tensor {
   return randomTensor(shape, opts, (g) => g.nextDouble());
 }
 
-/** Standard normal samples. */
+/**
+ * Standard normal samples (numpy.random.randn), float64 or float32. The same `seed` gives the same
+ * numbers on every platform; without one the stream is seeded randomly.
+ *
+ * @param shape - A length or a list of dimensions.
+ * @throws TypeError for an int32 dtype or a non-finite seed.
+ * @example
+ * ```ts
+ * const w = randn([64, 10], { seed: 1, dtype: 'float32' });
+ * w.dtype; // 'float32'
+ * ```
+ */
 export function randn(shape: number | number[], opts: { seed?: number; dtype?: DType } = {}): Tensor {
   return randomTensor(shape, opts, (g) => g.nextNormal());
 }
 
+/**
+ * Joins tensors along an existing axis (numpy.concatenate); dtypes promote.
+ *
+ * @throws ShapeError if the shapes differ outside `axis`.
+ * @throws RangeError for an empty list, 0-d tensors or an axis out of range.
+ * @throws TypeError for a non-Tensor element.
+ * @example
+ * ```ts
+ * concat([tensor([1, 2]), tensor([3])]).toArray();            // [1, 2, 3]
+ * concat([zeros([2, 2]), ones([2, 1])], 1).shape;             // [2, 3]
+ * ```
+ */
 export function concat(tensors: Tensor[], axis = 0): Tensor {
   if (!Array.isArray(tensors) || tensors.length === 0) throw new RangeError('concat: need at least one tensor');
   tensors.forEach((t, i) => {
@@ -186,6 +320,18 @@ export function concat(tensors: Tensor[], axis = 0): Tensor {
   return out;
 }
 
+/**
+ * Joins same-shaped tensors along a new axis (numpy.stack).
+ *
+ * @throws ShapeError if the shapes differ.
+ * @throws RangeError for an empty list or an axis out of range.
+ * @throws TypeError for a non-Tensor element.
+ * @example
+ * ```ts
+ * stack([tensor([1, 2]), tensor([3, 4])]).toArray();    // [[1, 2], [3, 4]]
+ * stack([tensor([1, 2]), tensor([3, 4])], 1).toArray(); // [[1, 3], [2, 4]]
+ * ```
+ */
 export function stack(tensors: Tensor[], axis = 0): Tensor {
   if (!Array.isArray(tensors) || tensors.length === 0) throw new RangeError('stack: need at least one tensor');
   const first = tensors[0];
@@ -219,7 +365,27 @@ function triangle(a: Tensor, k: number, keepLower: boolean): Tensor {
   return out;
 }
 
-/** Upper triangle of the last two axes (elements below diagonal k zeroed). */
+/**
+ * Upper triangle of the last two axes: a copy with elements below diagonal `k` zeroed (numpy.triu);
+ * works on stacks of matrices.
+ *
+ * @throws RangeError if `a` has fewer than two axes or `k` is not an integer.
+ * @example
+ * ```ts
+ * triu(tensor([[1, 2], [3, 4]])).toArray();     // [[1, 2], [0, 4]]
+ * triu(tensor([[1, 2], [3, 4]]), 1).toArray();  // [[0, 2], [0, 0]]
+ * ```
+ */
 export const triu = (a: Tensor, k = 0): Tensor => triangle(a, k, false);
-/** Lower triangle of the last two axes (elements above diagonal k zeroed). */
+/**
+ * Lower triangle of the last two axes: a copy with elements above diagonal `k` zeroed (numpy.tril);
+ * works on stacks of matrices.
+ *
+ * @throws RangeError if `a` has fewer than two axes or `k` is not an integer.
+ * @example
+ * ```ts
+ * tril(tensor([[1, 2], [3, 4]])).toArray();     // [[1, 0], [3, 4]]
+ * tril(tensor([[1, 2], [3, 4]]), -1).toArray(); // [[0, 0], [3, 0]]
+ * ```
+ */
 export const tril = (a: Tensor, k = 0): Tensor => triangle(a, k, true);

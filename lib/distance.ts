@@ -1,6 +1,16 @@
-// Pairwise and vector distances (SciPy's scipy.spatial.distance names). euclidean and sqeuclidean
-// run as one gemm plus one fused pass with |x|^2 + |y|^2 - 2 x.y, cosine through one gemm too;
-// cityblock and chebyshev are exact loops in C++ (native/distance.cc).
+/**
+ * The `distance` namespace: pairwise and vector distances with scipy.spatial.distance's names.
+ *
+ * @example
+ * ```ts
+ * import { tensor, distance } from 'tensorblas';
+ * distance.cdist(tensor([[0, 0]]), tensor([[3, 4], [1, 0]])).toArray(); // [[5, 1]]
+ * ```
+ *
+ * @module
+ */
+// euclidean and sqeuclidean run as one gemm plus one fused pass with |x|^2 + |y|^2 - 2 x.y, cosine
+// through one gemm too; cityblock and chebyshev are exact loops in C++ (native/distance.cc).
 import { promote } from './dtype.js';
 import { describe, formatShape, ShapeError } from './errors.js';
 import { META, native } from './native.js';
@@ -9,6 +19,7 @@ import { matmul } from './blas.js';
 import { mul, div, sub } from './elementwise.js';
 import * as red from './reduce.js';
 
+/** A distance of {@link cdist}, with scipy.spatial.distance's names. */
 export type Metric = 'euclidean' | 'sqeuclidean' | 'cityblock' | 'cosine' | 'chebyshev';
 
 function asMatrix(t: unknown, what: string): Tensor {
@@ -24,7 +35,25 @@ const rowContiguous = (t: Tensor): boolean => (t.shape[1] <= 1 || t.strides[1] =
 /** Row norms squared, as a column (keepdims) or a row. */
 const sqNorms = (t: Tensor): Tensor => red.sum(t.mul(t), 1) as Tensor;
 
-/** scipy.spatial.distance.cdist: distances between each row of x and each row of y. */
+/**
+ * scipy.spatial.distance.cdist: the distance between each row of `x` and each row of `y`.
+ * 'euclidean' and 'sqeuclidean' use one gemm (`|x|^2 + |y|^2 - 2 x.y`, so rounding can differ from a
+ * direct difference in the last bits), 'cosine' one gemm; 'cityblock' and 'chebyshev' are exact loops.
+ *
+ * @param xIn - Observations x features, (M, D).
+ * @param yIn - Observations x features, (N, D).
+ * @returns An (M, N) tensor; float32 if both inputs are float32, else float64.
+ * @throws ShapeError if the numbers of columns differ.
+ * @throws RangeError if an input is not 2-D or the metric is unknown.
+ * @throws TypeError if an input is not a Tensor.
+ * @example
+ * ```ts
+ * const x = tensor([[0, 0], [1, 1]]);
+ * const y = tensor([[3, 4], [1, 0]]);
+ * distance.cdist(x, y).toArray();              // [[5, 1], [3.605551275463989, 1]]
+ * distance.cdist(x, y, 'cityblock').toArray(); // [[7, 1], [5, 1]]
+ * ```
+ */
 export function cdist(xIn: Tensor, yIn: Tensor, metric: Metric = 'euclidean'): Tensor {
   let x = asMatrix(xIn, 'x');
   let y = asMatrix(yIn, 'y');
@@ -80,30 +109,75 @@ function asVectors(u: unknown, v: unknown, op: string): [Tensor, Tensor] {
   return [a, b];
 }
 
-/** The Euclidean distance of two vectors. */
+/**
+ * The Euclidean distance `|u - v|` of two vectors (scipy.spatial.distance.euclidean).
+ *
+ * @throws ShapeError if the lengths differ.
+ * @throws RangeError if an input is not 1-D.
+ * @throws TypeError if an input is not a Tensor.
+ * @example
+ * ```ts
+ * distance.euclidean(tensor([0, 0]), tensor([3, 4])); // 5
+ * ```
+ */
 export function euclidean(u: Tensor, v: Tensor): number {
   const [a, b] = asVectors(u, v, 'euclidean');
   const d = sub(a, b);
   return Math.sqrt(red.sum(d.mul(d, { out: d })) as number);
 }
 
-/** The Manhattan (L1) distance of two vectors. */
+/**
+ * The Manhattan (L1) distance `sum(|u - v|)` of two vectors (scipy.spatial.distance.cityblock).
+ *
+ * @throws ShapeError if the lengths differ.
+ * @throws RangeError if an input is not 1-D.
+ * @throws TypeError if an input is not a Tensor.
+ * @example
+ * ```ts
+ * distance.cityblock(tensor([0, 0]), tensor([3, -4])); // 7
+ * ```
+ */
 export function cityblock(u: Tensor, v: Tensor): number {
   const [a, b] = asVectors(u, v, 'cityblock');
   const d = sub(a, b);
   return red.sum(d.abs({ out: d })) as number;
 }
 
-/** 1 - cos(angle) between two vectors. */
+/**
+ * The cosine distance `1 - u.v / (|u| |v|)` of two vectors (scipy.spatial.distance.cosine),
+ * clamped at 0.
+ *
+ * @throws ShapeError if the lengths differ.
+ * @throws RangeError if an input is not 1-D.
+ * @throws TypeError if an input is not a Tensor.
+ * @example
+ * ```ts
+ * distance.cosine(tensor([1, 0]), tensor([0, 1]));  // 1
+ * distance.cosine(tensor([1, 0]), tensor([-2, 0])); // 2
+ * ```
+ */
 export function cosine(u: Tensor, v: Tensor): number {
   const [a, b] = asVectors(u, v, 'cosine');
   const dot = red.sum(mul(a, b)) as number;
-  const na = Math.sqrt(red.sum(mul(a, a)) as number);
-  const nb = Math.sqrt(red.sum(mul(b, b)) as number);
-  return Math.max(0, 1 - dot / (na * nb));
+  const uu = red.sum(mul(a, a)) as number;
+  const vv = red.sum(mul(b, b)) as number;
+  // SciPy's formula and clip: one sqrt of the product, so parallel vectors give exactly 0.
+  return Math.min(2, Math.max(0, 1 - dot / Math.sqrt(uu * vv)));
 }
 
-/** The vector projection of `a` onto `onto` along the last axis: (a.onto / onto.onto) onto. */
+/**
+ * The vector projection of `a` onto `onto` along the last axis: `(a.onto / onto.onto) * onto`;
+ * both broadcast, so a stack of vectors projects at once.
+ *
+ * @throws RangeError if an input is 0-d.
+ * @throws TypeError if an input is not a Tensor.
+ * @throws ShapeError if the shapes cannot be broadcast together.
+ * @example
+ * ```ts
+ * project(tensor([2, 3]), tensor([1, 0])).toArray();           // [2, 0]
+ * project(tensor([[1, 1], [2, 0]]), tensor([0, 2])).toArray(); // [[0, 1], [0, 0]]
+ * ```
+ */
 export function project(a: Tensor, onto: Tensor): Tensor {
   for (const [t, w] of [[a, 'a'], [onto, 'onto']] as const) {
     if (!(t instanceof Tensor)) throw new TypeError(`Expected a Tensor for ${w} but received ${describe(t)}`);

@@ -1,6 +1,11 @@
 import { describe } from './errors.js';
 
+/**
+ * Element type of a {@link Tensor}. float64 is the default; promotion follows NumPy 2 (float32 with
+ * float64 or int32 gives float64; a JS number does not widen a float tensor).
+ */
 export type DType = 'float64' | 'float32' | 'int32';
+/** The typed arrays a {@link Tensor} can wrap, one per {@link DType}. */
 export type TypedArray = Float64Array | Float32Array | Int32Array;
 export type TypedArrayConstructor = Float64ArrayConstructor | Float32ArrayConstructor | Int32ArrayConstructor;
 

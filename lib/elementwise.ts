@@ -115,28 +115,270 @@ export function copyInto(src: Tensor, dst: Tensor): void {
   unaryInto('copy', src, dst);
 }
 
-type Operand = Tensor | number;
+/** An elementwise operand: a Tensor, or a JS number (a weak scalar that keeps the tensor's dtype where it can). */
+export type Operand = Tensor | number;
+/**
+ * Elementwise `a + b` with NumPy broadcasting and promotion (numpy.add).
+ *
+ * @param a - A Tensor or a JS number (a weak scalar: it does not widen the tensor's dtype).
+ * @param b - A Tensor or a JS number, broadcast against `a`.
+ * @param opts - `{ out }`: write the result there and return it.
+ * @throws ShapeError if the shapes cannot be broadcast together, or `out` has the wrong shape.
+ * @throws TypeError for an operand that is neither a Tensor nor a number, or an `out` the result cannot be cast to.
+ * @example
+ * ```ts
+ * add(tensor([[1], [2]]), tensor([10, 20])).toArray(); // [[11, 21], [12, 22]]
+ * add(tensor([1, 2], { dtype: 'int32' }), 2.5).dtype;  // 'float64'
+ * add(tensor([1, 2], { dtype: 'float32' }), 2.5).dtype; // 'float32'
+ * const acc = zeros([2]);
+ * add(acc, tensor([1, 2]), { out: acc }) === acc;       // true: acc now holds [1, 2]
+ * ```
+ */
 export const add = (a: Operand, b: Operand, opts?: OutOption): Tensor => binary('add', a, b, opts);
+/**
+ * Elementwise `a - b` with NumPy broadcasting and promotion (numpy.subtract).
+ *
+ * @param a - A Tensor or a JS number (a weak scalar: it does not widen the tensor's dtype).
+ * @param b - A Tensor or a JS number, broadcast against `a`.
+ * @param opts - `{ out }`: write the result there and return it.
+ * @throws ShapeError if the shapes cannot be broadcast together, or `out` has the wrong shape.
+ * @throws TypeError for an operand that is neither a Tensor nor a number, or an `out` the result cannot be cast to.
+ * @example
+ * ```ts
+ * sub(10, tensor([1, 2])).toArray(); // [9, 8]
+ * ```
+ */
 export const sub = (a: Operand, b: Operand, opts?: OutOption): Tensor => binary('sub', a, b, opts);
+/**
+ * Elementwise `a * b` with NumPy broadcasting and promotion (numpy.multiply).
+ *
+ * @param a - A Tensor or a JS number (a weak scalar: it does not widen the tensor's dtype).
+ * @param b - A Tensor or a JS number, broadcast against `a`.
+ * @param opts - `{ out }`: write the result there and return it.
+ * @throws ShapeError if the shapes cannot be broadcast together, or `out` has the wrong shape.
+ * @throws TypeError for an operand that is neither a Tensor nor a number, or an `out` the result cannot be cast to.
+ * @example
+ * ```ts
+ * mul(tensor([[1, 2], [3, 4]]), tensor([10, 100])).toArray(); // [[10, 200], [30, 400]]
+ * ```
+ */
 export const mul = (a: Operand, b: Operand, opts?: OutOption): Tensor => binary('mul', a, b, opts);
+/**
+ * Elementwise `a / b` with broadcasting (numpy.true_divide); the result is always a float
+ * (int32 operands give float64).
+ *
+ * @param a - A Tensor or a JS number (a weak scalar: it does not widen the tensor's dtype).
+ * @param b - A Tensor or a JS number, broadcast against `a`.
+ * @param opts - `{ out }`: write the result there and return it.
+ * @throws ShapeError if the shapes cannot be broadcast together, or `out` has the wrong shape.
+ * @throws TypeError for an operand that is neither a Tensor nor a number, or an `out` the result cannot be cast to.
+ * @example
+ * ```ts
+ * div(tensor([1, 3], { dtype: 'int32' }), 2).toArray(); // [0.5, 1.5]
+ * ```
+ */
 export const div = (a: Operand, b: Operand, opts?: OutOption): Tensor => binary('div', a, b, opts);
+/**
+ * Elementwise `a ** b` with broadcasting (numpy.power); C's `pow`, so `pow(-1, Infinity)` is 1.
+ *
+ * @param a - A Tensor or a JS number (a weak scalar: it does not widen the tensor's dtype).
+ * @param b - A Tensor or a JS number, broadcast against `a`.
+ * @param opts - `{ out }`: write the result there and return it.
+ * @throws ShapeError if the shapes cannot be broadcast together, or `out` has the wrong shape.
+ * @throws TypeError for an operand that is neither a Tensor nor a number, or an `out` the result cannot be cast to.
+ * @throws RangeError for an int32 tensor raised to a negative integer scalar, as in NumPy.
+ * @example
+ * ```ts
+ * pow(tensor([1, 2, 3]), 2).toArray(); // [1, 4, 9]
+ * pow(2, tensor([0, 1, 2])).toArray(); // [1, 2, 4]
+ * ```
+ */
 export const pow = (a: Operand, b: Operand, opts?: OutOption): Tensor => binary('pow', a, b, opts);
+/**
+ * Elementwise larger of `a` and `b` with broadcasting; NaN propagates (numpy.maximum).
+ *
+ * @param a - A Tensor or a JS number (a weak scalar: it does not widen the tensor's dtype).
+ * @param b - A Tensor or a JS number, broadcast against `a`.
+ * @param opts - `{ out }`: write the result there and return it.
+ * @throws ShapeError if the shapes cannot be broadcast together, or `out` has the wrong shape.
+ * @throws TypeError for an operand that is neither a Tensor nor a number, or an `out` the result cannot be cast to.
+ * @example
+ * ```ts
+ * maximum(tensor([1, 5, NaN]), tensor([3, 2, 0])).toArray(); // [3, 5, NaN]
+ * ```
+ */
 export const maximum = (a: Operand, b: Operand, opts?: OutOption): Tensor => binary('maximum', a, b, opts);
+/**
+ * Elementwise smaller of `a` and `b` with broadcasting; NaN propagates (numpy.minimum).
+ *
+ * @param a - A Tensor or a JS number (a weak scalar: it does not widen the tensor's dtype).
+ * @param b - A Tensor or a JS number, broadcast against `a`.
+ * @param opts - `{ out }`: write the result there and return it.
+ * @throws ShapeError if the shapes cannot be broadcast together, or `out` has the wrong shape.
+ * @throws TypeError for an operand that is neither a Tensor nor a number, or an `out` the result cannot be cast to.
+ * @example
+ * ```ts
+ * minimum(tensor([1, 5]), 3).toArray(); // [1, 3]
+ * ```
+ */
 export const minimum = (a: Operand, b: Operand, opts?: OutOption): Tensor => binary('minimum', a, b, opts);
 
+/**
+ * Elementwise `-a` (numpy.negative).
+ *
+ * @param opts - `{ out }`: write the result there and return it.
+ * @throws TypeError if `a` is not a Tensor, or the result cannot be cast to `out`.
+ * @throws ShapeError if `out` has the wrong shape.
+ * @example
+ * ```ts
+ * neg(tensor([1, -2])).toArray(); // [-1, 2]
+ * ```
+ */
 export const neg = (a: Tensor, opts?: OutOption): Tensor => unary('neg', a, opts);
+/**
+ * Elementwise absolute value (numpy.abs).
+ *
+ * @param opts - `{ out }`: write the result there and return it.
+ * @throws TypeError if `a` is not a Tensor, or the result cannot be cast to `out`.
+ * @throws ShapeError if `out` has the wrong shape.
+ * @example
+ * ```ts
+ * abs(tensor([-1.5, 2])).toArray(); // [1.5, 2]
+ * ```
+ */
 export const abs = (a: Tensor, opts?: OutOption): Tensor => unary('abs', a, opts);
+/**
+ * Elementwise `e ** a` (numpy.exp); int32 input gives float64.
+ *
+ * @param opts - `{ out }`: write the result there and return it.
+ * @throws TypeError if `a` is not a Tensor, or the result cannot be cast to `out`.
+ * @throws ShapeError if `out` has the wrong shape.
+ * @example
+ * ```ts
+ * exp(tensor([0, 1])).toArray(); // [1, 2.718281828459045]
+ * ```
+ */
 export const exp = (a: Tensor, opts?: OutOption): Tensor => unary('exp', a, opts);
+/**
+ * Elementwise natural logarithm (numpy.log); int32 input gives float64, `log(0)` is -Infinity.
+ *
+ * @param opts - `{ out }`: write the result there and return it.
+ * @throws TypeError if `a` is not a Tensor, or the result cannot be cast to `out`.
+ * @throws ShapeError if `out` has the wrong shape.
+ * @example
+ * ```ts
+ * log(tensor([1, 0])).toArray(); // [0, -Infinity]
+ * ```
+ */
 export const log = (a: Tensor, opts?: OutOption): Tensor => unary('log', a, opts);
+/**
+ * Elementwise square root (numpy.sqrt); int32 input gives float64, negative input NaN.
+ *
+ * @param opts - `{ out }`: write the result there and return it.
+ * @throws TypeError if `a` is not a Tensor, or the result cannot be cast to `out`.
+ * @throws ShapeError if `out` has the wrong shape.
+ * @example
+ * ```ts
+ * sqrt(tensor([4, 2])).toArray(); // [2, 1.4142135623730951]
+ * ```
+ */
 export const sqrt = (a: Tensor, opts?: OutOption): Tensor => unary('sqrt', a, opts);
+/**
+ * Elementwise `a * a` (numpy.square); keeps the dtype.
+ *
+ * @param opts - `{ out }`: write the result there and return it.
+ * @throws TypeError if `a` is not a Tensor, or the result cannot be cast to `out`.
+ * @throws ShapeError if `out` has the wrong shape.
+ * @example
+ * ```ts
+ * square(tensor([-3, 4], { dtype: 'int32' })).toArray(); // [9, 16]
+ * ```
+ */
 export const square = (a: Tensor, opts?: OutOption): Tensor => unary('square', a, opts);
+/**
+ * Elementwise sine in radians (numpy.sin); int32 input gives float64.
+ *
+ * @param opts - `{ out }`: write the result there and return it.
+ * @throws TypeError if `a` is not a Tensor, or the result cannot be cast to `out`.
+ * @throws ShapeError if `out` has the wrong shape.
+ * @example
+ * ```ts
+ * sin(tensor([0, Math.PI / 2])).toArray(); // [0, 1]
+ * ```
+ */
 export const sin = (a: Tensor, opts?: OutOption): Tensor => unary('sin', a, opts);
+/**
+ * Elementwise cosine in radians (numpy.cos); int32 input gives float64.
+ *
+ * @param opts - `{ out }`: write the result there and return it.
+ * @throws TypeError if `a` is not a Tensor, or the result cannot be cast to `out`.
+ * @throws ShapeError if `out` has the wrong shape.
+ * @example
+ * ```ts
+ * cos(tensor([0, Math.PI])).toArray(); // [1, -1]
+ * ```
+ */
 export const cos = (a: Tensor, opts?: OutOption): Tensor => unary('cos', a, opts);
+/**
+ * Elementwise hyperbolic tangent (numpy.tanh); int32 input gives float64.
+ *
+ * @param opts - `{ out }`: write the result there and return it.
+ * @throws TypeError if `a` is not a Tensor, or the result cannot be cast to `out`.
+ * @throws ShapeError if `out` has the wrong shape.
+ * @example
+ * ```ts
+ * tanh(tensor([0, Infinity])).toArray(); // [0, 1]
+ * ```
+ */
 export const tanh = (a: Tensor, opts?: OutOption): Tensor => unary('tanh', a, opts);
+/**
+ * Elementwise logistic function `1 / (1 + e ** -a)` (scipy.special.expit); int32 input gives float64.
+ *
+ * @param opts - `{ out }`: write the result there and return it.
+ * @throws TypeError if `a` is not a Tensor, or the result cannot be cast to `out`.
+ * @throws ShapeError if `out` has the wrong shape.
+ * @example
+ * ```ts
+ * sigmoid(tensor([0, Infinity, -Infinity])).toArray(); // [0.5, 1, 0]
+ * ```
+ */
 export const sigmoid = (a: Tensor, opts?: OutOption): Tensor => unary('sigmoid', a, opts);
+/**
+ * Elementwise `max(a, 0)`; keeps the dtype.
+ *
+ * @param opts - `{ out }`: write the result there and return it.
+ * @throws TypeError if `a` is not a Tensor, or the result cannot be cast to `out`.
+ * @throws ShapeError if `out` has the wrong shape.
+ * @example
+ * ```ts
+ * relu(tensor([-2, 0, 3])).toArray(); // [0, 0, 3]
+ * ```
+ */
 export const relu = (a: Tensor, opts?: OutOption): Tensor => unary('relu', a, opts);
+/**
+ * Elementwise -1, 0 or 1 by sign, NaN for NaN (numpy.sign); keeps the dtype.
+ *
+ * @param opts - `{ out }`: write the result there and return it.
+ * @throws TypeError if `a` is not a Tensor, or the result cannot be cast to `out`.
+ * @throws ShapeError if `out` has the wrong shape.
+ * @example
+ * ```ts
+ * sign(tensor([-2, 0, 3])).toArray(); // [-1, 0, 1]
+ * ```
+ */
 export const sign = (a: Tensor, opts?: OutOption): Tensor => unary('sign', a, opts);
 
+/**
+ * Limits each element to `[min, max]` (numpy.clip). On int32 input, fractional or infinite bounds
+ * promote the result to float64, like any weak scalar.
+ *
+ * @param opts - `{ out }`: write the result there and return it.
+ * @throws TypeError if a bound is not a number, or the result cannot be cast to `out`.
+ * @example
+ * ```ts
+ * clip(tensor([-2, 0.5, 3]), 0, 1).toArray(); // [0, 0.5, 1]
+ * ```
+ */
 export function clip(a: Tensor, min: number, max: number, opts?: OutOption): Tensor {
   if (typeof min !== 'number' || typeof max !== 'number') {
     throw new TypeError(`Expected numbers for clip bounds but received ${describe(min)} and ${describe(max)}`);
@@ -149,7 +391,17 @@ export function clip(a: Tensor, min: number, max: number, opts?: OutOption): Ten
   return unary('clip', a, opts, clamp(min), clamp(max));
 }
 
-/** softmax along an axis, shifted by the max so exp never overflows. */
+/**
+ * Softmax along `axis` (the last by default): `exp(a - max) / sum(exp(a - max))`, so large inputs do
+ * not overflow (scipy.special.softmax).
+ *
+ * @returns A float tensor of `a`'s shape whose slices along `axis` sum to 1.
+ * @throws RangeError if `axis` is out of range.
+ * @example
+ * ```ts
+ * softmax(tensor([[0, 0], [1000, 1000]])).toArray(); // [[0.5, 0.5], [0.5, 0.5]]
+ * ```
+ */
 export function softmax(a: Tensor, axis = -1): Tensor {
   const m = red.max(a, axis, true) as Tensor;
   const e = exp(sub(a, m));
@@ -157,7 +409,18 @@ export function softmax(a: Tensor, axis = -1): Tensor {
   return div(e, s, { out: e });
 }
 
-/** log(sum(exp(a))) along axes, stable for large values (SciPy's logsumexp). */
+/**
+ * `log(sum(exp(a)))` over `axis` (all axes when omitted), shifted by the maximum so large inputs do
+ * not overflow (scipy.special.logsumexp).
+ *
+ * @returns A number when reducing over all axes without `keepdims`, else a Tensor.
+ * @throws RangeError if an axis is out of range.
+ * @example
+ * ```ts
+ * logSumExp(tensor([1000, 1000]));                   // 1000.6931471805599
+ * (logSumExp(tensor([[0, 0], [0, 0]]), 1) as Tensor).toArray(); // [0.6931471805599453, 0.6931471805599453]
+ * ```
+ */
 export function logSumExp(a: Tensor, axis?: number | number[], keepdims = false): Tensor | number {
   const m = red.max(a, axis, true) as Tensor;
   const finite = m.data.map((v) => (Number.isFinite(v) ? v : 0));

@@ -52,9 +52,15 @@ const here = dirname(fileURLToPath(import.meta.url));
 // lib/ (sources run by vitest) and dist/ (compiled) both sit one level below the package root.
 export const packageRoot = join(here, '..');
 
-/** Which binary was loaded and from where (config() reports it). */
+/** Which native addon was loaded, and from where ({@link config} reports it). */
 export interface LoadedBinary {
+  /** Absolute path of the `.node` file. */
   path: string;
+  /**
+   * `'build'`: compiled from source in this package's build/; `'prebuild'`: bundled in its
+   * prebuilds/; `'platform package'`: from the optional `@tensorblas/<platform>-<arch>` package;
+   * `'TENSORBLAS_ADDON'`: the file that environment variable names.
+   */
   source: 'TENSORBLAS_ADDON' | 'build' | 'prebuild' | 'platform package';
 }
 

@@ -6,8 +6,11 @@ import { META, native } from './native.js';
 import { contiguousStrides, normalizeAxes, normalizeAxis } from './shape.js';
 import { Tensor } from './tensor.js';
 
+/** Axes to reduce: one axis, several, or all of them when undefined or null. Negative axes count from the end. */
 export type Axis = number | number[] | undefined | null;
+/** Options of {@link std} and {@link variance | var}. */
 export interface DdofOption {
+  /** Delta degrees of freedom: the divisor is `N - ddof` (0 by default; 1 for the unbiased sample variance). */
   ddof?: number;
 }
 
@@ -85,17 +88,135 @@ function singleAxis(axis: number | undefined | null, nd: number): Axis {
   return normalizeAxis(axis, nd);
 }
 
+/**
+ * Sum over `axis` (all axes when omitted), as numpy.sum; pairwise summation in double. int32 input
+ * gives float64 (there is no int64).
+ *
+ * @param keepdims - Keep reduced axes as length 1 (so the result broadcasts against `a`).
+ * @returns A number when every axis is reduced (and `keepdims` is false), else a Tensor.
+ * @throws RangeError if an axis is out of range or repeated.
+ * @throws TypeError if `a` is not a Tensor.
+ * @example
+ * ```ts
+ * const a = tensor([[1, 2], [3, 4]]);
+ * sum(a);                   // 10
+ * (sum(a, 0) as Tensor).toArray();      // [4, 6]
+ * (sum(a, [0, 1], true) as Tensor).shape; // [1, 1]
+ * ```
+ */
 export const sum = (a: Tensor, axis?: Axis, keepdims = false): Tensor | number => reduce('sum', a, axis, keepdims);
+/**
+ * Product over `axis` (all axes when omitted), as numpy.prod; int32 input gives float64.
+ *
+ * @param keepdims - Keep reduced axes as length 1.
+ * @returns A number when every axis is reduced (and `keepdims` is false), else a Tensor.
+ * @throws RangeError if an axis is out of range or repeated.
+ * @throws TypeError if `a` is not a Tensor.
+ * @example
+ * ```ts
+ * (prod(tensor([[1, 2], [3, 4]]), 1) as Tensor).toArray(); // [2, 12]
+ * ```
+ */
 export const prod = (a: Tensor, axis?: Axis, keepdims = false): Tensor | number => reduce('prod', a, axis, keepdims);
+/**
+ * Arithmetic mean over `axis` (all axes when omitted), as numpy.mean; int32 input gives float64,
+ * float32 stays float32 (accumulated in double).
+ *
+ * @param keepdims - Keep reduced axes as length 1.
+ * @returns A number when every axis is reduced (and `keepdims` is false), else a Tensor.
+ * @throws RangeError if an axis is out of range or repeated.
+ * @throws TypeError if `a` is not a Tensor.
+ * @example
+ * ```ts
+ * (mean(tensor([[1, 2], [3, 4]]), 0) as Tensor).toArray(); // [2, 3]
+ * ```
+ */
 export const mean = (a: Tensor, axis?: Axis, keepdims = false): Tensor | number => reduce('mean', a, axis, keepdims);
+/**
+ * Largest element over `axis` (all axes when omitted), as numpy.max; NaN propagates, the dtype is kept.
+ *
+ * @param keepdims - Keep reduced axes as length 1.
+ * @returns A number when every axis is reduced (and `keepdims` is false), else a Tensor.
+ * @throws RangeError when reducing an empty axis, or an axis is out of range or repeated.
+ * @example
+ * ```ts
+ * max(tensor([[1, 5], [3, 2]]));             // 5
+ * (max(tensor([[1, 5], [3, 2]]), 1) as Tensor).toArray(); // [5, 3]
+ * ```
+ */
 export const max = (a: Tensor, axis?: Axis, keepdims = false): Tensor | number => reduce('max', a, axis, keepdims);
+/**
+ * Smallest element over `axis` (all axes when omitted), as numpy.min; NaN propagates, the dtype is kept.
+ *
+ * @param keepdims - Keep reduced axes as length 1.
+ * @returns A number when every axis is reduced (and `keepdims` is false), else a Tensor.
+ * @throws RangeError when reducing an empty axis, or an axis is out of range or repeated.
+ * @example
+ * ```ts
+ * (min(tensor([[1, 5], [3, 2]]), 0) as Tensor).toArray(); // [1, 2]
+ * ```
+ */
 export const min = (a: Tensor, axis?: Axis, keepdims = false): Tensor | number => reduce('min', a, axis, keepdims);
+/**
+ * Variance over `axis` (all axes when omitted), as numpy.var: `sum((a - mean)^2) / (N - ddof)`.
+ * Exported from the package as `var`; import it under another name, since `var` is a reserved word.
+ *
+ * @param keepdims - Keep reduced axes as length 1.
+ * @param opts - `{ ddof }`, 0 by default.
+ * @returns A number when every axis is reduced (and `keepdims` is false), else a Tensor.
+ * @throws RangeError if an axis is out of range or repeated.
+ * @throws TypeError if `a` is not a Tensor.
+ * @example
+ * ```ts
+ * import { var as variance } from 'tensorblas';
+ * variance(tensor([1, 2, 3, 4]));                          // 1.25
+ * variance(tensor([1, 2, 3, 4]), undefined, false, { ddof: 1 }); // 1.6666666666666667
+ * ```
+ */
 export const variance = (a: Tensor, axis?: Axis, keepdims = false, opts?: DdofOption): Tensor | number =>
   reduce('var', a, axis, keepdims, checkDdof(opts));
+/**
+ * Standard deviation over `axis` (all axes when omitted), as numpy.std: the square root of
+ * {@link variance | var} with the same `{ ddof }`.
+ *
+ * @param keepdims - Keep reduced axes as length 1.
+ * @param opts - `{ ddof }`, 0 by default.
+ * @returns A number when every axis is reduced (and `keepdims` is false), else a Tensor.
+ * @throws RangeError if an axis is out of range or repeated.
+ * @throws TypeError if `a` is not a Tensor.
+ * @example
+ * ```ts
+ * (std(tensor([[1, 3], [5, 9]]), 1) as Tensor).toArray(); // [1, 2]
+ * ```
+ */
 export const std = (a: Tensor, axis?: Axis, keepdims = false, opts?: DdofOption): Tensor | number =>
   reduce('std', a, axis, keepdims, checkDdof(opts));
-/** Index of the first maximum; over the flattened tensor when axis is omitted (NumPy's argmax). */
+/**
+ * Index of the first maximum along `axis`, or in the flattened tensor when `axis` is omitted
+ * (numpy.argmax); NaN counts as the maximum.
+ *
+ * @param keepdims - Keep the reduced axis as length 1.
+ * @returns A number without `axis` (and `keepdims` false), else an int32 Tensor.
+ * @throws RangeError for an empty tensor or axis, or an axis out of range.
+ * @example
+ * ```ts
+ * argmax(tensor([[1, 5], [7, 2]]));             // 2
+ * (argmax(tensor([[1, 5], [7, 2]]), 0) as Tensor).toArray(); // [1, 0]
+ * ```
+ */
 export const argmax = (a: Tensor, axis?: number, keepdims = false): Tensor | number =>
   reduce('argmax', a, singleAxis(axis, a.ndim), keepdims);
+/**
+ * Index of the first minimum along `axis`, or in the flattened tensor when `axis` is omitted
+ * (numpy.argmin); NaN counts as the minimum.
+ *
+ * @param keepdims - Keep the reduced axis as length 1.
+ * @returns A number without `axis` (and `keepdims` false), else an int32 Tensor.
+ * @throws RangeError for an empty tensor or axis, or an axis out of range.
+ * @example
+ * ```ts
+ * argmin(tensor([3, 1, 1])); // 1
+ * ```
+ */
 export const argmin = (a: Tensor, axis?: number, keepdims = false): Tensor | number =>
   reduce('argmin', a, singleAxis(axis, a.ndim), keepdims);

@@ -18,8 +18,18 @@ import * as blas from './blas.js';
 import { format } from './format.js';
 
 export type Scalar = number;
+/**
+ * One axis of a {@link Tensor.slice} call: an integer index (drops the axis), `[start, stop, step?]`
+ * (NumPy's `start:stop:step`; a null or missing bound means "from the end that step runs from") or
+ * `null` (the whole axis).
+ */
 export type SliceSpec = number | null | readonly (number | null | undefined)[];
+/**
+ * The `{ out }` option of elementwise operations and `matmul`: write the result into `out` and return it.
+ * `out` must have the result's shape and a dtype the result casts to safely (same dtype, or float64).
+ */
 export interface OutOption {
+  /** Tensor to write the result into (it is also what the call returns). */
   out?: Tensor;
 }
 
@@ -27,19 +37,48 @@ const TRUSTED = Symbol('trusted');
 
 /**
  * An N-D array over a typed array: (data, dtype, shape, strides, offset), strides in elements.
- * Views share `data`; operations return new tensors unless `{ out }` is given.
+ * Views share `data`; operations return new tensors unless `{ out }` is given. Make tensors with
+ * {@link tensor}, {@link zeros}, {@link arange} and the other creation functions.
+ *
+ * @example
+ * ```ts
+ * import { tensor } from 'tensorblas';
+ * const a = tensor([[1, 2, 3], [4, 5, 6]]);
+ * a.shape;                     // [2, 3]
+ * a.T.matmul(a).shape;         // [3, 3]
+ * (a.add(1).sum(0) as Tensor).toArray(); // [7, 9, 11]
+ * ```
  */
 export class Tensor {
+  /** The backing typed array, shared with every view of it (never a copy). */
   readonly data: TypedArray;
+  /** Element type, given by the type of `data`. */
   readonly dtype: DType;
+  /** Length of each axis. */
   readonly shape: readonly number[];
+  /** Elements (not bytes) to step in `data` along each axis: 0 on broadcast axes, negative on reversed ones. */
   readonly strides: readonly number[];
+  /** Index in `data` of the first element. */
   readonly offset: number;
+  /** Number of elements (the product of `shape`). */
   readonly size: number;
 
   /**
    * Wraps a typed array without copying. `strides` default to C order; every element the
    * shape/strides/offset can reach must lie inside `data`.
+   *
+   * @param data - The buffer; its type sets the dtype.
+   * @param strides - Elements to step along each axis (C order when omitted).
+   * @param offset - Index in `data` of the first element (0 when omitted).
+   * @param token - Internal; leave it out.
+   * @throws TypeError if `data` is not a Float64Array, Float32Array or Int32Array, or a dimension or stride is not an integer.
+   * @throws RangeError if a dimension is negative or the view reaches outside `data`.
+   * @example
+   * ```ts
+   * const t = new Tensor(new Float64Array([1, 2, 3, 4, 5, 6]), [3, 2]);
+   * const col = new Tensor(t.data, [3], [2], 1); // a view of the second column
+   * col.toArray(); // [2, 4, 6]
+   * ```
    */
   constructor(data: TypedArray, shape: readonly number[], strides?: readonly number[], offset?: number, token?: symbol) {
     if (token === TRUSTED) {
@@ -66,25 +105,49 @@ export class Tensor {
     this.size = sizeOf(shp);
   }
 
-  /** Internal: builds a tensor whose invariants the caller has already established. */
+  /**
+   * @internal Builds a tensor whose invariants the caller has already established.
+   */
   static _trusted(data: TypedArray, shape: readonly number[], strides: readonly number[], offset: number): Tensor {
     return new Tensor(data, shape, strides, offset, TRUSTED);
   }
 
-  /** A fresh C-contiguous tensor (zero-filled). */
+  /**
+   * @internal A fresh C-contiguous tensor (zero-filled).
+   */
   static _empty(shape: readonly number[], dtype: DType): Tensor {
     return new Tensor(allocate(dtype, sizeOf(shape)), shape, contiguousStrides(shape), 0, TRUSTED);
   }
 
-  /** A fresh C-contiguous tensor with unspecified contents: only for outputs native code fills whole. */
+  /**
+   * @internal A fresh C-contiguous tensor with unspecified contents: only for outputs native code fills whole.
+   */
   static _output(shape: readonly number[], dtype: DType): Tensor {
     return new Tensor(allocate(dtype, sizeOf(shape), false), shape, contiguousStrides(shape), 0, TRUSTED);
   }
 
+  /**
+   * Number of axes.
+   *
+   * @example
+   * ```ts
+   * zeros([2, 3, 4]).ndim; // 3
+   * ```
+   */
   get ndim(): number {
     return this.shape.length;
   }
 
+  /**
+   * Whether the elements sit in C order without gaps (starting at `offset`), so `data` can be read linearly.
+   *
+   * @example
+   * ```ts
+   * const a = zeros([2, 3]);
+   * a.isContiguous;   // true
+   * a.T.isContiguous; // false
+   * ```
+   */
   get isContiguous(): boolean {
     let s = 1;
     for (let i = this.shape.length - 1; i >= 0; i--) {
@@ -96,12 +159,29 @@ export class Tensor {
     return true;
   }
 
+  /**
+   * The transpose (axes reversed) as a view, like NumPy's `a.T`.
+   *
+   * @example
+   * ```ts
+   * tensor([[1, 2, 3]]).T.shape; // [3, 1]
+   * ```
+   */
   get T(): Tensor {
     return this.transpose();
   }
 
   // ---- conversion ----
 
+  /**
+   * The elements as nested JS arrays (NumPy's `tolist()`); a number for a 0-d tensor.
+   *
+   * @example
+   * ```ts
+   * arange(4).reshape(2, 2).toArray(); // [[0, 1], [2, 3]]
+   * tensor(5).toArray();                // 5
+   * ```
+   */
   toArray(): number | unknown[] {
     if (this.ndim === 0) return this.data[this.offset];
     const build = (dim: number, off: number): unknown[] => {
@@ -115,6 +195,15 @@ export class Tensor {
     return build(0, this.offset);
   }
 
+  /**
+   * The single element as a number (NumPy's `item()`).
+   *
+   * @throws RangeError unless the tensor has exactly one element.
+   * @example
+   * ```ts
+   * tensor([1, 2]).dot(tensor([3, 4])).item(); // 11
+   * ```
+   */
   item(): number {
     if (this.size !== 1) throw new RangeError(`can only convert a tensor of size 1 to a number, got size ${this.size}`);
     return this.data[this.offset]; // size 1: every index is 0
@@ -136,10 +225,35 @@ export class Tensor {
     return off;
   }
 
+  /**
+   * The element at an index, one integer per axis; negative indices count from the end.
+   *
+   * @throws RangeError if the number of indices differs from `ndim` or an index is out of range.
+   * @throws TypeError if an index is not an integer.
+   * @example
+   * ```ts
+   * const a = tensor([[1, 2], [3, 4]]);
+   * a.get(1, 0);  // 3
+   * a.get(-1, -1); // 4
+   * ```
+   */
   get(...idx: number[]): number {
     return this.data[this.indexOffset(idx)];
   }
 
+  /**
+   * Writes one element: `set(...index, value)`, indices as in {@link Tensor.get}. Views write
+   * through to the shared `data`; an int32 tensor stores the value as Int32Array does.
+   *
+   * @returns This tensor.
+   * @throws RangeError if the number of indices differs from `ndim` or an index is out of range.
+   * @throws TypeError if an index is not an integer or the value is not a number.
+   * @example
+   * ```ts
+   * const a = zeros([2, 2]);
+   * a.set(0, 1, 5).toArray(); // [[0, 5], [0, 0]]
+   * ```
+   */
   set(...args: number[]): this {
     const value = args.pop();
     if (typeof value !== 'number') throw new TypeError(`Expected a number for value but received ${describe(value)}`);
@@ -147,6 +261,15 @@ export class Tensor {
     return this;
   }
 
+  /**
+   * A C-contiguous copy converted to `dtype` (NumPy's `astype`; float to int32 truncates toward zero).
+   *
+   * @throws TypeError for an unknown dtype.
+   * @example
+   * ```ts
+   * tensor([1.7, -1.7]).astype('int32').toArray(); // [1, -1]
+   * ```
+   */
   astype(dtype: DType): Tensor {
     const d = checkDType(dtype);
     const out = Tensor._output(this.shape.slice(), d);
@@ -154,25 +277,71 @@ export class Tensor {
     return out;
   }
 
+  /**
+   * A C-contiguous copy with the same dtype (NumPy's `copy()`).
+   *
+   * @example
+   * ```ts
+   * const a = tensor([1, 2]);
+   * const b = a.clone();
+   * b.set(0, 9);
+   * a.get(0); // 1
+   * ```
+   */
   clone(): Tensor {
     return this.astype(this.dtype);
   }
 
-  /** This tensor if it is C-contiguous, else a C-contiguous copy. */
+  /**
+   * This tensor if it is C-contiguous, else a C-contiguous copy (NumPy's `ascontiguousarray`).
+   *
+   * @example
+   * ```ts
+   * const t = arange(6).reshape(2, 3).T;
+   * t.contiguous().isContiguous; // true
+   * ```
+   */
   contiguous(): Tensor {
     return this.isContiguous ? this : this.clone();
   }
 
-  /** A contiguous typed array of the elements: `data` itself when the tensor is exactly its whole buffer. */
+  /**
+   * A contiguous typed array of the elements in C order: `data` itself when the tensor is exactly its
+   * whole buffer, otherwise a copy.
+   *
+   * @example
+   * ```ts
+   * const a = tensor(new Float32Array([1, 2, 3]));
+   * a.toTypedArray() === a.data;         // true
+   * a.slice([1, 3]).toTypedArray();      // Float32Array [2, 3] (a copy)
+   * ```
+   */
   toTypedArray(): TypedArray {
     if (this.isContiguous && this.offset === 0 && this.data.length === this.size) return this.data;
     return this.clone().data;
   }
 
+  /**
+   * The elements printed like NumPy's `str()`.
+   *
+   * @example
+   * ```ts
+   * String(tensor([[1, 2], [3, 4.5]])); // '[[1.  2. ]\n [3.  4.5]]'
+   * ```
+   */
   toString(): string {
     return format(this);
   }
 
+  /**
+   * The `util.inspect` (and `console.log`) form, like NumPy's `repr()`:
+   * `tensor([1., 2.])`, with `dtype=` when it is not float64.
+   *
+   * @example
+   * ```ts
+   * console.log(tensor([1, 2], { dtype: 'int32' })); // tensor([1, 2], dtype=int32)
+   * ```
+   */
   [inspect.custom](): string {
     const body = format(this, 'tensor(', ', ');
     return this.dtype === 'float64' ? `tensor(${body})` : `tensor(${body}, dtype=${this.dtype})`;
@@ -180,6 +349,20 @@ export class Tensor {
 
   // ---- views ----
 
+  /**
+   * The same elements in a new shape (NumPy's `reshape`): a view when the strides allow it, otherwise
+   * a copy. One dimension may be -1, inferred from the others.
+   *
+   * @param shape - The new dimensions, as separate numbers or one array.
+   * @throws ShapeError if the number of elements differs.
+   * @throws RangeError for a second -1 or a negative dimension.
+   * @throws TypeError for a non-integer dimension.
+   * @example
+   * ```ts
+   * arange(6).reshape(2, 3).shape;   // [2, 3]
+   * arange(6).reshape([-1, 2]).shape; // [3, 2]
+   * ```
+   */
   reshape(...shape: (number | readonly number[])[]): Tensor {
     const spec = (shape.length === 1 && Array.isArray(shape[0]) ? shape[0] : shape) as unknown[];
     const target = inferShape(spec, this.size, this.shape);
@@ -189,6 +372,17 @@ export class Tensor {
     return Tensor._trusted(c.data, target, contiguousStrides(target), 0);
   }
 
+  /**
+   * Permutes the axes (NumPy's `transpose`), a view; with no arguments the axes are reversed.
+   *
+   * @param axes - A permutation of the axes (negative ones count from the end), as separate numbers or one array.
+   * @throws RangeError for the wrong number of axes or a repeated axis.
+   * @example
+   * ```ts
+   * zeros([2, 3, 4]).transpose().shape;        // [4, 3, 2]
+   * zeros([2, 3, 4]).transpose(1, 0, 2).shape; // [3, 2, 4]
+   * ```
+   */
   transpose(...axes: (number | readonly number[])[]): Tensor {
     const list = (axes.length === 1 && Array.isArray(axes[0]) ? axes[0] : axes) as number[];
     const n = this.ndim;
@@ -202,7 +396,15 @@ export class Tensor {
     return Tensor._trusted(this.data, perm.map((p) => this.shape[p]), perm.map((p) => this.strides[p]), this.offset);
   }
 
-  /** Swaps two axes (a view). */
+  /**
+   * Swaps two axes (NumPy's `swapaxes`), a view.
+   *
+   * @throws RangeError if an axis is out of range.
+   * @example
+   * ```ts
+   * zeros([2, 3, 4]).swapaxes(0, -1).shape; // [4, 3, 2]
+   * ```
+   */
   swapaxes(a: number, b: number): Tensor {
     const perm = Array.from({ length: this.ndim }, (_, i) => i);
     const i = normalizeAxis(a, this.ndim);
@@ -211,7 +413,21 @@ export class Tensor {
     return this.transpose(perm);
   }
 
-  /** NumPy basic indexing: an index drops the axis, `[start, stop, step]` slices it, null keeps it. */
+  /**
+   * NumPy basic indexing, a view: an index drops the axis, `[start, stop, step]` slices it, null keeps
+   * it whole; axes past the last spec are kept whole.
+   *
+   * @param specs - One {@link SliceSpec} per leading axis.
+   * @throws RangeError for too many specs, an index out of range or a zero step.
+   * @throws TypeError for a non-integer index or bound.
+   * @example
+   * ```ts
+   * const a = arange(12).reshape(3, 4);
+   * a.slice(0).toArray();                   // [0, 1, 2, 3]        (a[0])
+   * a.slice(null, [1, 3]).shape;            // [3, 2]              (a[:, 1:3])
+   * a.slice([null, null, -1], -1).toArray(); // [11, 7, 3]         (a[::-1, -1])
+   * ```
+   */
   slice(...specs: SliceSpec[]): Tensor {
     if (specs.length > this.ndim) throw new RangeError(`too many indices for a tensor of dimension ${this.ndim}`);
     const shape: number[] = [];
@@ -242,6 +458,16 @@ export class Tensor {
     return Tensor._trusted(this.data, shape, strides, offset);
   }
 
+  /**
+   * Removes axes of length 1 (all of them, or only `axis`), a view (NumPy's `squeeze`).
+   *
+   * @throws RangeError if a given axis is out of range or not of length 1.
+   * @example
+   * ```ts
+   * zeros([1, 3, 1]).squeeze().shape;  // [3]
+   * zeros([1, 3, 1]).squeeze(0).shape; // [3, 1]
+   * ```
+   */
   squeeze(axis?: number | readonly number[]): Tensor {
     let drop: Set<number>;
     if (axis === undefined || axis === null) drop = new Set(this.shape.flatMap((d, i) => (d === 1 ? [i] : [])));
@@ -255,6 +481,16 @@ export class Tensor {
     return Tensor._trusted(this.data, keep.map((i) => this.shape[i]), keep.map((i) => this.strides[i]), this.offset);
   }
 
+  /**
+   * Inserts axes of length 1 at the given positions of the result (NumPy's `expand_dims`), a view.
+   *
+   * @throws RangeError if an axis is out of range or repeated.
+   * @example
+   * ```ts
+   * zeros([3]).expandDims(0).shape;  // [1, 3]
+   * zeros([3]).expandDims(-1).shape; // [3, 1]
+   * ```
+   */
   expandDims(axis: number | readonly number[]): Tensor {
     const list = typeof axis === 'number' ? [axis] : axis;
     const nd = this.ndim + list.length;
@@ -276,6 +512,16 @@ export class Tensor {
     return Tensor._trusted(this.data, shape, strides, this.offset);
   }
 
+  /**
+   * A view with shape `shape`, length-1 and missing leading axes stretched with stride 0
+   * (NumPy's `broadcast_to`). Its elements alias each other: write to it with care.
+   *
+   * @throws ShapeError if the tensor cannot be broadcast to `shape`.
+   * @example
+   * ```ts
+   * tensor([1, 2, 3]).broadcastTo([2, 3]).toArray(); // [[1, 2, 3], [1, 2, 3]]
+   * ```
+   */
   broadcastTo(shape: number | readonly number[]): Tensor {
     const target = checkShape(shape);
     const b = broadcastShapes(this.shape, target);
@@ -285,16 +531,43 @@ export class Tensor {
     return Tensor._trusted(this.data, target, broadcastStrides(this.shape, this.strides, target), this.offset);
   }
 
+  /**
+   * The elements as a 1-D tensor in C order (NumPy's `ravel`): a view when possible, else a copy.
+   *
+   * @example
+   * ```ts
+   * arange(6).reshape(2, 3).ravel().shape; // [6]
+   * ```
+   */
   ravel(): Tensor {
     return this.reshape(-1);
   }
 
+  /**
+   * A 1-D copy of the elements in C order (NumPy's `flatten`).
+   *
+   * @example
+   * ```ts
+   * arange(4).reshape(2, 2).T.flatten().toArray(); // [0, 2, 1, 3]
+   * ```
+   */
   flatten(): Tensor {
     const c = this.clone();
     return Tensor._trusted(c.data, [this.size], [1], 0);
   }
 
-  /** The diagonal of the last two axes as a view (numpy.diagonal(a, offset, -2, -1)). */
+  /**
+   * The diagonal of the last two axes as a view (NumPy's `diagonal(a, offset, -2, -1)`); `offset` > 0
+   * is above the main diagonal.
+   *
+   * @throws RangeError for fewer than two axes.
+   * @throws TypeError for a non-integer offset.
+   * @example
+   * ```ts
+   * arange(9).reshape(3, 3).diagonal().toArray();  // [0, 4, 8]
+   * arange(9).reshape(3, 3).diagonal(1).toArray(); // [1, 5]
+   * ```
+   */
   diagonal(offset = 0): Tensor {
     if (this.ndim < 2) throw new RangeError('diagonal requires a tensor of at least two dimensions');
     if (!Number.isInteger(offset)) throw new TypeError(`Expected an integer for offset but received ${describe(offset)}`);
@@ -307,45 +580,350 @@ export class Tensor {
   }
 
   // ---- elementwise ----
+  /**
+   * `this + other`, elementwise with broadcasting; see {@link ew.add | add}.
+   *
+   * @example
+   * ```ts
+   * tensor([[1], [2]]).add(tensor([10, 20])).toArray(); // [[11, 21], [12, 22]]
+   * ```
+   */
   add(other: Tensor | Scalar, opts?: OutOption): Tensor { return ew.add(this, other, opts); }
+  /**
+   * `this - other`, elementwise with broadcasting; see {@link ew.sub | sub}.
+   *
+   * @example
+   * ```ts
+   * tensor([5, 7]).sub(1).toArray(); // [4, 6]
+   * ```
+   */
   sub(other: Tensor | Scalar, opts?: OutOption): Tensor { return ew.sub(this, other, opts); }
+  /**
+   * `this * other`, elementwise with broadcasting; see {@link ew.mul | mul}.
+   *
+   * @example
+   * ```ts
+   * tensor([1, 2]).mul(tensor([3, 4])).toArray(); // [3, 8]
+   * ```
+   */
   mul(other: Tensor | Scalar, opts?: OutOption): Tensor { return ew.mul(this, other, opts); }
+  /**
+   * `this / other`, elementwise with broadcasting, always a float result; see {@link ew.div | div}.
+   *
+   * @example
+   * ```ts
+   * tensor([1, 2], { dtype: 'int32' }).div(2).toArray(); // [0.5, 1]
+   * ```
+   */
   div(other: Tensor | Scalar, opts?: OutOption): Tensor { return ew.div(this, other, opts); }
+  /**
+   * `this ** other`, elementwise with broadcasting; see {@link ew.pow | pow}.
+   *
+   * @example
+   * ```ts
+   * tensor([2, 3]).pow(2).toArray(); // [4, 9]
+   * ```
+   */
   pow(other: Tensor | Scalar, opts?: OutOption): Tensor { return ew.pow(this, other, opts); }
+  /**
+   * The larger of `this` and `other` elementwise (NaN wins); see {@link ew.maximum | maximum}.
+   *
+   * @example
+   * ```ts
+   * tensor([-1, 2]).maximum(0).toArray(); // [0, 2]
+   * ```
+   */
   maximum(other: Tensor | Scalar, opts?: OutOption): Tensor { return ew.maximum(this, other, opts); }
+  /**
+   * The smaller of `this` and `other` elementwise (NaN wins); see {@link ew.minimum | minimum}.
+   *
+   * @example
+   * ```ts
+   * tensor([-1, 2]).minimum(0).toArray(); // [-1, 0]
+   * ```
+   */
   minimum(other: Tensor | Scalar, opts?: OutOption): Tensor { return ew.minimum(this, other, opts); }
+  /**
+   * `-this`, elementwise; see {@link ew.neg | neg}.
+   *
+   * @example
+   * ```ts
+   * tensor([1, -2]).neg().toArray(); // [-1, 2]
+   * ```
+   */
   neg(opts?: OutOption): Tensor { return ew.neg(this, opts); }
+  /**
+   * `|this|`, elementwise; see {@link ew.abs | abs}.
+   *
+   * @example
+   * ```ts
+   * tensor([-1, 2]).abs().toArray(); // [1, 2]
+   * ```
+   */
   abs(opts?: OutOption): Tensor { return ew.abs(this, opts); }
+  /**
+   * `e ** this`, elementwise; see {@link ew.exp | exp}.
+   *
+   * @example
+   * ```ts
+   * tensor([0]).exp().toArray(); // [1]
+   * ```
+   */
   exp(opts?: OutOption): Tensor { return ew.exp(this, opts); }
+  /**
+   * Natural logarithm, elementwise; see {@link ew.log | log}.
+   *
+   * @example
+   * ```ts
+   * tensor([1, Math.E]).log().toArray(); // [0, 1]
+   * ```
+   */
   log(opts?: OutOption): Tensor { return ew.log(this, opts); }
+  /**
+   * Square root, elementwise; see {@link ew.sqrt | sqrt}.
+   *
+   * @example
+   * ```ts
+   * tensor([4, 9]).sqrt().toArray(); // [2, 3]
+   * ```
+   */
   sqrt(opts?: OutOption): Tensor { return ew.sqrt(this, opts); }
+  /**
+   * `this * this`, elementwise; see {@link ew.square | square}.
+   *
+   * @example
+   * ```ts
+   * tensor([-3, 2]).square().toArray(); // [9, 4]
+   * ```
+   */
   square(opts?: OutOption): Tensor { return ew.square(this, opts); }
+  /**
+   * Sine (radians), elementwise; see {@link ew.sin | sin}.
+   *
+   * @example
+   * ```ts
+   * tensor([0]).sin().toArray(); // [0]
+   * ```
+   */
   sin(opts?: OutOption): Tensor { return ew.sin(this, opts); }
+  /**
+   * Cosine (radians), elementwise; see {@link ew.cos | cos}.
+   *
+   * @example
+   * ```ts
+   * tensor([0]).cos().toArray(); // [1]
+   * ```
+   */
   cos(opts?: OutOption): Tensor { return ew.cos(this, opts); }
+  /**
+   * Hyperbolic tangent, elementwise; see {@link ew.tanh | tanh}.
+   *
+   * @example
+   * ```ts
+   * tensor([0]).tanh().toArray(); // [0]
+   * ```
+   */
   tanh(opts?: OutOption): Tensor { return ew.tanh(this, opts); }
+  /**
+   * Logistic function `1 / (1 + e ** -this)`, elementwise; see {@link ew.sigmoid | sigmoid}.
+   *
+   * @example
+   * ```ts
+   * tensor([0]).sigmoid().toArray(); // [0.5]
+   * ```
+   */
   sigmoid(opts?: OutOption): Tensor { return ew.sigmoid(this, opts); }
+  /**
+   * `max(this, 0)`, elementwise; see {@link ew.relu | relu}.
+   *
+   * @example
+   * ```ts
+   * tensor([-1, 2]).relu().toArray(); // [0, 2]
+   * ```
+   */
   relu(opts?: OutOption): Tensor { return ew.relu(this, opts); }
+  /**
+   * -1, 0 or 1 by the sign of each element (NaN stays NaN); see {@link ew.sign | sign}.
+   *
+   * @example
+   * ```ts
+   * tensor([-3, 0, 2]).sign().toArray(); // [-1, 0, 1]
+   * ```
+   */
   sign(opts?: OutOption): Tensor { return ew.sign(this, opts); }
+  /**
+   * Limits each element to `[min, max]`; see {@link ew.clip | clip}.
+   *
+   * @example
+   * ```ts
+   * tensor([-2, 0.5, 3]).clip(0, 1).toArray(); // [0, 0.5, 1]
+   * ```
+   */
   clip(min: number, max: number, opts?: OutOption): Tensor { return ew.clip(this, min, max, opts); }
+  /**
+   * Softmax along `axis` (the last by default); see {@link ew.softmax | softmax}.
+   *
+   * @example
+   * ```ts
+   * tensor([[0, 0], [1, 1]]).softmax().toArray(); // [[0.5, 0.5], [0.5, 0.5]]
+   * ```
+   */
   softmax(axis = -1): Tensor { return ew.softmax(this, axis); }
+  /**
+   * `log(sum(exp(this)))` over `axis` (all axes when omitted), computed stably; see {@link ew.logSumExp | logSumExp}.
+   *
+   * @returns A number without `axis` (unless `keepdims`), else a Tensor.
+   * @example
+   * ```ts
+   * tensor([1000, 1000]).logSumExp(); // 1000.6931471805599
+   * ```
+   */
   logSumExp(axis?: number | number[], keepdims = false): Tensor | number { return ew.logSumExp(this, axis, keepdims); }
 
   // ---- reductions ----
+  /**
+   * Sum over `axis` (all axes when omitted), NumPy's `sum`; see {@link red.sum | sum}.
+   *
+   * @returns A number when every axis is reduced (and not `keepdims`), else a Tensor.
+   * @example
+   * ```ts
+   * const a = tensor([[1, 2], [3, 4]]);
+   * a.sum();              // 10
+   * (a.sum(0) as Tensor).toArray();       // [4, 6]
+   * (a.sum(1, true) as Tensor).shape;     // [2, 1]
+   * ```
+   */
   sum(axis?: red.Axis, keepdims = false): Tensor | number { return red.sum(this, axis, keepdims); }
+  /**
+   * Arithmetic mean over `axis` (all axes when omitted); see {@link red.mean | mean}.
+   *
+   * @returns A number when every axis is reduced (and not `keepdims`), else a Tensor.
+   * @example
+   * ```ts
+   * (tensor([[1, 2], [3, 4]]).mean(1) as Tensor).toArray(); // [1.5, 3.5]
+   * ```
+   */
   mean(axis?: red.Axis, keepdims = false): Tensor | number { return red.mean(this, axis, keepdims); }
+  /**
+   * Product over `axis` (all axes when omitted); see {@link red.prod | prod}.
+   *
+   * @returns A number when every axis is reduced (and not `keepdims`), else a Tensor.
+   * @example
+   * ```ts
+   * tensor([1, 2, 3, 4]).prod(); // 24
+   * ```
+   */
   prod(axis?: red.Axis, keepdims = false): Tensor | number { return red.prod(this, axis, keepdims); }
+  /**
+   * Largest element over `axis` (all axes when omitted; NaN propagates); see {@link red.max | max}.
+   *
+   * @returns A number when every axis is reduced (and not `keepdims`), else a Tensor.
+   * @throws RangeError when reducing an empty axis.
+   * @example
+   * ```ts
+   * (tensor([[1, 5], [3, 2]]).max(0) as Tensor).toArray(); // [3, 5]
+   * ```
+   */
   max(axis?: red.Axis, keepdims = false): Tensor | number { return red.max(this, axis, keepdims); }
+  /**
+   * Smallest element over `axis` (all axes when omitted; NaN propagates); see {@link red.min | min}.
+   *
+   * @returns A number when every axis is reduced (and not `keepdims`), else a Tensor.
+   * @throws RangeError when reducing an empty axis.
+   * @example
+   * ```ts
+   * tensor([[1, 5], [3, 2]]).min(); // 1
+   * ```
+   */
   min(axis?: red.Axis, keepdims = false): Tensor | number { return red.min(this, axis, keepdims); }
+  /**
+   * Standard deviation over `axis` (all axes when omitted), NumPy's `std`; `{ ddof }` as in NumPy
+   * (0 by default, 1 for the sample estimate); see {@link red.std | std}.
+   *
+   * @returns A number when every axis is reduced (and not `keepdims`), else a Tensor.
+   * @example
+   * ```ts
+   * tensor([1, 2, 3, 4]).std();                            // 1.118033988749895
+   * tensor([1, 2, 3, 4]).std(undefined, false, { ddof: 1 }); // 1.2909944487358056
+   * ```
+   */
   std(axis?: red.Axis, keepdims = false, opts?: red.DdofOption): Tensor | number { return red.std(this, axis, keepdims, opts); }
+  /**
+   * Variance over `axis` (all axes when omitted), NumPy's `var`, with `{ ddof }` as in {@link Tensor.std}.
+   *
+   * @returns A number when every axis is reduced (and not `keepdims`), else a Tensor.
+   * @example
+   * ```ts
+   * tensor([1, 2, 3, 4]).var(); // 1.25
+   * ```
+   */
   var(axis?: red.Axis, keepdims = false, opts?: red.DdofOption): Tensor | number { return red.variance(this, axis, keepdims, opts); }
+  /**
+   * Index of the first maximum along `axis`, or in the flattened tensor when `axis` is omitted
+   * (NumPy's `argmax`); see {@link red.argmax | argmax}.
+   *
+   * @returns A number without `axis` (unless `keepdims`), else an int32 Tensor.
+   * @throws RangeError for an empty tensor or axis.
+   * @example
+   * ```ts
+   * const a = tensor([[1, 5], [7, 2]]);
+   * a.argmax();            // 2
+   * (a.argmax(1) as Tensor).toArray(); // [1, 0]
+   * ```
+   */
   argmax(axis?: number, keepdims = false): Tensor | number { return red.argmax(this, axis, keepdims); }
+  /**
+   * Index of the first minimum along `axis`, or in the flattened tensor when `axis` is omitted
+   * (NumPy's `argmin`); see {@link red.argmin | argmin}.
+   *
+   * @returns A number without `axis` (unless `keepdims`), else an int32 Tensor.
+   * @throws RangeError for an empty tensor or axis.
+   * @example
+   * ```ts
+   * (tensor([[1, 5], [7, 0]]).argmin(0) as Tensor).toArray(); // [0, 1]
+   * ```
+   */
   argmin(axis?: number, keepdims = false): Tensor | number { return red.argmin(this, axis, keepdims); }
 
   // ---- products ----
+  /**
+   * NumPy's `dot` of this tensor and `other`; see {@link blas.dot | dot}.
+   *
+   * @example
+   * ```ts
+   * tensor([1, 2]).dot(tensor([3, 4])).item(); // 11
+   * ```
+   */
   dot(other: Tensor | Scalar): Tensor { return blas.dot(this, other); }
+  /**
+   * Matrix product `this @ other` (NumPy's `matmul`); see {@link blas.matmul | matmul}.
+   *
+   * @example
+   * ```ts
+   * tensor([[1, 2], [3, 4]]).matmul(tensor([1, 1])).toArray(); // [3, 7]
+   * ```
+   */
   matmul(other: Tensor, opts?: OutOption): Tensor { return blas.matmul(this, other, opts); }
-  /** matmul with the product computed on the libuv thread pool. */
+  /**
+   * Async twin of {@link Tensor.matmul}: same arguments, the product is computed off the JS thread
+   * (on the libuv pool); returns a Promise. Do not mutate the operands until it settles.
+   *
+   * @example
+   * ```ts
+   * const c = await randn([500, 500]).matmulAsync(randn([500, 500]));
+   * ```
+   */
   matmulAsync(other: Tensor, opts?: OutOption): Promise<Tensor> { return blas.matmulAsync(this, other, opts); }
+  /**
+   * Vector or matrix norm, the same as {@link linalg.norm} with this tensor first.
+   *
+   * @example
+   * ```ts
+   * tensor([3, 4]).norm();                   // 5
+   * tensor([[1, 2], [3, 4]]).norm(1);        // 6
+   * (tensor([[3, 4], [6, 8]]).norm(2, 1) as Tensor).toArray(); // [5, 10]
+   * ```
+   */
   norm(ord?: blas.NormOrd, axis?: number | [number, number], keepdims = false): Tensor | number {
     return blas.norm(this, ord, axis, keepdims);
   }

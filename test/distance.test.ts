@@ -43,6 +43,11 @@ describe('vector distances and project', () => {
     expectClose(distance.cosine(u, v), ml.vectors.cosine, 1e-14);
     expect(() => distance.euclidean(u, tb.zeros([5]))).toThrow(ShapeError);
   });
+  it('cosine of parallel and opposite vectors is exactly 0 and 2, as SciPy gives', () => {
+    // sqrt(uu * vv), not sqrt(uu) * sqrt(vv): the latter leaves 2.2e-16 for [1,1] vs [2,2].
+    expect(distance.cosine(tb.tensor([1, 1]), tb.tensor([2, 2]))).toBe(0);
+    expect(distance.cosine(tb.tensor([1, 1]), tb.tensor([-3, -3]))).toBe(2);
+  });
   it('project along the last axis', () => {
     expectClose(project(fromFixture(ml.project.a), fromFixture(ml.project.onto)), ml.project.p, 1e-14);
   });

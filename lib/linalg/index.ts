@@ -1,5 +1,20 @@
-// The `linalg` namespace: numpy.linalg's names in camelCase. Every function has an `...Async` twin
-// with the same arguments that does its numeric work on the libuv thread pool (lib/steps.ts).
+/**
+ * The `linalg` namespace: numpy.linalg's names in camelCase. Stacked `(..., M, N)` input works
+ * wherever NumPy accepts it; int32 input is computed in float64, float32 stays float32. Every
+ * function has an `...Async` twin with the same arguments that does its BLAS/LAPACK work on the
+ * libuv thread pool (lib/steps.ts) and returns a Promise.
+ *
+ * @example
+ * ```ts
+ * import { tensor, linalg } from 'tensorblas';
+ * const a = tensor([[2, 1], [1, 1]]);
+ * linalg.det(a);                                  // 1
+ * linalg.solve(a, tensor([1, 2])).toArray();      // [-1, 3]
+ * const { s } = await linalg.svdAsync(a);
+ * ```
+ *
+ * @module
+ */
 import { twins, type Steps } from '../steps.js';
 import { triu as triuSync, tril as trilSync } from '../creation.js';
 import type { Tensor } from '../tensor.js';
@@ -24,5 +39,57 @@ function* triuSteps(a: Tensor, k = 0): Steps<Tensor> {
 function* trilSteps(a: Tensor, k = 0): Steps<Tensor> {
   return trilSync(a, k);
 }
-export const [triu, triuAsync] = twins(triuSteps);
-export const [tril, trilAsync] = twins(trilSteps);
+export const [
+  /**
+   * The upper triangle of the last two axes, as {@link tensorblas!triu | the root triu} (numpy.triu): elements
+   * below diagonal `k` zeroed; stacks too.
+   *
+   * @function
+   * @throws RangeError if `a` has fewer than two axes or `k` is not an integer.
+   * @example
+   * ```ts
+   * linalg.triu(tensor([[1, 2], [3, 4]])).toArray(); // [[1, 2], [0, 4]]
+   * ```
+   */
+  triu,
+  /**
+   * Async twin of {@link triu}: same arguments, returns a Promise. triu makes no BLAS or LAPACK
+   * call, so the work is done on the JS thread before the Promise resolves; the twin exists so
+   * that every `linalg` function has one. Errors become rejections.
+   *
+   * @function
+   * @example
+   * ```ts
+   * const u = await linalg.triuAsync(tensor([[1, 2], [3, 4]]));
+   * u.toArray(); // [[1, 2], [0, 4]]
+   * ```
+   */
+  triuAsync,
+] = twins(triuSteps);
+export const [
+  /**
+   * The lower triangle of the last two axes, as {@link tensorblas!tril | the root tril} (numpy.tril): elements
+   * above diagonal `k` zeroed; stacks too.
+   *
+   * @function
+   * @throws RangeError if `a` has fewer than two axes or `k` is not an integer.
+   * @example
+   * ```ts
+   * linalg.tril(tensor([[1, 2], [3, 4]]), -1).toArray(); // [[0, 0], [3, 0]]
+   * ```
+   */
+  tril,
+  /**
+   * Async twin of {@link tril}: same arguments, returns a Promise. tril makes no BLAS or LAPACK
+   * call, so the work is done on the JS thread before the Promise resolves; the twin exists so
+   * that every `linalg` function has one. Errors become rejections.
+   *
+   * @function
+   * @example
+   * ```ts
+   * const l = await linalg.trilAsync(tensor([[1, 2], [3, 4]]));
+   * l.toArray(); // [[1, 0], [3, 4]]
+   * ```
+   */
+  trilAsync,
+] = twins(trilSteps);

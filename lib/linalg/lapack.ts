@@ -132,7 +132,12 @@ export function* invSteps(aIn: Tensor): Steps<Tensor> {
 // ---- getrf: det, slogdet, lu ----
 
 /** numpy.linalg.slogdet: sign and log|det|, computed without overflow. */
-function* slogdetSteps(aIn: Tensor): Steps<{ sign: Tensor | number; logabsdet: Tensor | number }> {
+function* slogdetSteps(aIn: Tensor): Steps<{
+  /** Sign of the determinant: 1, -1, or 0 for a singular matrix (a Tensor for stacks). */
+  sign: Tensor | number;
+  /** Natural logarithm of its absolute value, -Infinity for a singular matrix (a Tensor for stacks). */
+  logabsdet: Tensor | number;
+}> {
   const a = floatInput(aIn, 'slogdet');
   assertStackedSquare(a, 'slogdet');
   const batch = batchOf(a);
@@ -154,7 +159,14 @@ function* detSteps(aIn: Tensor): Steps<Tensor | number> {
 }
 
 /** LU with partial pivoting, SciPy's convention: a = p @ l @ u. */
-function* luSteps(aIn: Tensor): Steps<{ p: Tensor; l: Tensor; u: Tensor }> {
+function* luSteps(aIn: Tensor): Steps<{
+  /** Permutation matrix, (..., M, M). */
+  p: Tensor;
+  /** Unit lower triangular (trapezoidal) factor, (..., M, K) with K = min(M, N). */
+  l: Tensor;
+  /** Upper triangular (trapezoidal) factor, (..., K, N). */
+  u: Tensor;
+}> {
   const a = floatInput(aIn, 'lu');
   assertStacked(a, 'lu');
   const batch = batchOf(a);
@@ -175,10 +187,19 @@ function* luSteps(aIn: Tensor): Steps<{ p: Tensor; l: Tensor; u: Tensor }> {
 
 // ---- geqrf + orgqr ----
 
+/**
+ * Mode of {@link qr}: `'reduced'` (Q is M x K, R is K x N, K = min(M, N)), `'complete'` (Q is M x M,
+ * R is M x N) or `'r'` (R only, as reduced).
+ */
 export type QrMode = 'reduced' | 'complete' | 'r';
 
 /** numpy.linalg.qr: a = q @ r ('reduced': q m x k; 'complete': q m x m; 'r': r only). */
-function* qrSteps(aIn: Tensor, mode: QrMode = 'reduced'): Steps<{ q?: Tensor; r: Tensor }> {
+function* qrSteps(aIn: Tensor, mode: QrMode = 'reduced'): Steps<{
+  /** Orthonormal columns, (..., M, K) ('reduced') or (..., M, M) ('complete'); absent for mode 'r'. */
+  q?: Tensor;
+  /** Upper triangular factor, (..., K, N) ('reduced', 'r') or (..., M, N) ('complete'). */
+  r: Tensor;
+}> {
   const a = floatInput(aIn, 'qr');
   assertStacked(a, 'qr');
   if (mode !== 'reduced' && mode !== 'complete' && mode !== 'r') {
@@ -206,8 +227,11 @@ function* qrSteps(aIn: Tensor, mode: QrMode = 'reduced'): Steps<{ q?: Tensor; r:
 
 // ---- geev ----
 
+/** A complex tensor as two real tensors of the same shape (results of {@link eig} and {@link eigvals}). */
 export interface ComplexTensor {
+  /** Real parts. */
   re: Tensor;
+  /** Imaginary parts. */
   im: Tensor;
 }
 
@@ -234,7 +258,12 @@ function* eigImpl(aIn: Tensor, vectors: boolean, op: string): Steps<{ values: Co
 }
 
 /** numpy.linalg.eig of a real matrix: complex eigenvalues and eigenvectors (columns) as re/im parts. */
-function* eigSteps(a: Tensor): Steps<{ values: ComplexTensor; vectors: ComplexTensor }> {
+function* eigSteps(a: Tensor): Steps<{
+  /** Eigenvalues, (..., N), in LAPACK's order (not sorted); conjugate pairs are adjacent. */
+  values: ComplexTensor;
+  /** Unit eigenvectors as columns, (..., N, N): column i belongs to value i. */
+  vectors: ComplexTensor;
+}> {
   return (yield* eigImpl(a, true, 'eig')) as { values: ComplexTensor; vectors: ComplexTensor };
 }
 
@@ -246,7 +275,16 @@ function* eigvalsSteps(a: Tensor): Steps<ComplexTensor> {
 // ---- gelsd ----
 
 /** numpy.linalg.lstsq: the minimum-norm x minimising |a x - b|, via the SVD (gelsd). */
-function* lstsqSteps(aIn: Tensor, bIn: Tensor, rcond?: number | null): Steps<{ x: Tensor; residuals: Tensor; rank: number; s: Tensor }> {
+function* lstsqSteps(aIn: Tensor, bIn: Tensor, rcond?: number | null): Steps<{
+  /** The solution, (N) for a 1-D b or (N, K). */
+  x: Tensor;
+  /** Squared residual norm per column of b, (K); empty unless rank = N < M. */
+  residuals: Tensor;
+  /** Effective rank of a. */
+  rank: number;
+  /** Singular values of a, descending. */
+  s: Tensor;
+}> {
   let a = floatInput(aIn, 'lstsq');
   let b = floatInput(bIn, 'lstsq');
   if (a.ndim !== 2) throw new LinAlgError(`lstsq: ${a.ndim}-dimensional tensor given. Tensor must be two-dimensional`, 'NOT_SQUARE');
@@ -321,7 +359,12 @@ function* eighImpl(aIn: Tensor, uplo: 'L' | 'U', vectors: boolean, op: string): 
 }
 
 /** numpy.linalg.eigh: ascending eigenvalues and orthonormal eigenvectors (columns) of a symmetric matrix. */
-function* eighSteps(a: Tensor, uplo: 'L' | 'U' = 'L'): Steps<{ values: Tensor; vectors: Tensor }> {
+function* eighSteps(a: Tensor, uplo: 'L' | 'U' = 'L'): Steps<{
+  /** Eigenvalues in ascending order, (..., N). */
+  values: Tensor;
+  /** Orthonormal eigenvectors as columns, (..., N, N): column i belongs to value i. */
+  vectors: Tensor;
+}> {
   return (yield* eighImpl(a, uplo, true, 'eigh')) as { values: Tensor; vectors: Tensor };
 }
 
@@ -332,13 +375,23 @@ function* eigvalshSteps(a: Tensor, uplo: 'L' | 'U' = 'L'): Steps<Tensor> {
 
 // ---- gesdd ----
 
+/** Options of {@link svd}. */
 export interface SvdOptions {
+  /** Square U and Vt (true, the default) or only the first K = min(M, N) columns / rows. */
   fullMatrices?: boolean;
+  /** Compute U and Vt (true, the default); false returns only the singular values. */
   computeUV?: boolean;
 }
 
 /** numpy.linalg.svd: a = u @ diag(s) @ vt, singular values descending. */
-function* svdSteps(aIn: Tensor, opts: SvdOptions = {}): Steps<{ u?: Tensor; s: Tensor; vt?: Tensor }> {
+function* svdSteps(aIn: Tensor, opts: SvdOptions = {}): Steps<{
+  /** Left singular vectors as columns, (..., M, M), or (..., M, K) without fullMatrices; absent without computeUV. */
+  u?: Tensor;
+  /** Singular values in descending order, (..., K) with K = min(M, N). */
+  s: Tensor;
+  /** Right singular vectors as rows, (..., N, N), or (..., K, N) without fullMatrices; absent without computeUV. */
+  vt?: Tensor;
+}> {
   const a = floatInput(aIn, 'svd');
   assertStacked(a, 'svd');
   const full = opts.fullMatrices ?? true;
@@ -477,19 +530,484 @@ export function* svdNormSteps(a: Tensor, ord: 2 | -2 | 'nuc', rowAxis: number, c
   return ord === 2 ? red.max(s, -1) : ord === -2 ? red.min(s, -1) : red.sum(s, -1);
 }
 
-export const [solve, solveAsync] = twins(solveSteps);
-export const [inv, invAsync] = twins(invSteps);
-export const [slogdet, slogdetAsync] = twins(slogdetSteps);
-export const [det, detAsync] = twins(detSteps);
-export const [lu, luAsync] = twins(luSteps);
-export const [qr, qrAsync] = twins(qrSteps);
-export const [eig, eigAsync] = twins(eigSteps);
-export const [eigvals, eigvalsAsync] = twins(eigvalsSteps);
-export const [lstsq, lstsqAsync] = twins(lstsqSteps);
-export const [cholesky, choleskyAsync] = twins(choleskySteps);
-export const [eigh, eighAsync] = twins(eighSteps);
-export const [eigvalsh, eigvalshAsync] = twins(eigvalshSteps);
-export const [svd, svdAsync] = twins(svdSteps);
-export const [pinv, pinvAsync] = twins(pinvSteps);
-export const [matrixRank, matrixRankAsync] = twins(matrixRankSteps);
-export const [cond, condAsync] = twins(condSteps);
+export const [
+  /**
+   * numpy.linalg.solve: x with `a @ x = b`, by LU factorisation (getrf/getrs), on stacks too. A 1-D `b`
+   * is one right-hand side; otherwise `b` is (..., M, K) and its batch axes broadcast against `a`'s.
+   *
+   * @function
+   * @param args - `aIn`: (..., M, M); `bIn`: (M) or (..., M, K).
+   * @throws LinAlgError `NOT_SQUARE` unless `a` has at least two axes and the last two are square.
+   * @throws LinAlgError `SINGULAR` if `a` is singular.
+   * @throws ShapeError if `b` does not have M rows or the batch axes cannot be broadcast.
+   * @example
+   * ```ts
+   * linalg.solve(tensor([[3, 1], [1, 2]]), tensor([9, 8])).toArray(); // [2, 3]
+   * ```
+   */
+  solve,
+  /**
+   * Async twin of {@link solve}: same arguments, runs its BLAS/LAPACK work off the JS thread (on
+   * the libuv pool) and returns a Promise; errors solve would throw become rejections. Do not
+   * mutate the inputs until it settles.
+   *
+   * @function
+   * @example
+   * ```ts
+   * const x = await linalg.solveAsync(tensor([[3, 1], [1, 2]]), tensor([9, 8]));
+   * x.toArray(); // [2, 3]
+   * ```
+   */
+  solveAsync,
+] = twins(solveSteps);
+export const [
+  /**
+   * numpy.linalg.inv: the inverse of a square matrix, or of each matrix in a stack.
+   *
+   * @function
+   * @throws LinAlgError `NOT_SQUARE` unless `a` has at least two axes and the last two are square.
+   * @throws LinAlgError `SINGULAR` if a matrix is singular.
+   * @example
+   * ```ts
+   * linalg.inv(tensor([[2, 0], [0, 4]])).toArray(); // [[0.5, 0], [0, 0.25]]
+   * ```
+   */
+  inv,
+  /**
+   * Async twin of {@link inv}: same arguments, runs its BLAS/LAPACK work off the JS thread (on
+   * the libuv pool) and returns a Promise; errors inv would throw become rejections. Do not
+   * mutate the inputs until it settles.
+   *
+   * @function
+   * @example
+   * ```ts
+   * const ai = await linalg.invAsync(tensor([[2, 0], [0, 4]]));
+   * ai.toArray(); // [[0.5, 0], [0, 0.25]]
+   * ```
+   */
+  invAsync,
+] = twins(invSteps);
+export const [
+  /**
+   * numpy.linalg.slogdet: the sign and the natural log of the absolute value of the determinant,
+   * which does not overflow where {@link det} would.
+   *
+   * @function
+   * @returns `{ sign, logabsdet }`: numbers for one matrix, Tensors of the batch shape for a stack.
+   * @throws LinAlgError `NOT_SQUARE` unless `a` has at least two axes and the last two are square.
+   * @example
+   * ```ts
+   * linalg.slogdet(tensor([[0, 1], [1, 0]])); // { sign: -1, logabsdet: 0 }
+   * linalg.slogdet(tensor([[1, 2], [2, 4]])); // { sign: 0, logabsdet: -Infinity }
+   * ```
+   */
+  slogdet,
+  /**
+   * Async twin of {@link slogdet}: same arguments, runs its BLAS/LAPACK work off the JS thread (on
+   * the libuv pool) and returns a Promise; errors slogdet would throw become rejections. Do not
+   * mutate the inputs until it settles.
+   *
+   * @function
+   * @example
+   * ```ts
+   * const { logabsdet } = await linalg.slogdetAsync(eye(3).mul(10));
+   * logabsdet; // 6.907755278982138
+   * ```
+   */
+  slogdetAsync,
+] = twins(slogdetSteps);
+export const [
+  /**
+   * numpy.linalg.det: the determinant, computed as `sign * exp(logabsdet)` from {@link slogdet} as
+   * NumPy does (so it can differ from exact integer arithmetic in the last bits).
+   *
+   * @function
+   * @returns A number for one matrix, a Tensor of the batch shape for a stack.
+   * @throws LinAlgError `NOT_SQUARE` unless `a` has at least two axes and the last two are square.
+   * @example
+   * ```ts
+   * linalg.det(tensor([[1, 2], [3, 4]]));                  // -2
+   * (linalg.det(stack([eye(2), eye(2).mul(3)])) as Tensor).toArray(); // [1, 9.000000000000002]
+   * ```
+   */
+  det,
+  /**
+   * Async twin of {@link det}: same arguments, runs its BLAS/LAPACK work off the JS thread (on
+   * the libuv pool) and returns a Promise; errors det would throw become rejections. Do not
+   * mutate the inputs until it settles.
+   *
+   * @function
+   * @example
+   * ```ts
+   * await linalg.detAsync(tensor([[2, 0], [0, 4]])); // 7.999999999999998
+   * ```
+   */
+  detAsync,
+] = twins(detSteps);
+export const [
+  /**
+   * LU factorisation with partial pivoting, SciPy's convention (scipy.linalg.lu): `a = p @ l @ u`.
+   * `a` may be rectangular (M x N) and stacked.
+   *
+   * @function
+   * @throws LinAlgError `NOT_SQUARE` if `a` has fewer than two axes.
+   * @example
+   * ```ts
+   * const { p, l, u } = linalg.lu(tensor([[1, 2], [3, 4]]));
+   * p.toArray(); // [[0, 1], [1, 0]]
+   * u.toArray(); // [[3, 4], [0, 0.6666666666666667]]
+   * ```
+   */
+  lu,
+  /**
+   * Async twin of {@link lu}: same arguments, runs its BLAS/LAPACK work off the JS thread (on
+   * the libuv pool) and returns a Promise; errors lu would throw become rejections. Do not
+   * mutate the inputs until it settles.
+   *
+   * @function
+   * @example
+   * ```ts
+   * const f = await linalg.luAsync(tensor([[1, 2], [3, 4]]));
+   * f.p.matmul(f.l).matmul(f.u).toArray(); // [[1, 2], [3, 4]]
+   * ```
+   */
+  luAsync,
+] = twins(luSteps);
+export const [
+  /**
+   * numpy.linalg.qr: `a = q @ r` with orthonormal columns in q and upper triangular r (Householder,
+   * geqrf/orgqr); stacks too. See {@link QrMode}.
+   *
+   * @function
+   * @param args - `aIn`: (..., M, N); `mode`: 'reduced' (default), 'complete' or 'r'.
+   * @returns `{ q, r }`, or `{ r }` for mode 'r'.
+   * @throws LinAlgError `NOT_SQUARE` if `a` has fewer than two axes.
+   * @throws RangeError for an unknown mode.
+   * @example
+   * ```ts
+   * const a = tensor([[1, 2], [3, 4], [5, 6]]);
+   * const { q, r } = linalg.qr(a);
+   * q!.shape;                                 // [3, 2]
+   * r.shape;                                  // [2, 2]
+   * linalg.qr(a, 'complete').q!.shape;        // [3, 3]
+   * ```
+   */
+  qr,
+  /**
+   * Async twin of {@link qr}: same arguments, runs its BLAS/LAPACK work off the JS thread (on
+   * the libuv pool) and returns a Promise; errors qr would throw become rejections. Do not
+   * mutate the inputs until it settles.
+   *
+   * @function
+   * @example
+   * ```ts
+   * const { r } = await linalg.qrAsync(tensor([[3, 0], [4, 5]]), 'r');
+   * r.shape; // [2, 2]
+   * ```
+   */
+  qrAsync,
+] = twins(qrSteps);
+export const [
+  /**
+   * numpy.linalg.eig of a real square matrix (or stack): eigenvalues and right eigenvectors, complex
+   * in general, returned as real and imaginary parts (geev). For a symmetric matrix use {@link eigh}.
+   *
+   * @function
+   * @throws LinAlgError `NOT_SQUARE` unless `a` has at least two axes and the last two are square.
+   * @throws LinAlgError `NO_CONVERGENCE` if the QR algorithm does not converge or `a` holds Infinity or NaN.
+   * @example
+   * ```ts
+   * const { values, vectors } = linalg.eig(tensor([[0, -1], [1, 0]])); // a rotation
+   * values.re.toArray(); // [0, 0]
+   * values.im.toArray(); // [1, -1]
+   * vectors.re.shape;    // [2, 2]
+   * ```
+   */
+  eig,
+  /**
+   * Async twin of {@link eig}: same arguments, runs its BLAS/LAPACK work off the JS thread (on
+   * the libuv pool) and returns a Promise; errors eig would throw become rejections. Do not
+   * mutate the inputs until it settles.
+   *
+   * @function
+   * @example
+   * ```ts
+   * const { values } = await linalg.eigAsync(tensor([[2, 0], [0, 3]]));
+   * values.re.toArray(); // [2, 3]
+   * ```
+   */
+  eigAsync,
+] = twins(eigSteps);
+export const [
+  /**
+   * numpy.linalg.eigvals: the eigenvalues of {@link eig} without the vectors.
+   *
+   * @function
+   * @returns `{ re, im }`, each (..., N).
+   * @throws LinAlgError `NOT_SQUARE` unless `a` has at least two axes and the last two are square.
+   * @throws LinAlgError `NO_CONVERGENCE` if the QR algorithm does not converge or `a` holds Infinity or NaN.
+   * @example
+   * ```ts
+   * linalg.eigvals(tensor([[2, 0], [0, 3]])).re.toArray(); // [2, 3]
+   * ```
+   */
+  eigvals,
+  /**
+   * Async twin of {@link eigvals}: same arguments, runs its BLAS/LAPACK work off the JS thread (on
+   * the libuv pool) and returns a Promise; errors eigvals would throw become rejections. Do not
+   * mutate the inputs until it settles.
+   *
+   * @function
+   * @example
+   * ```ts
+   * const w = await linalg.eigvalsAsync(tensor([[0, -1], [1, 0]]));
+   * w.im.toArray(); // [1, -1]
+   * ```
+   */
+  eigvalsAsync,
+] = twins(eigvalsSteps);
+export const [
+  /**
+   * numpy.linalg.lstsq: the minimum-norm `x` minimising `|a @ x - b|`, via the SVD (gelsd); `a` is 2-D.
+   * Singular values at or below `rcond * max(s)` count as zero; `rcond` defaults to `eps * max(M, N)`
+   * (NumPy 2's default).
+   *
+   * @function
+   * @param args - `aIn`: (M, N); `bIn`: (M) or (M, K); `rcond`.
+   * @throws LinAlgError `NOT_SQUARE` if `a` is not 2-D; `NO_CONVERGENCE` if the SVD does not converge (as for Infinity or NaN input).
+   * @throws ShapeError if `b` does not have M rows.
+   * @throws RangeError if `b` is not 1-D or 2-D.
+   * @example
+   * ```ts
+   * // Fit y = c0 + c1 * t through (1, 1), (2, 2), (3, 2).
+   * const { x, residuals, rank } = linalg.lstsq(tensor([[1, 1], [1, 2], [1, 3]]), tensor([1, 2, 2]));
+   * x.toArray();         // [0.6666666666666663, 0.5000000000000002]
+   * residuals.toArray(); // [0.16666666666666677]
+   * rank;                // 2
+   * ```
+   */
+  lstsq,
+  /**
+   * Async twin of {@link lstsq}: same arguments, runs its BLAS/LAPACK work off the JS thread (on
+   * the libuv pool) and returns a Promise; errors lstsq would throw become rejections. Do not
+   * mutate the inputs until it settles.
+   *
+   * @function
+   * @example
+   * ```ts
+   * const { x } = await linalg.lstsqAsync(eye(2), tensor([1, 2]));
+   * x.toArray(); // [1, 2]
+   * ```
+   */
+  lstsqAsync,
+] = twins(lstsqSteps);
+export const [
+  /**
+   * numpy.linalg.cholesky: the lower triangular `l` with `a = l @ l.T` of a symmetric positive-definite
+   * matrix (or stack), or the upper factor `u` with `a = u.T @ u` for `{ upper: true }` (potrf). Only
+   * the lower (or upper) triangle of `a` is read.
+   *
+   * @function
+   * @throws LinAlgError `NOT_SQUARE` unless `a` has at least two axes and the last two are square.
+   * @throws LinAlgError `NOT_POSITIVE_DEFINITE` if a matrix is not positive definite.
+   * @example
+   * ```ts
+   * linalg.cholesky(tensor([[4, 2], [2, 3]])).toArray(); // [[2, 0], [1, 1.4142135623730951]]
+   * linalg.cholesky(tensor([[4, 2], [2, 3]]), { upper: true }).toArray(); // [[2, 1], [0, 1.4142135623730951]]
+   * ```
+   */
+  cholesky,
+  /**
+   * Async twin of {@link cholesky}: same arguments, runs its BLAS/LAPACK work off the JS thread (on
+   * the libuv pool) and returns a Promise; errors cholesky would throw become rejections. Do not
+   * mutate the inputs until it settles.
+   *
+   * @function
+   * @example
+   * ```ts
+   * const l = await linalg.choleskyAsync(tensor([[4, 0], [0, 9]]));
+   * l.toArray(); // [[2, 0], [0, 3]]
+   * ```
+   */
+  choleskyAsync,
+] = twins(choleskySteps);
+export const [
+  /**
+   * numpy.linalg.eigh: eigenvalues (ascending) and orthonormal eigenvectors of a symmetric matrix
+   * (or stack), by syevd; only the triangle named by `uplo` ('L', the default, or 'U') is read.
+   *
+   * @function
+   * @throws LinAlgError `NOT_SQUARE` unless `a` has at least two axes and the last two are square.
+   * @throws LinAlgError `NO_CONVERGENCE` if the algorithm does not converge.
+   * @throws RangeError if `uplo` is not 'L' or 'U'.
+   * @example
+   * ```ts
+   * const { values, vectors } = linalg.eigh(tensor([[2, 1], [1, 2]]));
+   * values.toArray(); // [1, 3]
+   * vectors.shape;    // [2, 2]
+   * ```
+   */
+  eigh,
+  /**
+   * Async twin of {@link eigh}: same arguments, runs its BLAS/LAPACK work off the JS thread (on
+   * the libuv pool) and returns a Promise; errors eigh would throw become rejections. Do not
+   * mutate the inputs until it settles.
+   *
+   * @function
+   * @example
+   * ```ts
+   * const { values } = await linalg.eighAsync(tensor([[2, 1], [1, 2]]));
+   * values.toArray(); // [1, 3]
+   * ```
+   */
+  eighAsync,
+] = twins(eighSteps);
+export const [
+  /**
+   * numpy.linalg.eigvalsh: the eigenvalues (ascending) of a symmetric matrix or stack, without the
+   * vectors; `uplo` as in {@link eigh}.
+   *
+   * @function
+   * @throws LinAlgError `NOT_SQUARE` unless `a` has at least two axes and the last two are square.
+   * @throws LinAlgError `NO_CONVERGENCE` if the algorithm does not converge.
+   * @throws RangeError if `uplo` is not 'L' or 'U'.
+   * @example
+   * ```ts
+   * linalg.eigvalsh(tensor([[2, 1], [1, 2]])).toArray(); // [1, 3]
+   * ```
+   */
+  eigvalsh,
+  /**
+   * Async twin of {@link eigvalsh}: same arguments, runs its BLAS/LAPACK work off the JS thread (on
+   * the libuv pool) and returns a Promise; errors eigvalsh would throw become rejections. Do not
+   * mutate the inputs until it settles.
+   *
+   * @function
+   * @example
+   * ```ts
+   * const w = await linalg.eigvalshAsync(tensor([[2, 1], [1, 2]]));
+   * w.toArray(); // [1, 3]
+   * ```
+   */
+  eigvalshAsync,
+] = twins(eigvalshSteps);
+export const [
+  /**
+   * numpy.linalg.svd: `a = u @ diag(s) @ vt` with singular values in descending order (gesdd); stacks
+   * too. See {@link SvdOptions}. `u` and `vt` are typed optional because `computeUV: false` omits them.
+   *
+   * @function
+   * @param args - `aIn`: (..., M, N); `opts`: `{ fullMatrices = true, computeUV = true }`.
+   * @returns `{ u, s, vt }`, or `{ s }` when `computeUV` is false.
+   * @throws LinAlgError `NOT_SQUARE` if `a` has fewer than two axes.
+   * @throws LinAlgError `NO_CONVERGENCE` if the SVD does not converge (as for Infinity or NaN input).
+   * @throws TypeError if an option is not a boolean.
+   * @example
+   * ```ts
+   * const { u, s, vt } = linalg.svd(tensor([[3, 0], [0, 4], [0, 0]]));
+   * s.toArray();                 // [4, 3]
+   * [u!.shape, vt!.shape];       // [[3, 3], [2, 2]]
+   * linalg.svd(tensor([[3, 0], [0, 4], [0, 0]]), { fullMatrices: false }).u!.shape; // [3, 2]
+   * ```
+   */
+  svd,
+  /**
+   * Async twin of {@link svd}: same arguments, runs its BLAS/LAPACK work off the JS thread (on
+   * the libuv pool) and returns a Promise; errors svd would throw become rejections. Do not
+   * mutate the inputs until it settles.
+   *
+   * @function
+   * @example
+   * ```ts
+   * const { s } = await linalg.svdAsync(tensor([[3, 0], [0, 4]]), { computeUV: false });
+   * s.toArray(); // [4, 3]
+   * ```
+   */
+  svdAsync,
+] = twins(svdSteps);
+export const [
+  /**
+   * numpy.linalg.pinv: the Moore-Penrose pseudo-inverse via the SVD, singular values at or below
+   * `rcond * max(s)` treated as zero (`rcond` defaults to `max(M, N) * eps`); stacks too.
+   *
+   * @function
+   * @throws LinAlgError `NOT_SQUARE` if `a` has fewer than two axes.
+   * @throws LinAlgError `NO_CONVERGENCE` if the SVD does not converge (as for Infinity or NaN input).
+   * @example
+   * ```ts
+   * linalg.pinv(tensor([[2, 0], [0, 4]])).toArray(); // [[0.5, 0], [0, 0.25]]
+   * linalg.pinv(tensor([[1, 2], [3, 4], [5, 6]])).shape; // [2, 3]
+   * ```
+   */
+  pinv,
+  /**
+   * Async twin of {@link pinv}: same arguments, runs its BLAS/LAPACK work off the JS thread (on
+   * the libuv pool) and returns a Promise; errors pinv would throw become rejections. Do not
+   * mutate the inputs until it settles.
+   *
+   * @function
+   * @example
+   * ```ts
+   * const pi = await linalg.pinvAsync(tensor([[2, 0], [0, 4]]));
+   * pi.toArray(); // [[0.5, 0], [0, 0.25]]
+   * ```
+   */
+  pinvAsync,
+] = twins(pinvSteps);
+export const [
+  /**
+   * numpy.linalg.matrix_rank: the number of singular values above `tol` (default
+   * `max(s) * max(M, N) * eps`). A 1-D or 0-d input has rank 1 unless it is all zeros.
+   *
+   * @function
+   * @returns A number for one matrix, an int32 Tensor of the batch shape for a stack.
+   * @throws LinAlgError `NO_CONVERGENCE` if the SVD does not converge (as for Infinity or NaN input).
+   * @example
+   * ```ts
+   * linalg.matrixRank(tensor([[1, 2], [2, 4]])); // 1
+   * linalg.matrixRank(eye(3));                   // 3
+   * ```
+   */
+  matrixRank,
+  /**
+   * Async twin of {@link matrixRank}: same arguments, runs its BLAS/LAPACK work off the JS thread (on
+   * the libuv pool) and returns a Promise; errors matrixRank would throw become rejections. Do not
+   * mutate the inputs until it settles.
+   *
+   * @function
+   * @example
+   * ```ts
+   * await linalg.matrixRankAsync(eye(4)); // 4
+   * ```
+   */
+  matrixRankAsync,
+] = twins(matrixRankSteps);
+export const [
+  /**
+   * numpy.linalg.cond: the condition number of a matrix (or stack) in norm `p`: by default (or 2, -2)
+   * the ratio of the extreme singular values; 'fro', 'nuc', 1, -1, Infinity, -Infinity use
+   * `norm(a, p) * norm(inv(a), p)` and need square input (Infinity for a singular matrix).
+   *
+   * @function
+   * @returns A number for one matrix, a Tensor of the batch shape for a stack.
+   * @throws LinAlgError `EMPTY` for an empty matrix; `NOT_SQUARE` for fewer than two axes, or non-square input with a norm other than 2/-2.
+   * @example
+   * ```ts
+   * linalg.cond(tensor([[1, 0], [0, 2]]));    // 2
+   * linalg.cond(tensor([[1, 0], [0, 2]]), 1); // 2
+   * ```
+   */
+  cond,
+  /**
+   * Async twin of {@link cond}: same arguments, runs its BLAS/LAPACK work off the JS thread (on
+   * the libuv pool) and returns a Promise; errors cond would throw become rejections. Do not
+   * mutate the inputs until it settles.
+   *
+   * @function
+   * @example
+   * ```ts
+   * await linalg.condAsync(tensor([[1, 0], [0, 4]]), 'fro'); // 4.25
+   * ```
+   */
+  condAsync,
+] = twins(condSteps);
