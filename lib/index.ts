@@ -8,13 +8,16 @@ export {
 } from './creation.js';
 export {
   add, sub, mul, div, pow, maximum, minimum,
+  type Operand,
   neg, abs, exp, log, sqrt, square, sin, cos, tanh, sigmoid, relu, sign, clip, softmax, logSumExp,
 } from './elementwise.js';
 export { sum, mean, prod, max, min, std, variance as var, argmax, argmin, type Axis, type DdofOption } from './reduce.js';
 export { matmul, dot, vdot, inner, outer } from './blas.js';
 export { config, setNumThreads, type Config } from './runtime.js';
+export type { LoadedBinary } from './native.js';
 import * as linalg from './linalg/index.js';
 import * as distance from './distance.js';
 export { linalg, distance };
 export { project } from './distance.js';
 export { PCA, type PCAOptions } from './pca.js';
+export { toNpy, fromNpy, save, load, saveAsync, loadAsync, parseCsv, readCsv, readCsvAsync, type CsvOptions } from './io.js';

@@ -2,6 +2,8 @@
 // dtypes, each against a plain reference written here on top of get(); and a garbage-input run
 // against every export, in a child process.
 import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fc, test } from '@fast-check/vitest';
 import { describe, expect, it } from 'vitest';
@@ -122,7 +124,10 @@ describe('property: matmul on random shapes, layouts and dtypes', () => {
 describe('garbage input to every export', () => {
   it('never crashes, aborts or hangs: every call returns or throws an Error (child process)', () => {
     const script = join(__dirname, 'fuzz', 'garbage.mjs');
-    const r = spawnSync(process.execPath, [script, '3000'], { encoding: 'utf8', timeout: 120_000 });
+    // In a scratch directory: save/saveAsync receive garbage strings as paths and may write files.
+    const cwd = mkdtempSync(join(tmpdir(), 'tensorblas-garbage-'));
+    const r = spawnSync(process.execPath, [script, '3000'], { cwd, encoding: 'utf8', timeout: 120_000 });
+    rmSync(cwd, { recursive: true, force: true });
     expect(r.signal, r.stderr.slice(-2000)).toBeNull();
     expect(r.status, r.stderr.slice(-2000)).toBe(0);
     const m = /cases (\d+) returned (\d+) threw (\d+) nonError (\d+)/.exec(r.stdout);

@@ -1,4 +1,5 @@
 // Throws random arguments at every exported function (and the async twins) and counts outcomes.
+// Run it in a scratch directory: the I/O functions get garbage strings as paths.
 // Every call must return or throw/reject with an Error; a crash, abort or hang fails the parent test.
 // node test/fuzz/garbage.mjs [cases]
 import * as tb from 'tensorblas';
@@ -24,6 +25,8 @@ const garbage = [
   () => tb.arange(24).reshape(2, 3, 4).transpose(2, 0, 1), () => tb.tensor(new Int32Array([1, 2, 3])),
   () => tb.tensor(new Float32Array([1, 2, 3, 4]), { shape: [2, 2] }), () => tb.tensor([1]).broadcastTo([5, 5]),
   () => detachedTensor(), () => sharedTensor(), () => tb.tensor(3), () => [tb.eye(2), tb.eye(2)], () => ({ out: tb.zeros([2]) }),
+  () => 'x.npy', () => 'missing.csv', () => tb.toNpy(tb.eye(2)), () => tb.toNpy(tb.eye(2)).subarray(0, 20),
+  () => ({ delimiter: ';', header: 1 }),
   () => ({ fullMatrices: 'no' }), () => ({ dtype: 'float16' }), () => ({ seed: NaN }), () => 'fro', () => 'nuc', () => 'L',
 ];
 
