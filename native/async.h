@@ -35,9 +35,12 @@ struct WorkStatus {
   }
 };
 
-// The thread policy around async work (runtime.cc): overlapping async calls run single-threaded.
+// The thread policy (runtime.cc): overlapping async calls, and small LAPACK problems, run
+// single-threaded.
 void AsyncWorkBegin();
 void AsyncWorkEnd();
+void SmallWorkBegin();
+void SmallWorkEnd();
 
 // Throws `new LinAlgError(message, code)` with the class lib/ registered (setErrorClasses).
 void ThrowLinAlg(Napi::Env env, const std::string& message, const char* code);

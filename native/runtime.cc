@@ -86,29 +86,50 @@ bool RunOnPool(int count, void (*job)(void*, int), void* ctx) {
 // Thread policy. Synchronous calls use every configured thread (OpenBLAS's and our loops'). The
 // async twins run on the libuv pool: one alone still gets every thread, but while two or more are
 // in flight each runs single-threaded, so that (pool threads) x (BLAS threads) never oversubscribes
-// the cores; the configured count comes back when the overlap ends. OpenBLAS 0.3.21 has no
-// per-call thread count, so this is its global setting, changed only between overlapping calls.
+// the cores. Small LAPACK problems also run single-threaded (SmallWorkBegin, see
+// lapack/common.h). The configured count comes back when neither holds. OpenBLAS 0.3.21 has no
+// per-call thread count, so this is its global setting, changed only when the answer changes.
 namespace {
 std::mutex policyLock;
 int asyncInFlight = 0;
+int smallInFlight = 0;
 int configuredThreads = 0;  // 0: not set yet (all cores)
+int appliedThreads = -1;    // what OpenBLAS and the loops were last told
 
 int Configured() { return configuredThreads > 0 ? configuredThreads : static_cast<int>(std::max(1u, std::thread::hardware_concurrency())); }
 
-void ApplyThreads(int n) {
+// Under policyLock.
+void ApplyPolicy() {
+  const int n = asyncInFlight >= 2 || smallInFlight > 0 ? 1 : Configured();
+  if (n == appliedThreads) return;
   openblas_set_num_threads(n);
   LoopThreads().store(n);
+  appliedThreads = n;
 }
 }  // namespace
 
 void AsyncWorkBegin() {
   std::lock_guard<std::mutex> g(policyLock);
-  if (++asyncInFlight == 2) ApplyThreads(1);
+  ++asyncInFlight;
+  ApplyPolicy();
 }
 
 void AsyncWorkEnd() {
   std::lock_guard<std::mutex> g(policyLock);
-  if (--asyncInFlight == 1 || asyncInFlight == 0) ApplyThreads(Configured());
+  --asyncInFlight;
+  ApplyPolicy();
+}
+
+void SmallWorkBegin() {
+  std::lock_guard<std::mutex> g(policyLock);
+  ++smallInFlight;
+  ApplyPolicy();
+}
+
+void SmallWorkEnd() {
+  std::lock_guard<std::mutex> g(policyLock);
+  --smallInFlight;
+  ApplyPolicy();
 }
 
 namespace {
@@ -141,7 +162,7 @@ Napi::Value SetNumThreads(const Napi::CallbackInfo& info) {
   if (!ArgInt(env, info[0], "numThreads", 1, 1024, &n)) return env.Undefined();
   std::lock_guard<std::mutex> g(policyLock);
   configuredThreads = static_cast<int>(n);
-  if (asyncInFlight < 2) ApplyThreads(configuredThreads);  // else when the overlap ends
+  ApplyPolicy();  // takes effect now, or when an overlap of async calls ends
   return env.Undefined();
 }
 

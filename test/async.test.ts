@@ -124,6 +124,24 @@ describe('async twins', () => {
     expect(after.loopThreads).toBe(before.numThreads);
   });
 
+  it('small LAPACK problems (single-threaded by the policy) leave the configured count in place', async () => {
+    const before = tb.config();
+    const small = spd(64, 5);
+    const large = spd(400, 6);
+    // Small sync and async calls interleaved with a large async one: each small call drops OpenBLAS
+    // to one thread while it runs; afterwards every count is the configured one again.
+    const pending = [linalg.choleskyAsync(large), linalg.eighAsync(small), linalg.invAsync(small)];
+    const l = linalg.cholesky(small);
+    const [bigL, eigSmall, invSmall] = (await Promise.all(pending)) as [Tensor, { values: Tensor }, Tensor];
+    expectNear(values(l.matmul(l.T)), values(small), 1e-12);
+    expectNear(values(bigL.matmul(bigL.T)), values(large), 1e-12);
+    expectNear(values(eigSmall.values), values(linalg.eigvalsh(small)));
+    expectNear(values(invSmall.matmul(small)), values(tb.eye(64)), 1e-10);
+    const after = tb.config();
+    expect(after.blas.numThreads).toBe(before.numThreads);
+    expect(after.loopThreads).toBe(before.numThreads);
+  });
+
   it('64 concurrent async calls of mixed kinds all return the right answers', async () => {
     const jobs: Promise<[number[], number[]]>[] = [];
     for (let i = 0; i < 64; i++) {

@@ -93,7 +93,7 @@ Napi::Value Eig(const Napi::CallbackInfo& info) {
     ThrowRange(env, "eig: operand shapes do not match");
     return env.Undefined();
   }
-  return RunStack(info, Async, a.op.buf.dtype, [=](auto t, WorkStatus& st) {
+  return RunStack(info, Async, a, [=](auto t, WorkStatus& st) {
     // Pointers into this lambda's own copies: the work may run after this call has returned.
     EigOut o{&wre, &wim, vectors ? &vre : nullptr, vectors ? &vim : nullptr};
     EigStack<decltype(t)>(a, o, nb, batch, st);

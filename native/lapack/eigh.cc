@@ -87,7 +87,7 @@ Napi::Value Eigh(const Napi::CallbackInfo& info) {
     return env.Undefined();
   }
   const bool lower = !(info[3].IsBoolean() && !info[3].As<Napi::Boolean>().Value());
-  return RunStack(info, Async, a.op.buf.dtype, [=](auto t, WorkStatus& st) { EighStack<decltype(t)>(a, w, withVectors ? &v : nullptr, lower, nb, batch, st); });
+  return RunStack(info, Async, a, [=](auto t, WorkStatus& st) { EighStack<decltype(t)>(a, w, withVectors ? &v : nullptr, lower, nb, batch, st); });
 }
 
 }  // namespace

@@ -86,7 +86,7 @@ Napi::Value Lstsq(const Napi::CallbackInfo& info) {
     return env.Undefined();
   }
   const double rcond = info[6].IsNumber() ? info[6].As<Napi::Number>().DoubleValue() : -1;
-  return RunStack(info, Async, a.op.buf.dtype, [=](auto t, WorkStatus& st) {
+  return RunStack(info, Async, a, [=](auto t, WorkStatus& st) {
     LstsqOut o{x, res, rank, s};  // references to this lambda's own copies
     LstsqStack<decltype(t)>(a, b, o, rcond, nb, batch, st);
   });

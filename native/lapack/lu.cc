@@ -98,7 +98,7 @@ Napi::Value Slogdet(const Napi::CallbackInfo& info) {
     ThrowRange(env, "slogdet: operand shapes do not match");
     return env.Undefined();
   }
-  return RunStack(info, Async, a.op.buf.dtype, [=](auto t, WorkStatus&) { SlogdetStack<decltype(t)>(a, s, l, nb, batch); });
+  return RunStack(info, Async, a, [=](auto t, WorkStatus&) { SlogdetStack<decltype(t)>(a, s, l, nb, batch); });
 }
 
 // lu(a, p, l, u) with meta = [nb, batch..., a (m x n), p (m x m), l (m x k), u (k x n)]
@@ -117,7 +117,7 @@ Napi::Value Lu(const Napi::CallbackInfo& info) {
     ThrowRange(env, "lu: operand shapes do not match");
     return env.Undefined();
   }
-  return RunStack(info, Async, a.op.buf.dtype, [=](auto t, WorkStatus&) { LuStack<decltype(t)>(a, p, l, u, nb, batch); });
+  return RunStack(info, Async, a, [=](auto t, WorkStatus&) { LuStack<decltype(t)>(a, p, l, u, nb, batch); });
 }
 
 }  // namespace

@@ -81,7 +81,7 @@ Napi::Value Qr(const Napi::CallbackInfo& info) {
     ThrowRange(env, "qr: operand shapes do not match");
     return env.Undefined();
   }
-  return RunStack(info, Async, a.op.buf.dtype, [=](auto t, WorkStatus& st) { QrStack<decltype(t)>(a, withQ ? &q : nullptr, r, nb, batch, st); });
+  return RunStack(info, Async, a, [=](auto t, WorkStatus& st) { QrStack<decltype(t)>(a, withQ ? &q : nullptr, r, nb, batch, st); });
 }
 
 }  // namespace

@@ -97,7 +97,7 @@ Napi::Value Solve(const Napi::CallbackInfo& info) {
     ThrowRange(env, "solve: operand shapes do not match");
     return env.Undefined();
   }
-  return RunStack(info, Async, a.op.buf.dtype, [=](auto t, WorkStatus& st) { SolveStack<decltype(t)>(a, b, x, nb, batch, st); });
+  return RunStack(info, Async, a, [=](auto t, WorkStatus& st) { SolveStack<decltype(t)>(a, b, x, nb, batch, st); });
 }
 
 // inv(a, x) with meta = [nb, batch..., a (n x n), x (n x n)]
@@ -114,7 +114,7 @@ Napi::Value Inv(const Napi::CallbackInfo& info) {
     ThrowRange(env, "inv: operand shapes do not match");
     return env.Undefined();
   }
-  return RunStack(info, Async, a.op.buf.dtype, [=](auto t, WorkStatus& st) { InvStack<decltype(t)>(a, x, nb, batch, st); });
+  return RunStack(info, Async, a, [=](auto t, WorkStatus& st) { InvStack<decltype(t)>(a, x, nb, batch, st); });
 }
 
 }  // namespace

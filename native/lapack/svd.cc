@@ -97,7 +97,7 @@ Napi::Value Svd(const Napi::CallbackInfo& info) {
     ThrowRange(env, "svd: operand shapes do not match");
     return env.Undefined();
   }
-  return RunStack(info, Async, a.op.buf.dtype, [=](auto t, WorkStatus& st) {
+  return RunStack(info, Async, a, [=](auto t, WorkStatus& st) {
     SvdStack<decltype(t)>(a, s, withVectors ? &u : nullptr, withVectors ? &vt : nullptr, full, nb, batch, st);
   });
 }
