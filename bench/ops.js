@@ -120,11 +120,13 @@ function setup(op, args) {
       const fn = op === 'qr' ? () => linalg.qr(a) : op === 'svd' ? () => linalg.svd(a, { fullMatrices: true }) : () => linalg.eig(a);
       return { shape: [n, n], dtype: 'float64', fn };
     }
-    case 'cholesky': {
+    case 'cholesky':
+    case 'cholesky_out': {
       const n = int(args[0]);
       const u = rand([n, n], { seed: 1 });
       const s = u.matmul(u.T).add(eye(n).mul(n));
-      return { shape: [n, n], dtype: 'float64', fn: () => linalg.cholesky(s) };
+      const out = op === 'cholesky_out' ? s.mul(0) : undefined;
+      return { shape: [n, n], dtype: 'float64', fn: () => linalg.cholesky(s, { out }) };
     }
     case 'eigh': {
       const n = int(args[0]);

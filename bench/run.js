@@ -33,6 +33,9 @@ const CASES = [
   { name: 'det 512x512', op: 'det', args: ['512'] },
   { name: 'qr 512x512 reduced', op: 'qr', args: ['512'] },
   { name: 'cholesky 512x512', op: 'cholesky', args: ['512'] },
+  // The same factorisation into a reused { out }; the reference then reuses its buffer too (NumPy
+  // has no out for cholesky). Beside the row above it shows what fresh output pages cost.
+  { name: 'cholesky 512x512, { out } reused', op: 'cholesky_out', args: ['512'], refOp: 'cholesky', refAlloc: 'reuse', numpy: false },
   { name: 'svd 512x512 full, u+s+vt', op: 'svd', args: ['512'] },
   { name: 'eigh 512x512 + vectors', op: 'eigh', args: ['512'] },
   { name: 'eig 256x256 + vectors', op: 'eig', args: ['256'] },
@@ -220,8 +223,8 @@ function main() {
     const tbArgs = [path.join(here, 'ops.js'), c.op, ...c.args, '--budget', budget];
     if (o.yieldEach) tbArgs.push('--yield');
     row.tensorblas = runChild(process.execPath, tbArgs);
-    if (ref) row.reference = runChild(ref.path, [c.op, ...c.args, '--budget', budget, '--alloc', o.refAlloc]);
-    if (python) row.numpy = runChild(python, [path.join(here, 'numpy_ops.py'), c.op, ...c.args, '--budget', budget]);
+    if (ref) row.reference = runChild(ref.path, [c.refOp ?? c.op, ...c.args, '--budget', budget, '--alloc', c.refAlloc ?? o.refAlloc]);
+    if (python && c.numpy !== false) row.numpy = runChild(python, [path.join(here, 'numpy_ops.py'), c.op, ...c.args, '--budget', budget]);
     for (const k of ['tensorblas', 'reference', 'numpy']) {
       if (row[k]?.error) process.stdout.write(`\n    ${k} failed: ${row[k].error}`);
       else if (row[k]?.na) process.stdout.write(`\n    ${k}: n/a (${row[k].na})`);

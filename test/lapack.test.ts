@@ -134,6 +134,36 @@ describe('cholesky (potrf)', () => {
     expect(linAlgCode(() => linalg.cholesky(tensor([[1, 2], [2, 1]])))).toBe('NOT_POSITIVE_DEFINITE');
     expect(linAlgCode(() => linalg.cholesky(tb.zeros([2, 3])))).toBe('NOT_SQUARE');
   });
+  it('{ out } receives the factor: reused, Fortran-ordered, stacked, or the input itself (in place)', () => {
+    for (const c of lp.cholesky) {
+      const a = fromFixture(c.a);
+      const tol = c.a.dtype === 'float32' ? 1e-5 : 1e-12;
+      const out = tb.zeros(a.shape, a.dtype);
+      expect(linalg.cholesky(a, { out })).toBe(out);
+      expectClose(out, c.l, tol);
+      expect(linalg.cholesky(a, { out, upper: true })).toBe(out); // reused: every element rewritten
+      expectClose(out, c.u, tol);
+      if (a.ndim === 2) {
+        const fortran = tb.zeros(a.shape, a.dtype).T; // column-major storage
+        linalg.cholesky(a, { out: fortran });
+        expectClose(fortran, c.l, tol);
+      }
+      const inPlace = a.add(0);
+      expect(linalg.cholesky(inPlace, { out: inPlace })).toBe(inPlace);
+      expectClose(inPlace, c.l, tol);
+    }
+  });
+  it('{ out } with the wrong shape or dtype, or overlapping the input, is refused before any write', () => {
+    const a = tensor([[4, 2], [2, 3]]);
+    expect(() => linalg.cholesky(a, { out: tb.zeros([3, 3]) })).toThrow(ShapeError);
+    expect(() => linalg.cholesky(a, { out: tb.zeros([2, 2], 'float32') })).toThrow(TypeError);
+    expect(() => linalg.cholesky(a, { out: a.T })).toThrow(RangeError);
+    const big = tb.arange(20).reshape(4, 5).astype('float64');
+    expect(() => linalg.cholesky(tensor([[4, 2], [2, 3]]), { out: big.slice([0, 2], [1, 3]) })).not.toThrow();
+    expect(() => linalg.cholesky(big.slice([0, 2], [0, 2]), { out: big.slice([1, 3], [1, 3]) })).toThrow(RangeError);
+    expect(values(a)).toEqual([4, 2, 2, 3]);
+    expect(() => linalg.cholesky(a, { out: [[0, 0], [0, 0]] as unknown as Tensor })).toThrow(TypeError);
+  });
 });
 
 describe('eigh, eigvalsh (syevd)', () => {

@@ -320,13 +320,49 @@ function* lstsqSteps(aIn: Tensor, bIn: Tensor, rcond?: number | null): Steps<{
 
 // ---- potrf ----
 
+/** The element range [lo, hi] a tensor's view can touch, in elements of its buffer. */
+function extentOf(t: Tensor): [number, number] {
+  let lo = t.offset;
+  let hi = t.offset;
+  for (let d = 0; d < t.shape.length; d++) {
+    const reach = (t.shape[d] - 1) * t.strides[d];
+    if (reach < 0) lo += reach;
+    else hi += reach;
+  }
+  return [lo, hi];
+}
+
+/**
+ * The caller's `out` for a LAPACK result, which the routine writes directly: it must have the
+ * result's shape and exactly its dtype, and must not overlap the input, except by being the input
+ * itself (then the factorisation happens in place).
+ */
+function lapackOut(out: unknown, input: Tensor, op: string): Tensor {
+  if (out === undefined) return Tensor._output(input.shape.slice(), input.dtype);
+  if (!(out instanceof Tensor)) throw new TypeError(`Expected a Tensor for out but received ${describe(out)}`);
+  if (out.shape.length !== input.shape.length || out.shape.some((d, i) => d !== input.shape[i])) {
+    throw new ShapeError(`${op}: out has shape ${formatShape(out.shape)} but the result has shape ${formatShape(input.shape)}`);
+  }
+  if (out.dtype !== input.dtype) throw new TypeError(`${op}: out must be ${input.dtype} like the result, not ${out.dtype}`);
+  if (out.size > 0 && out.data.buffer === input.data.buffer && out !== input) {
+    const e = out.data.BYTES_PER_ELEMENT;
+    const [olo, ohi] = extentOf(out).map((x) => out.data.byteOffset + x * e);
+    const [ilo, ihi] = extentOf(input).map((x) => input.data.byteOffset + x * e);
+    const sameView = olo === ilo && out.strides.every((s, i) => s === input.strides[i]);
+    if (!sameView && olo <= ihi + e - 1 && ilo <= ohi + e - 1) {
+      throw new RangeError(`${op}: out overlaps the input; pass the input itself (in place) or separate memory`);
+    }
+  }
+  return out;
+}
+
 /** numpy.linalg.cholesky: the lower factor (a = l @ l.T), or the upper one with `{ upper: true }`. */
-function* choleskySteps(aIn: Tensor, opts: { upper?: boolean } = {}): Steps<Tensor> {
+function* choleskySteps(aIn: Tensor, opts: { upper?: boolean; out?: Tensor } = {}): Steps<Tensor> {
   const a = floatInput(aIn, 'cholesky');
   assertStackedSquare(a, 'cholesky');
   const upper = opts.upper ?? false;
   if (typeof upper !== 'boolean') throw new TypeError(`Expected a boolean for upper but received ${describe(upper)}`);
-  const out = Tensor._output(a.shape.slice(), a.dtype);
+  const out = lapackOut(opts.out, a, 'cholesky');
   const batch = batchOf(a);
   let p = writeBatch(batch);
   p = writeStackedMatrix(p, a, batch);
@@ -805,7 +841,8 @@ export const [
   /**
    * numpy.linalg.cholesky: the lower triangular `l` with `a = l @ l.T` of a symmetric positive-definite
    * matrix (or stack), or the upper factor `u` with `a = u.T @ u` for `{ upper: true }` (potrf). Only
-   * the lower (or upper) triangle of `a` is read.
+   * the lower (or upper) triangle of `a` is read. `{ out }` receives the factor instead of a new
+   * tensor (same shape and dtype; `out: a` factors in place), so a loop can reuse one buffer.
    *
    * @function
    * @throws LinAlgError `NOT_SQUARE` unless `a` has at least two axes and the last two are square.
@@ -814,6 +851,8 @@ export const [
    * ```ts
    * linalg.cholesky(tensor([[4, 2], [2, 3]])).toArray(); // [[2, 0], [1, 1.4142135623730951]]
    * linalg.cholesky(tensor([[4, 2], [2, 3]]), { upper: true }).toArray(); // [[2, 1], [0, 1.4142135623730951]]
+   * const a = tensor([[4, 2], [2, 3]]);
+   * linalg.cholesky(a, { out: a }) === a;              // true: factored in place
    * ```
    */
   cholesky,

@@ -41,10 +41,12 @@ void CholeskyStack(const MatrixOperand& a, const MatrixOperand& out, bool upper,
       st.Fail(nullptr, "potrf: illegal argument " + std::to_string(-info));
       return;
     }
-    // Zero the other triangle (potrf leaves the input there).
-    for (int64_t j = 0; j < n; j++)
-      for (int64_t i = 0; i < n; i++)
-        if (uplo == 'U' ? i > j : i < j) buf[i + j * ld] = 0;
+    // Zero the other triangle (potrf leaves the input there), a run per column.
+    for (int64_t j = 0; j < n; j++) {
+      T* column = buf + j * ld;
+      if (uplo == 'U') std::memset(column + j + 1, 0, sizeof(T) * static_cast<size_t>(n - j - 1));
+      else std::memset(column, 0, sizeof(T) * static_cast<size_t>(j));
+    }
     if (!direct) FromColumnMajor(buf, n, n, n, po + off[1], out.cs(), out.rs());
   });
 }

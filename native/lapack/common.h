@@ -15,6 +15,7 @@
 #include <algorithm>
 #include <initializer_list>
 #include <cstdint>
+#include <cstring>
 #include <new>
 #include <string>
 #include <vector>
@@ -86,18 +87,36 @@ void ForEachMatrix(int64_t nb, const int64_t* batch, const MatrixOperand* const*
   });
 }
 
+// Copies a rows x cols matrix between strided layouts (strides in elements): one memmove per
+// column when both have contiguous columns (memmove, because factoring in place copies a matrix
+// onto itself), otherwise in 64x64 tiles, so a transposing copy reads and writes within cache.
+template <typename T>
+void CopyMatrix(const T* src, int64_t srs, int64_t scs, T* dst, int64_t drs, int64_t dcs, int64_t rows, int64_t cols) {
+  if (rows <= 1 || (srs == 1 && drs == 1)) {
+    for (int64_t j = 0; j < cols; j++) std::memmove(dst + j * dcs, src + j * scs, sizeof(T) * static_cast<size_t>(rows));
+    return;
+  }
+  constexpr int64_t kTile = 64;
+  for (int64_t j0 = 0; j0 < cols; j0 += kTile) {
+    const int64_t j1 = std::min(cols, j0 + kTile);
+    for (int64_t i0 = 0; i0 < rows; i0 += kTile) {
+      const int64_t i1 = std::min(rows, i0 + kTile);
+      for (int64_t j = j0; j < j1; j++)
+        for (int64_t i = i0; i < i1; i++) dst[i * drs + j * dcs] = src[i * srs + j * scs];
+    }
+  }
+}
+
 // Copies a strided rows x cols matrix into column-major dst with leading dimension ld.
 template <typename T>
 void ToColumnMajor(const T* src, int64_t rows, int64_t cols, int64_t rs, int64_t cs, T* dst, int64_t ld) {
-  for (int64_t j = 0; j < cols; j++)
-    for (int64_t i = 0; i < rows; i++) dst[i + j * ld] = src[i * rs + j * cs];
+  CopyMatrix(src, rs, cs, dst, 1, ld, rows, cols);
 }
 
 // Copies column-major src (leading dimension ld) out to a strided rows x cols matrix.
 template <typename T>
 void FromColumnMajor(const T* src, int64_t ld, int64_t rows, int64_t cols, T* dst, int64_t rs, int64_t cs) {
-  for (int64_t j = 0; j < cols; j++)
-    for (int64_t i = 0; i < rows; i++) dst[i * rs + j * cs] = src[i + j * ld];
+  CopyMatrix(src, 1, ld, dst, rs, cs, rows, cols);
 }
 
 // Whether a strided output matrix already is column-major with a usable leading dimension, so
