@@ -40,8 +40,15 @@
             "CLANG_CXX_LANGUAGE_STANDARD": "c++17",
             "GCC_SYMBOLS_PRIVATE_EXTERN": "YES",
             "OTHER_CPLUSPLUSFLAGS": ["-O3", "-Wall", "-Werror"],
+            "GCC_ENABLE_CPP_EXCEPTIONS": "YES",
             "MACOSX_DEPLOYMENT_TARGET": "11.0"
           }
+        }],
+        ["OS=='win'", {
+          "msbuild_toolset": "ClangCL",
+          "defines!": ["_HAS_EXCEPTIONS=0"],
+          "defines": ["_HAS_EXCEPTIONS=1"],
+          "msvs_settings": { "VCCLCompilerTool": { "ExceptionHandling": 1 } }
         }]
       ]
     }

@@ -4,7 +4,11 @@
 // collected): an external buffer's finalizer only runs on a later event-loop turn, so a synchronous
 // loop would pile up outputs. We only advise the kernel before the first write touches the pages.
 #include <napi.h>
+#if defined(__has_include)
+#if __has_include(<sys/mman.h>)
 #include <sys/mman.h>
+#endif
+#endif
 
 #include <cstdint>
 

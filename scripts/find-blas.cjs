@@ -47,7 +47,7 @@ function resolve() {
   if (env.TENSORBLAS_BLAS_INCLUDE && env.TENSORBLAS_BLAS_LIB) {
     const libDirs = env.TENSORBLAS_BLAS_LIB.split(path.delimiter);
     // OpenBLAS built from source carries LAPACKE inside libopenblas; distributions split it out.
-    const separateLapacke = findFile(libDirs, ['liblapacke.so', 'liblapacke.dylib', 'liblapacke.a']);
+    const separateLapacke = findFile(libDirs, ['liblapacke.so', 'liblapacke.dylib', 'liblapacke.a', 'lapacke.lib']);
     return {
       source: 'environment',
       includeDirs: env.TENSORBLAS_BLAS_INCLUDE.split(path.delimiter),
@@ -104,17 +104,20 @@ function compilerFile(name) {
 }
 
 function staticLibs(found) {
+  const windows = process.platform === 'win32';
   const archives = [];
   for (const name of ['lapacke', 'openblas']) {
     if (!found.libs.includes(`-l${name}`)) continue;
+    const file = windows ? `${name}.lib` : `lib${name}.a`;
     // pkg-config leaves out -L for the linker's default directories; the compiler knows those.
-    const dir = findFile(found.libDirs, [`lib${name}.a`]) || path.dirname(compilerFile(`lib${name}.a`));
-    if (!fs.existsSync(path.join(dir, `lib${name}.a`))) {
-      return { error: `lib${name}.a was not found (Debian: libopenblas-pthread-dev, liblapacke-dev)` };
+    const dir = findFile(found.libDirs, [file]) || (windows ? '' : path.dirname(compilerFile(file)));
+    if (!dir || !fs.existsSync(path.join(dir, file))) {
+      return { error: `${file} was not found (Debian: libopenblas-pthread-dev, liblapacke-dev)` };
     }
-    archives.push(path.join(dir, `lib${name}.a`));
+    archives.push(path.join(dir, file));
   }
-  return { libs: [...archives, '-lm', '-lpthread'] };
+  // MSVC's linker would read -lm as m.lib; the C runtime there already has what they provide.
+  return { libs: windows ? archives : [...archives, '-lm', '-lpthread'] };
 }
 
 let found = resolve();

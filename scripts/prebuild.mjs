@@ -10,7 +10,7 @@
 import { execFileSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { dirname, join, relative } from 'node:path';
+import { delimiter, dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { dependencies, selfContainedProblems } from './check-binary.mjs';
 
@@ -28,7 +28,8 @@ function fail(message) {
 const tuple = `${process.platform}-${process.arch}`;
 rmSync(join(root, 'prebuilds', tuple), { recursive: true, force: true });
 const prebuildify = require.resolve('prebuildify/bin.js');
-execFileSync(process.execPath, [prebuildify, '--napi', '--strip', '--tag-libc'], {
+// The libc tag only means something on Linux (glibc or musl builds of the same platform).
+execFileSync(process.execPath, [prebuildify, '--napi', '--strip', ...(process.platform === 'linux' ? ['--tag-libc'] : [])], {
   cwd: root,
   stdio: 'inherit',
   env: { ...process.env, TENSORBLAS_STATIC: '1' },
@@ -74,8 +75,8 @@ writeFileSync(
 );
 // The binary carries OpenBLAS and LAPACK, whose BSD licenses ask for their notices to travel with
 // it: Debian's copyright files here, the release workflow's OpenBLAS LICENSE through the variable.
-const noticeFiles = (process.env.TENSORBLAS_LICENSE_FILES ?? '/usr/share/doc/libopenblas0-pthread/copyright:/usr/share/doc/liblapacke/copyright')
-  .split(':')
+const noticeFiles = (process.env.TENSORBLAS_LICENSE_FILES ?? '/usr/share/doc/libopenblas0-pthread/copyright' + delimiter + '/usr/share/doc/liblapacke/copyright')
+  .split(delimiter)
   .filter((f) => f && existsSync(f));
 if (!noticeFiles.length) fail('no OpenBLAS/LAPACK license text found; set TENSORBLAS_LICENSE_FILES');
 writeFileSync(

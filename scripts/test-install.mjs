@@ -8,7 +8,7 @@
 //   missing:  the main tarball alone: importing must fail with the actionable message.
 // Needs `npm run prebuild` first (it makes prebuilds/ and platform-packages/).
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -31,8 +31,12 @@ const work = mkdtempSync(join(tmpdir(), 'tensorblas-install-'));
 // The installs see a PATH holding node and sh alone (npm runs lifecycle scripts through sh).
 const bin = join(work, 'bin');
 mkdirSync(bin);
-symlinkSync(process.execPath, join(bin, 'node'));
-symlinkSync('/bin/sh', join(bin, 'sh'));
+if (process.platform === 'win32') {
+  copyFileSync(process.execPath, join(bin, 'node.exe')); // npm runs scripts through cmd.exe there
+} else {
+  symlinkSync(process.execPath, join(bin, 'node'));
+  symlinkSync('/bin/sh', join(bin, 'sh'));
+}
 const env = {
   ...process.env,
   PATH: bin,
@@ -65,7 +69,8 @@ console.log(`main package with the bundled prebuild: ${bundled.filename}, ${form
 // The published main package carries no binary: repack it without prebuilds/.
 const stage = join(work, 'stage');
 mkdirSync(stage);
-execFileSync('tar', ['-xzf', join(work, bundled.filename), '-C', stage], { env: process.env });
+const tar = process.platform === 'win32' ? join(process.env.SystemRoot ?? 'C:\\Windows', 'System32', 'tar.exe') : 'tar';
+execFileSync(tar, ['-xzf', join(work, bundled.filename), '-C', stage], { env: process.env });
 rmSync(join(stage, 'package', 'prebuilds'), { recursive: true, force: true });
 const mainOnlyDir = join(work, 'main-only');
 mkdirSync(mainOnlyDir);
