@@ -38,6 +38,8 @@ export interface Binding {
   lu(a: TypedArray, p: TypedArray, l: TypedArray, u: TypedArray): void;
   cholesky(a: TypedArray, out: TypedArray, upper: boolean): void;
   eigh(a: TypedArray, w: TypedArray, v: TypedArray | null, lower: boolean): void;
+  /** The largest k eigenpairs of one symmetric matrix (syevr); META = [0, a (n x n), w (1 x k), v (n x k)]. */
+  eighTop(a: TypedArray, w: TypedArray, v: TypedArray, lower: boolean, k: number): void;
   svd(a: TypedArray, s: TypedArray, u: TypedArray | null, vt: TypedArray | null, fullMatrices: boolean): void;
   qr(a: TypedArray, r: TypedArray, q: TypedArray | null): void;
   eig(a: TypedArray, wre: TypedArray, wim: TypedArray, vre: TypedArray | null, vim: TypedArray | null): void;
@@ -76,7 +78,7 @@ export const binary: LoadedBinary = { path: loaded.path, source: loaded.source }
 export const native: Binding & AsyncTwins = loaded.binding as Binding & AsyncTwins;
 
 /** The entry points that have an `...Async` twin: same arguments, work on the libuv pool. */
-export type TwinName = 'matmul' | 'solve' | 'inv' | 'slogdet' | 'lu' | 'cholesky' | 'eigh' | 'svd' | 'qr' | 'eig' | 'lstsq';
+export type TwinName = 'matmul' | 'solve' | 'inv' | 'slogdet' | 'lu' | 'cholesky' | 'eigh' | 'eighTop' | 'svd' | 'qr' | 'eig' | 'lstsq';
 type AsyncTwins = {
   [K in TwinName as `${K}Async`]: (...args: Parameters<Binding[K]>) => Promise<void>;
 };

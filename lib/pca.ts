@@ -6,7 +6,8 @@ import { Tensor } from './tensor.js';
 import { matmul } from './blas.js';
 import { mul, sub } from './elementwise.js';
 import * as red from './reduce.js';
-import { eigh, svd } from './linalg/lapack.js';
+import { eigh, eighTopSteps, svd } from './linalg/lapack.js';
+import { runSync } from './steps.js';
 
 /** Options of the {@link PCA} constructor. */
 export interface PCAOptions {
@@ -203,16 +204,28 @@ export class PCA {
     let singular: Tensor;
     let vt: Tensor;
     let u: Tensor | null = null;
+    // Set when only the top components were computed: the full spectrum's sum and its remainder.
+    let totalVariance: number | undefined;
+    let restVariance = 0;
     if (solver === 'covarianceEigh') {
       // C = (X^T X - n mean mean^T) / (n - 1): one product over X, no centered copy.
       const c = matmul(x.T, x);
       c.sub(mul(mean.reshape(-1, 1), mean.reshape(1, -1)).mul(n), { out: c });
       c.div(n - 1, { out: c });
-      const { values, vectors } = eigh(c);
+      // An integer nComponents needs only the top k eigenpairs (syevr); the total variance, for
+      // the ratios and the noise variance, is the trace. A fraction needs the whole spectrum.
+      const top = req !== undefined && req >= 1 && req < p ? req : p;
+      const { values, vectors } = top < p ? runSync(eighTopSteps(c, top)) : eigh(c);
       explained = values.slice([null, null, -1]).clone(); // descending
       explained.maximum(0, { out: explained });
       singular = explained.mul(n - 1).sqrt();
       vt = vectors.slice(null, [null, null, -1]).T.clone();
+      if (top < p) {
+        let trace = 0;
+        for (let i = 0; i < p; i++) trace += Math.max(0, c.get(i, i));
+        totalVariance = trace;
+        restVariance = Math.max(0, trace - (red.sum(explained) as number));
+      }
     } else {
       solver = 'full';
       const centered = sub(x, mean);
@@ -225,7 +238,7 @@ export class PCA {
     const signs = svdFlipSigns(vt);
     vt.mul(signs.reshape(-1, 1), { out: vt });
     if (u) u.mul(signs.reshape(1, -1), { out: u });
-    const total = red.sum(explained) as number;
+    const total = totalVariance ?? (red.sum(explained) as number);
     const ratio = explained.div(total);
     let k = req === undefined ? kMax : req;
     if (req !== undefined && req < 1) {
@@ -240,7 +253,9 @@ export class PCA {
         }
       }
     }
-    this.noiseVariance = k < kMax ? (red.mean(explained.slice([k])) as number) : 0;
+    // The mean of the p - k eigenvalues past the kept ones, as the full spectrum gives it.
+    if (totalVariance !== undefined) this.noiseVariance = k < kMax ? restVariance / (p - k) : 0;
+    else this.noiseVariance = k < kMax ? (red.mean(explained.slice([k])) as number) : 0;
     this.solver = solver as 'covarianceEigh' | 'full';
     this.nSamples = n;
     this.nFeatures = p;

@@ -404,6 +404,25 @@ function* eighSteps(a: Tensor, uplo: 'L' | 'U' = 'L'): Steps<{
   return (yield* eighImpl(a, uplo, true, 'eigh')) as { values: Tensor; vectors: Tensor };
 }
 
+/**
+ * The k largest eigenvalues (ascending, like the last k of eigh) and their eigenvectors, (n, k), of
+ * one symmetric matrix, by syevr: PCA needs its top components only.
+ * @internal
+ */
+export function* eighTopSteps(a: Tensor, k: number): Steps<{ values: Tensor; vectors: Tensor }> {
+  assertStackedSquare(a, 'eighTop');
+  const n = a.shape[1];
+  if (a.ndim !== 2 || !Number.isInteger(k) || k < 0 || k > n) throw new RangeError(`eighTop: k=${k} must be an integer in [0, ${n}]`);
+  const w = Tensor._output([k], a.dtype);
+  const v = fortranStack([], n, k, a.dtype);
+  let p = writeBatch([]);
+  p = writeStackedMatrix(p, a, []);
+  p = writeVector(p, w, [], k);
+  writeStackedMatrix(p, v, []);
+  yield nativeStep('eighTop', a.data, w.data, v.data, true, k);
+  return { values: w, vectors: v };
+}
+
 /** numpy.linalg.eigvalsh. */
 function* eigvalshSteps(a: Tensor, uplo: 'L' | 'U' = 'L'): Steps<Tensor> {
   return (yield* eighImpl(a, uplo, false, 'eigvalsh')).values;
