@@ -3,7 +3,9 @@
 //   npm run bench                    all cases
 //   npm run bench -- --quick         a subset, well under a minute
 //   options: --budget SECONDS (timed seconds per measurement; default 1, 0.5 with --quick),
-//            --filter TEXT (cases whose name contains TEXT), --no-numpy, --json FILE (raw results),
+//            --filter TEXT[,TEXT...] (cases whose name contains one of them), --no-numpy, --json FILE,
+//            --repeat N (N rounds per case, alternating the implementations; each cell is the
+//            median of the N rounds, which a drifting shared machine skews less than one round),
 //            --ref-alloc malloc|hugepage|reuse (how the reference allocates outputs; default malloc),
 //            --yield (tensorblas returns to the event loop between samples; default: one synchronous loop)
 // Every measurement runs in a fresh child process (bench/ops.js, bench/reference.cc's binary,
@@ -45,7 +47,7 @@ const CASES = [
 ];
 
 function parseOptions(argv) {
-  const o = { quick: false, budget: undefined, filter: '', numpy: true, json: '', refAlloc: 'malloc', yieldEach: false };
+  const o = { quick: false, budget: undefined, filter: '', numpy: true, json: '', refAlloc: 'malloc', yieldEach: false, repeat: 1 };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     if (a === '--quick') o.quick = true;
@@ -55,6 +57,7 @@ function parseOptions(argv) {
     else if (a === '--yield') o.yieldEach = true;
     else if (a === '--json') o.json = argv[++i] ?? '';
     else if (a === '--ref-alloc') o.refAlloc = argv[++i] ?? 'malloc';
+    else if (a === '--repeat') o.repeat = Number(argv[++i]);
     else if (a === '--help' || a === '-h') {
       console.log(fs.readFileSync(fileURLToPath(import.meta.url), 'utf8').split('\n').slice(1, 10).join('\n'));
       process.exit(0);
@@ -64,11 +67,25 @@ function parseOptions(argv) {
     }
   }
   if (o.budget === undefined) o.budget = o.quick ? 0.5 : 1;
+  if (!Number.isInteger(o.repeat) || o.repeat < 1) {
+    console.error('bench: --repeat must be a positive integer');
+    process.exit(2);
+  }
   if (!(o.budget > 0)) {
     console.error('bench: --budget must be a positive number of seconds');
     process.exit(2);
   }
   return o;
+}
+
+// The round with the median time (its own fields kept, every round's time listed), or the first
+// failure.
+function medianRound(results) {
+  const failed = results.find((r) => r.error || r.na);
+  if (failed) return failed;
+  const sorted = [...results].sort((a, b) => a.seconds_per_op - b.seconds_per_op);
+  const median = sorted[(sorted.length - 1) >> 1];
+  return results.length === 1 ? median : { ...median, rounds: results.map((r) => r.seconds_per_op) };
 }
 
 // Runs one child; returns the JSON object on its last stdout line, or { error }.
@@ -159,7 +176,8 @@ function table(rows) {
 
 function main() {
   const o = parseOptions(process.argv.slice(2));
-  const cases = CASES.filter((c) => (!o.quick || c.quick) && c.name.includes(o.filter));
+  const filters = o.filter.split(',');
+  const cases = CASES.filter((c) => (!o.quick || c.quick) && filters.some((f) => c.name.includes(f)));
   const t0 = Date.now();
 
   // Header: what is loaded and how it is configured.
@@ -222,9 +240,13 @@ function main() {
     const row = { name: c.name, op: c.op, args: c.args };
     const tbArgs = [path.join(here, 'ops.js'), c.op, ...c.args, '--budget', budget];
     if (o.yieldEach) tbArgs.push('--yield');
-    row.tensorblas = runChild(process.execPath, tbArgs);
-    if (ref) row.reference = runChild(ref.path, [c.refOp ?? c.op, ...c.args, '--budget', budget, '--alloc', c.refAlloc ?? o.refAlloc]);
-    if (python && c.numpy !== false) row.numpy = runChild(python, [path.join(here, 'numpy_ops.py'), c.op, ...c.args, '--budget', budget]);
+    const rounds = { tensorblas: [], reference: [], numpy: [] };
+    for (let round = 0; round < o.repeat; round++) {
+      rounds.tensorblas.push(runChild(process.execPath, tbArgs));
+      if (ref) rounds.reference.push(runChild(ref.path, [c.refOp ?? c.op, ...c.args, '--budget', budget, '--alloc', c.refAlloc ?? o.refAlloc]));
+      if (python && c.numpy !== false) rounds.numpy.push(runChild(python, [path.join(here, 'numpy_ops.py'), c.op, ...c.args, '--budget', budget]));
+    }
+    for (const [k, results] of Object.entries(rounds)) if (results.length) row[k] = medianRound(results);
     for (const k of ['tensorblas', 'reference', 'numpy']) {
       if (row[k]?.error) process.stdout.write(`\n    ${k} failed: ${row[k].error}`);
       else if (row[k]?.na) process.stdout.write(`\n    ${k}: n/a (${row[k].na})`);

@@ -68,6 +68,54 @@ describe('solve and inv (gesv)', () => {
     const b = tb.randn([5, 3], { seed: 11 });
     expect(maxRelErr(linalg.solve(at, b.T.contiguous().T), linalg.solve(a, b))).toBeLessThan(1e-13);
   });
+  it('{ out } receives inv and solve: reused, strided, stacked, vector right-hand sides, in place', () => {
+    for (const c of lp.inv) {
+      const a = fromFixture(c.a);
+      const dtype = c.a.dtype === 'int32' ? 'float64' : c.a.dtype;
+      const tol = c.a.dtype === 'float32' ? 1e-5 : 1e-10;
+      const out = tb.zeros(a.shape, dtype);
+      expect(linalg.inv(a, { out })).toBe(out);
+      expectClose(out, c.inv, tol);
+      const fortran = tb.zeros([...a.shape].reverse(), dtype).T; // reversed axes: Fortran layout
+      if (a.ndim === 2) {
+        linalg.inv(a, { out: fortran });
+        expectClose(fortran, c.inv, tol);
+      }
+      if (c.a.dtype !== 'int32') {
+        const inPlace = a.clone();
+        expect(linalg.inv(inPlace, { out: inPlace })).toBe(inPlace);
+        expectClose(inPlace, c.inv, tol);
+      }
+    }
+    for (const c of lp.solve) {
+      const a = fromFixture(c.a);
+      const b = fromFixture(c.b);
+      const out = tb.zeros(c.x.shape, c.x.dtype);
+      expect(linalg.solve(a, b, { out })).toBe(out);
+      expectClose(out, c.x, tolFor(c.x));
+      if (b.dtype === c.x.dtype && b.shape.join() === c.x.shape.join()) {
+        const inPlace = b.clone();
+        expect(linalg.solve(a, inPlace, { out: inPlace })).toBe(inPlace);
+        expectClose(inPlace, c.x, tolFor(c.x));
+      }
+    }
+    // A strided 1-D out for a vector right-hand side.
+    const a = tensor([[3, 1], [1, 2]]);
+    const holder = tb.zeros([4]);
+    linalg.solve(a, tensor([9, 8]), { out: holder.slice([null, null, 2]) });
+    expect(values(holder)).toEqual([2, 0, 3, 0]);
+  });
+  it('{ out } for inv and solve: wrong shape or dtype, or a partial overlap, is refused before any write', () => {
+    const a = tensor([[3, 1], [1, 2]]);
+    expect(() => linalg.inv(a, { out: tb.zeros([3, 3]) })).toThrow(ShapeError);
+    expect(() => linalg.inv(a, { out: tb.zeros([2, 2], 'float32') })).toThrow(TypeError);
+    expect(() => linalg.inv(a, { out: a.T })).toThrow(RangeError);
+    expect(() => linalg.solve(a, tensor([9, 8]), { out: tb.zeros([2, 1]) })).toThrow(ShapeError);
+    const b = tensor([[9, 1], [8, 2]]);
+    expect(() => linalg.solve(a, b, { out: b.T })).toThrow(RangeError);
+    expect(values(a)).toEqual([3, 1, 1, 2]);
+    expect(values(b)).toEqual([9, 1, 8, 2]);
+  });
   it('empty matrices behave as in NumPy', () => {
     expect(linalg.inv(tb.zeros([0, 0])).shape).toEqual([0, 0]);
     expect(linalg.det(tb.zeros([0, 0]))).toBe(1);

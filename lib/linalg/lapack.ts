@@ -4,7 +4,7 @@ import { formatShape, LinAlgError, ShapeError, describe } from '../errors.js';
 import { META, nativeStep } from '../native.js';
 import { twins, type Steps } from '../steps.js';
 import { broadcastShapes, broadcastStrides, contiguousStrides, sizeOf } from '../shape.js';
-import { Tensor } from '../tensor.js';
+import { Tensor, type OutOption } from '../tensor.js';
 import type { DType } from '../dtype.js';
 import { allocate } from '../alloc.js';
 import { div, mul, abs as absT } from '../elementwise.js';
@@ -86,7 +86,7 @@ const asResult = (t: Tensor): Tensor | number => (t.ndim === 0 ? t.item() : t);
 // ---- solve, inv ----
 
 /** numpy.linalg.solve: a x = b. A 1-D b is one right-hand side; otherwise b is (..., M, K). */
-function* solveSteps(aIn: Tensor, bIn: Tensor): Steps<Tensor> {
+function* solveSteps(aIn: Tensor, bIn: Tensor, opts: OutOption = {}): Steps<Tensor> {
   let a = floatInput(aIn, 'solve');
   let b = floatInput(bIn, 'solve');
   assertStackedSquare(a, 'solve');
@@ -107,20 +107,23 @@ function* solveSteps(aIn: Tensor, bIn: Tensor): Steps<Tensor> {
   } catch {
     throw new ShapeError(`solve: batch dimensions of shapes ${formatShape(aIn.shape)} and ${formatShape(bIn.shape)} could not be broadcast together`);
   }
-  const x = fortranStack(batch, n, k, a.dtype);
+  const out = opts.out === undefined ? null : lapackOut(opts.out, vector ? [...batch, n] : [...batch, n, k], a.dtype, 'solve', [a, b]);
+  // The caller's out as (..., n, k) matrices (a trailing axis of 1 for a vector result), or a fresh
+  // Fortran-ordered stack that getrs fills in place.
+  const x = out ? (vector ? out.expandDims(-1) : out) : fortranStack(batch, n, k, a.dtype);
   let p = writeBatch(batch);
   p = writeStackedMatrix(p, a, batch);
   p = vector ? writeMatrix(p, b, batch, n, 1, b.strides[0], 0) : writeStackedMatrix(p, b, batch);
   writeStackedMatrix(p, x, batch);
   yield nativeStep('solve', a.data, b.data, x.data);
-  return vector ? x.reshape([...batch, n]) : x;
+  return out ?? (vector ? x.reshape([...batch, n]) : x);
 }
 
 /** numpy.linalg.inv. */
-export function* invSteps(aIn: Tensor): Steps<Tensor> {
+export function* invSteps(aIn: Tensor, opts: OutOption = {}): Steps<Tensor> {
   const a = floatInput(aIn, 'inv');
   assertStackedSquare(a, 'inv');
-  const out = Tensor._output(a.shape.slice(), a.dtype);
+  const out = opts.out === undefined ? Tensor._output(a.shape.slice(), a.dtype) : lapackOut(opts.out, a.shape, a.dtype, 'inv', [a]);
   const batch = batchOf(a);
   let p = writeBatch(batch);
   p = writeStackedMatrix(p, a, batch);
@@ -334,23 +337,26 @@ function extentOf(t: Tensor): [number, number] {
 
 /**
  * The caller's `out` for a LAPACK result, which the routine writes directly: it must have the
- * result's shape and exactly its dtype, and must not overlap the input, except by being the input
- * itself (then the factorisation happens in place).
+ * result's shape and exactly its dtype, and must not overlap an input, except by being exactly the
+ * same view of it (the routines read each input matrix before writing that output matrix, so
+ * that computes in place).
  */
-function lapackOut(out: unknown, input: Tensor, op: string): Tensor {
-  if (out === undefined) return Tensor._output(input.shape.slice(), input.dtype);
+function lapackOut(out: unknown, shape: readonly number[], dtype: DType, op: string, inputs: readonly Tensor[]): Tensor {
   if (!(out instanceof Tensor)) throw new TypeError(`Expected a Tensor for out but received ${describe(out)}`);
-  if (out.shape.length !== input.shape.length || out.shape.some((d, i) => d !== input.shape[i])) {
-    throw new ShapeError(`${op}: out has shape ${formatShape(out.shape)} but the result has shape ${formatShape(input.shape)}`);
+  if (out.shape.length !== shape.length || out.shape.some((d, i) => d !== shape[i])) {
+    throw new ShapeError(`${op}: out has shape ${formatShape(out.shape)} but the result has shape ${formatShape(shape)}`);
   }
-  if (out.dtype !== input.dtype) throw new TypeError(`${op}: out must be ${input.dtype} like the result, not ${out.dtype}`);
-  if (out.size > 0 && out.data.buffer === input.data.buffer && out !== input) {
-    const e = out.data.BYTES_PER_ELEMENT;
-    const [olo, ohi] = extentOf(out).map((x) => out.data.byteOffset + x * e);
+  if (out.dtype !== dtype) throw new TypeError(`${op}: out must be ${dtype} like the result, not ${out.dtype}`);
+  if (out.size === 0) return out;
+  const e = out.data.BYTES_PER_ELEMENT;
+  const [olo, ohi] = extentOf(out).map((x) => out.data.byteOffset + x * e);
+  for (const input of inputs) {
+    if (input.size === 0 || out.data.buffer !== input.data.buffer) continue;
     const [ilo, ihi] = extentOf(input).map((x) => input.data.byteOffset + x * e);
-    const sameView = olo === ilo && out.strides.every((s, i) => s === input.strides[i]);
+    const sameView =
+      olo === ilo && out.ndim === input.ndim && out.strides.every((st, i) => st === input.strides[i] && out.shape[i] === input.shape[i]);
     if (!sameView && olo <= ihi + e - 1 && ilo <= ohi + e - 1) {
-      throw new RangeError(`${op}: out overlaps the input; pass the input itself (in place) or separate memory`);
+      throw new RangeError(`${op}: out overlaps an input; pass that input itself (in place) or separate memory`);
     }
   }
   return out;
@@ -362,7 +368,7 @@ function* choleskySteps(aIn: Tensor, opts: { upper?: boolean; out?: Tensor } = {
   assertStackedSquare(a, 'cholesky');
   const upper = opts.upper ?? false;
   if (typeof upper !== 'boolean') throw new TypeError(`Expected a boolean for upper but received ${describe(upper)}`);
-  const out = lapackOut(opts.out, a, 'cholesky');
+  const out = opts.out === undefined ? Tensor._output(a.shape.slice(), a.dtype) : lapackOut(opts.out, a.shape, a.dtype, 'cholesky', [a]);
   const batch = batchOf(a);
   let p = writeBatch(batch);
   p = writeStackedMatrix(p, a, batch);
@@ -589,6 +595,7 @@ export const [
   /**
    * numpy.linalg.solve: x with `a @ x = b`, by LU factorisation (getrf/getrs), on stacks too. A 1-D `b`
    * is one right-hand side; otherwise `b` is (..., M, K) and its batch axes broadcast against `a`'s.
+   * `{ out }` receives x instead of a new tensor (same shape and dtype; `out: b` solves in place).
    *
    * @function
    * @param args - `aIn`: (..., M, M); `bIn`: (M) or (..., M, K).
@@ -617,7 +624,8 @@ export const [
 ] = twins(solveSteps);
 export const [
   /**
-   * numpy.linalg.inv: the inverse of a square matrix, or of each matrix in a stack.
+   * numpy.linalg.inv: the inverse of a square matrix, or of each matrix in a stack. `{ out }`
+   * receives it instead of a new tensor (same shape and dtype; `out: a` inverts in place).
    *
    * @function
    * @throws LinAlgError `NOT_SQUARE` unless `a` has at least two axes and the last two are square.
