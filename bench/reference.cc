@@ -110,13 +110,62 @@ void ParallelFor(int64_t n, int64_t grain, Fn&& fn) {
 }
 constexpr int64_t kGrain = int64_t{1} << 18;
 
+// tensorblas's generator (lib/random.ts): xoshiro128** seeded through a splitmix32-style mixer,
+// doubles with 53 random bits. The reference draws exactly the numbers tensorblas's rand() draws
+// for the same seed, so routines whose work depends on the data (eig's QR iterations, the SVD
+// inside gelsd) do the same work on both sides.
+class Xoshiro128 {
+ public:
+  explicit Xoshiro128(uint32_t seed) {
+    uint32_t x = seed;
+    auto next = [&x] {
+      x += 0x9e3779b9u;
+      uint32_t z = x;
+      z = (z ^ (z >> 16)) * 0x85ebca6bu;
+      z = (z ^ (z >> 13)) * 0xc2b2ae35u;
+      return z ^ (z >> 16);
+    };
+    for (auto& word : s_) word = next();
+    if ((s_[0] | s_[1] | s_[2] | s_[3]) == 0) s_[0] = 1;
+  }
+  uint32_t NextUint32() {
+    const uint32_t r = Rotl(s_[1] * 5, 7) * 9;
+    const uint32_t t = s_[1] << 9;
+    s_[2] ^= s_[0];
+    s_[3] ^= s_[1];
+    s_[1] ^= s_[2];
+    s_[0] ^= s_[3];
+    s_[2] ^= t;
+    s_[3] = Rotl(s_[3], 11);
+    return r;
+  }
+  double NextDouble() {
+    const uint32_t a = NextUint32() >> 5, b = NextUint32() >> 6;
+    return (a * 67108864.0 + b) / 9007199254740992.0;
+  }
+
+ private:
+  static uint32_t Rotl(uint32_t x, int k) { return (x << k) | (x >> (32 - k)); }
+  uint32_t s_[4];
+};
+
+// rand(n, { seed }) of tensorblas, element for element (row-major order for a matrix).
 template <typename T>
 std::vector<T> Random(size_t n, unsigned seed) {
-  std::mt19937_64 rng(seed);
-  std::uniform_real_distribution<double> u(0.0, 1.0);
+  Xoshiro128 g(seed);
   std::vector<T> v(n);
-  for (auto& x : v) x = static_cast<T>(u(rng));
+  for (auto& x : v) x = static_cast<T>(g.NextDouble());
   return v;
+}
+
+// The m x n row-major matrix `a` in column-major order: what tensorblas hands LAPACK after its
+// transposing input copy (eig, lstsq), made once outside the timed loop so that LAPACK sees the
+// same matrix on both sides.
+std::vector<double> ColumnMajor(const std::vector<double>& a, int m, int n) {
+  std::vector<double> c(a.size());
+  for (int i = 0; i < m; i++)
+    for (int j = 0; j < n; j++) c[i + size_t(j) * m] = a[size_t(i) * n + j];
+  return c;
 }
 
 double Seconds(Clock::time_point a, Clock::time_point b) { return std::chrono::duration<double>(b - a).count(); }
@@ -500,7 +549,7 @@ Result Eigh(int n, double budget) {
 }
 
 Result Eig(int n, double budget) {
-  auto a = Random<double>(size_t(n) * n, 1);
+  auto a = ColumnMajor(Random<double>(size_t(n) * n, 1), n, n);
   std::vector<double> f(size_t(n) * n);
   double query = 0, dummy = 0;
   Check(LAPACKE_dgeev_work(LAPACK_COL_MAJOR, 'N', 'V', n, f.data(), n, &dummy, &dummy, &dummy, 1, &dummy, n, &query, -1),
@@ -528,7 +577,7 @@ Result Eig(int n, double budget) {
 // Minimum-norm least squares, one right-hand side: x (n) and the singular values s (min(m, n)).
 Result Lstsq(int m, int n, double budget) {
   const int k = std::min(m, n), ldb = std::max(m, n);
-  auto a = Random<double>(size_t(m) * n, 1);
+  auto a = ColumnMajor(Random<double>(size_t(m) * n, 1), m, n);
   auto b = Random<double>(m, 2);
   std::vector<double> fa(size_t(m) * n), fb(ldb, 0.0);
   const double rcond = std::numeric_limits<double>::epsilon() * std::max(m, n);
