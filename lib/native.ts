@@ -29,6 +29,11 @@ export interface Binding {
   packedOperands(): number;
   /** Advises transparent huge pages for a large, untouched typed array; returns the elements before its first 2 MiB boundary. */
   adviseHugePages(array: TypedArray): number;
+  /**
+   * Whether elements [xFirst, xEnd) of x and [yFirst, yEnd) of y share memory, by address (two
+   * SharedArrayBuffer objects may be the same memory): 0 no, 1 yes, 2 yes and both start at the same byte.
+   */
+  memoryOverlap(x: TypedArray, xFirst: number, xEnd: number, y: TypedArray, yFirst: number, yEnd: number): 0 | 1 | 2;
   /** Registers the error class LAPACK failures are raised as; once per environment. */
   setErrorClasses(linAlgError: typeof LinAlgError): void;
   /** LAPACK families; META = [nb, batch..., then per operand: rows, cols, offset, batch strides..., rs, cs]. */

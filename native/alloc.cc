@@ -1,3 +1,4 @@
+// Memory: advice for large result buffers, and whether two views share memory.
 // Large result buffers. A fresh multi-megabyte output is page-fault bound: with 4 KiB pages the
 // kernel takes one fault per page on first write. Asking for transparent huge pages (as NumPy does)
 // cuts that by 512x. The memory itself stays V8's (a plain typed array, freed as soon as it is
@@ -38,10 +39,33 @@ Napi::Value AdviseHugePages(const Napi::CallbackInfo& info) {
   return Napi::Number::New(env, static_cast<double>(skip));
 }
 
+// memoryOverlap(x, xFirst, xEnd, y, yFirst, yEnd) -> 0 when elements [xFirst, xEnd) of x and
+// [yFirst, yEnd) of y share no byte, 2 when both ranges start at the same address, else 1. By
+// address, not by ArrayBuffer object: two SharedArrayBuffer objects (one cloned from the other,
+// or come back from a worker) can be the same memory. lib/ asks this before letting LAPACK write
+// a caller's `out` that might alias an input.
+Napi::Value MemoryOverlap(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  Buffer x, y;
+  int64_t x0, x1, y0, y1;
+  if (!GetBuffer(env, info[0], "x", &x) || !GetBuffer(env, info[3], "y", &y) ||
+      !ArgInt(env, info[1], "xFirst", 0, x.length, &x0) || !ArgInt(env, info[2], "xEnd", x0, x.length, &x1) ||
+      !ArgInt(env, info[4], "yFirst", 0, y.length, &y0) || !ArgInt(env, info[5], "yEnd", y0, y.length, &y1))
+    return env.Undefined();
+  const uintptr_t xs = x.dtype == DType::Float64 ? 8 : 4, ys = y.dtype == DType::Float64 ? 8 : 4;
+  const uintptr_t xa = reinterpret_cast<uintptr_t>(x.data) + static_cast<uintptr_t>(x0) * xs;
+  const uintptr_t xb = reinterpret_cast<uintptr_t>(x.data) + static_cast<uintptr_t>(x1) * xs;
+  const uintptr_t ya = reinterpret_cast<uintptr_t>(y.data) + static_cast<uintptr_t>(y0) * ys;
+  const uintptr_t yb = reinterpret_cast<uintptr_t>(y.data) + static_cast<uintptr_t>(y1) * ys;
+  const int relation = xa == xb || ya == yb || xb <= ya || yb <= xa ? 0 : xa == ya ? 2 : 1;
+  return Napi::Number::New(env, relation);
+}
+
 }  // namespace
 
 void InitAlloc(Napi::Env env, Napi::Object exports) {
   exports.Set("adviseHugePages", Napi::Function::New(env, AdviseHugePages, "adviseHugePages"));
+  exports.Set("memoryOverlap", Napi::Function::New(env, MemoryOverlap, "memoryOverlap"));
 }
 
 }  // namespace tb

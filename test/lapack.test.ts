@@ -105,6 +105,23 @@ describe('solve and inv (gesv)', () => {
     linalg.solve(a, tensor([9, 8]), { out: holder.slice([null, null, 2]) });
     expect(values(holder)).toEqual([2, 0, 3, 0]);
   });
+  it('{ out } that reaches an element twice, or aliases an input through another SharedArrayBuffer object, is refused', () => {
+    // In place on a broadcast stack would feed matrix 0's result into matrix 1.
+    const b = tensor([[4, 2], [2, 3]]).broadcastTo([2, 2, 2]);
+    expect(() => linalg.cholesky(b, { out: b })).toThrow(RangeError);
+    expect(() => linalg.inv(b, { out: b })).toThrow(RangeError);
+    expect(() => linalg.cholesky(tb.stack([tb.eye(2), tb.eye(2).mul(4)]), { out: tb.zeros([2, 2]).broadcastTo([2, 2, 2]) })).toThrow(RangeError);
+    // The same memory under two SharedArrayBuffer objects (as a worker hands it back).
+    const sab = new SharedArrayBuffer(8 * 8);
+    const stack = tensor(new Float64Array(sab), { shape: [2, 2, 2] });
+    stack.data.set([4, 2, 2, 3, 9, 0, 0, 16]);
+    const alias = new Float64Array(structuredClone(sab));
+    const shifted = tensor(alias.subarray(1, 7)).reshape([2, 3]).slice(null, [0, 2]);
+    expect(() => linalg.cholesky(stack.slice([0, 1]).squeeze(0), { out: shifted })).toThrow(RangeError);
+    const sameMemory = tensor(alias, { shape: [2, 2, 2] });
+    expect(linalg.cholesky(stack, { out: sameMemory })).toBe(sameMemory); // exactly in place: fine
+    expect(values(stack)).toEqual([2, 0, 1, Math.SQRT2, 3, 0, 0, 4]);
+  });
   it('{ out } for inv and solve: wrong shape or dtype, or a partial overlap, is refused before any write', () => {
     const a = tensor([[3, 1], [1, 2]]);
     expect(() => linalg.inv(a, { out: tb.zeros([3, 3]) })).toThrow(ShapeError);

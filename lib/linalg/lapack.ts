@@ -1,7 +1,7 @@
 // The LAPACK half of linalg: JS checks shapes and dtypes and allocates outputs in the layout
 // LAPACK writes (so results are not copied again); native/lapack/*.cc loops over stacked matrices.
 import { formatShape, LinAlgError, ShapeError, describe } from '../errors.js';
-import { META, nativeStep } from '../native.js';
+import { META, native, nativeStep } from '../native.js';
 import { twins, type Steps } from '../steps.js';
 import { broadcastShapes, broadcastStrides, contiguousStrides, sizeOf } from '../shape.js';
 import { Tensor, type OutOption } from '../tensor.js';
@@ -336,10 +336,25 @@ function extentOf(t: Tensor): [number, number] {
 }
 
 /**
+ * Whether two distinct index tuples of `t` can reach the same element (a broadcast axis, or axes
+ * whose strides interleave): sorted by |stride|, each axis must step past everything the smaller
+ * ones reach.
+ */
+function selfOverlaps(t: Tensor): boolean {
+  const axes = t.shape.map((d, i) => [d, Math.abs(t.strides[i])]).filter(([d]) => d > 1).sort((x, y) => x[1] - y[1]);
+  let reach = 0; // elements the smaller axes span, minus one
+  for (const [d, s] of axes) {
+    if (s <= reach) return true;
+    reach += (d - 1) * s;
+  }
+  return false;
+}
+
+/**
  * The caller's `out` for a LAPACK result, which the routine writes directly: it must have the
- * result's shape and exactly its dtype, and must not overlap an input, except by being exactly the
- * same view of it (the routines read each input matrix before writing that output matrix, so
- * that computes in place).
+ * result's shape and exactly its dtype, must not reach one element twice, and must not share
+ * memory with an input, except by being exactly the same view of it (the routines read each input
+ * matrix before writing that output matrix, so that computes in place).
  */
 function lapackOut(out: unknown, shape: readonly number[], dtype: DType, op: string, inputs: readonly Tensor[]): Tensor {
   if (!(out instanceof Tensor)) throw new TypeError(`Expected a Tensor for out but received ${describe(out)}`);
@@ -348,16 +363,16 @@ function lapackOut(out: unknown, shape: readonly number[], dtype: DType, op: str
   }
   if (out.dtype !== dtype) throw new TypeError(`${op}: out must be ${dtype} like the result, not ${out.dtype}`);
   if (out.size === 0) return out;
-  const e = out.data.BYTES_PER_ELEMENT;
-  const [olo, ohi] = extentOf(out).map((x) => out.data.byteOffset + x * e);
+  if (selfOverlaps(out)) throw new RangeError(`${op}: out reaches some elements more than once (a broadcast or overlapping view)`);
+  const [olo, ohi] = extentOf(out);
   for (const input of inputs) {
-    if (input.size === 0 || out.data.buffer !== input.data.buffer) continue;
-    const [ilo, ihi] = extentOf(input).map((x) => input.data.byteOffset + x * e);
+    if (input.size === 0) continue;
+    const [ilo, ihi] = extentOf(input);
+    const relation = native.memoryOverlap(out.data, olo, ohi + 1, input.data, ilo, ihi + 1);
+    if (relation === 0) continue;
     const sameView =
-      olo === ilo && out.ndim === input.ndim && out.strides.every((st, i) => st === input.strides[i] && out.shape[i] === input.shape[i]);
-    if (!sameView && olo <= ihi + e - 1 && ilo <= ohi + e - 1) {
-      throw new RangeError(`${op}: out overlaps an input; pass that input itself (in place) or separate memory`);
-    }
+      relation === 2 && out.ndim === input.ndim && out.strides.every((st, i) => st === input.strides[i] && out.shape[i] === input.shape[i]);
+    if (!sameView) throw new RangeError(`${op}: out overlaps an input; pass that input itself (in place) or separate memory`);
   }
   return out;
 }
