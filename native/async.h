@@ -35,11 +35,12 @@ struct WorkStatus {
   }
 };
 
-// The thread policy (runtime.cc): overlapping async calls, and small LAPACK problems, run
-// single-threaded.
+// The thread policy (runtime.cc): overlapping async calls, and small synchronous LAPACK problems
+// while no async call is in flight, run single-threaded. SmallWorkBegin says whether it took effect
+// (then SmallWorkEnd must follow).
 void AsyncWorkBegin();
 void AsyncWorkEnd();
-void SmallWorkBegin();
+bool SmallWorkBegin();
 void SmallWorkEnd();
 
 // Throws `new LinAlgError(message, code)` with the class lib/ registered (setErrorClasses).

@@ -15,7 +15,8 @@
 namespace tb {
 
 std::atomic<int>& LoopThreads() {
-  static std::atomic<int> threads{static_cast<int>(std::max(1u, std::thread::hardware_concurrency()))};
+  // OpenBLAS's own count at load: it already honours OPENBLAS_NUM_THREADS and the CPU affinity.
+  static std::atomic<int> threads{std::max(1, openblas_get_num_threads())};
   return threads;
 }
 
@@ -86,17 +87,22 @@ bool RunOnPool(int count, void (*job)(void*, int), void* ctx) {
 // Thread policy. Synchronous calls use every configured thread (OpenBLAS's and our loops'). The
 // async twins run on the libuv pool: one alone still gets every thread, but while two or more are
 // in flight each runs single-threaded, so that (pool threads) x (BLAS threads) never oversubscribes
-// the cores. Small LAPACK problems also run single-threaded (SmallWorkBegin, see
-// lapack/common.h). The configured count comes back when neither holds. OpenBLAS 0.3.21 has no
-// per-call thread count, so this is its global setting, changed only when the answer changes.
+// the cores. A synchronous LAPACK call on a small matrix also runs single-threaded, when no async
+// call is in flight (SmallWorkBegin, see lapack/common.h), so it cannot slow anyone else's work
+// but another worker_thread's. The configured count comes back when neither holds. OpenBLAS 0.3.21
+// has no per-call thread count, so this is its global setting, changed only when the answer changes.
 namespace {
 std::mutex policyLock;
 int asyncInFlight = 0;
 int smallInFlight = 0;
-int configuredThreads = 0;  // 0: not set yet (all cores)
-int appliedThreads = -1;    // what OpenBLAS and the loops were last told
+int configuredThreads = 0;  // 0: not set by setNumThreads: OpenBLAS's count at load
+int appliedThreads = -1;    // what OpenBLAS and the loops were last told (-1: nothing yet)
 
-int Configured() { return configuredThreads > 0 ? configuredThreads : static_cast<int>(std::max(1u, std::thread::hardware_concurrency())); }
+int Configured() {
+  // OpenBLAS's count at load honours OPENBLAS_NUM_THREADS and the process's CPU affinity.
+  static const int initial = std::max(1, openblas_get_num_threads());
+  return configuredThreads > 0 ? configuredThreads : initial;
+}
 
 // Under policyLock.
 void ApplyPolicy() {
@@ -120,10 +126,12 @@ void AsyncWorkEnd() {
   ApplyPolicy();
 }
 
-void SmallWorkBegin() {
+bool SmallWorkBegin() {
   std::lock_guard<std::mutex> g(policyLock);
+  if (asyncInFlight > 0) return false;  // one thread now would slow the async work too
   ++smallInFlight;
   ApplyPolicy();
+  return true;
 }
 
 void SmallWorkEnd() {

@@ -1,5 +1,6 @@
 // The ...Async twins: same results as the synchronous functions, errors as rejections, and the
 // numeric work off the JS thread (the event loop keeps ticking).
+import { spawnSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import * as tb from '../lib/index.js';
 import { linalg, LinAlgError, Tensor, tensor } from '../lib/index.js';
@@ -140,6 +141,24 @@ describe('async twins', () => {
     const after = tb.config();
     expect(after.blas.numThreads).toBe(before.numThreads);
     expect(after.loopThreads).toBe(before.numThreads);
+  });
+
+  it('the default thread count is OpenBLAS\'s (OPENBLAS_NUM_THREADS), and small calls leave it alone', () => {
+    const script = `
+      import { config, linalg, eye } from 'tensorblas';
+      const before = config();
+      linalg.cholesky(eye(3));
+      await linalg.choleskyAsync(eye(3));
+      const after = config();
+      console.log(JSON.stringify([before.numThreads, before.blas.numThreads, before.loopThreads, after.blas.numThreads, after.loopThreads]));`;
+    // A child process (the count is read at load), importing the compiled package as users do.
+    const r = spawnSync(process.execPath, ['--input-type=module', '-e', script], {
+      cwd: new URL('..', import.meta.url),
+      encoding: 'utf8',
+      env: { ...process.env, OPENBLAS_NUM_THREADS: '1', TENSORBLAS_NUM_THREADS: '' },
+    });
+    expect(r.status, r.stderr).toBe(0);
+    expect(JSON.parse(r.stdout.trim().split('\n').pop()!)).toEqual([1, 1, 1, 1, 1]);
   });
 
   it('64 concurrent async calls of mixed kinds all return the right answers', async () => {

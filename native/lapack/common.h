@@ -122,7 +122,8 @@ void FromColumnMajor(const T* src, int64_t ld, int64_t rows, int64_t cols, T* ds
 // Whether a strided output matrix already is column-major with a usable leading dimension, so
 // LAPACK can write into it directly.
 inline bool IsColumnMajor(int64_t rows, int64_t cols, int64_t rs, int64_t cs) {
-  return (rows <= 1 || rs == 1) && (cols <= 1 || cs >= std::max<int64_t>(rows, 1));
+  // The leading dimension must also fit LAPACK's int (a caller's out may have any stride).
+  return (rows <= 1 || rs == 1) && (cols <= 1 || (cs >= std::max<int64_t>(rows, 1) && cs <= INT32_MAX));
 }
 
 // True when every element of a strided matrix is finite (LAPACK's iterative routines may spin or
@@ -149,15 +150,17 @@ inline lapack_int WorkSize(T query) {
 // thread costs more than it saves. Measured here with the C++ reference (1 vs 2 threads): eigh
 // 128 1.31 vs 1.45 ms, qr 128 0.55 vs 0.72 ms, eig 128 9.4 vs 13.8 ms, solve 128 0.09 vs 0.11 ms,
 // cholesky 256 0.20 vs 0.54 ms; from about 192 (cholesky: 384) on, two threads break even or
-// win. So a matrix with rows*cols*min(rows, cols) below kSmallOrder^3 runs single-threaded.
+// win. So a synchronous call whose matrices have rows*cols*min(rows, cols) below kSmallOrder^3
+// runs single-threaded. OpenBLAS's count is global, so async calls (running beside other work)
+// keep the policy's count, and a sync call only drops to one thread while no async call runs.
 constexpr int64_t kSmallOrder = 192;
 
 class SmallProblemScope {
  public:
-  SmallProblemScope(const MatrixOperand& a, int64_t smallOrder) {
+  SmallProblemScope(const MatrixOperand& a, int64_t smallOrder, bool async) {
     const double order = static_cast<double>(smallOrder);
-    small_ = static_cast<double>(a.rows) * a.cols * std::min(a.rows, a.cols) < order * order * order;
-    if (small_) SmallWorkBegin();
+    small_ = !async && static_cast<double>(a.rows) * a.cols * std::min(a.rows, a.cols) < order * order * order &&
+             SmallWorkBegin();
   }
   ~SmallProblemScope() {
     if (small_) SmallWorkEnd();
@@ -177,8 +180,8 @@ template <typename Fn>
 Napi::Value RunStack(const Napi::CallbackInfo& info, bool async, const MatrixOperand& main, Fn fn,
                      int64_t smallOrder = kSmallOrder) {
   const DType dtype = main.op.buf.dtype;
-  return RunWork(info, async, [fn, dtype, main, smallOrder](WorkStatus& st) mutable {
-    SmallProblemScope threads(main, smallOrder);
+  return RunWork(info, async, [fn, dtype, main, smallOrder, async](WorkStatus& st) mutable {
+    SmallProblemScope threads(main, smallOrder, async);
     if (dtype == DType::Float64) fn(double{}, st);
     else fn(float{}, st);
   });
