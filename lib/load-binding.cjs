@@ -11,11 +11,30 @@ const path = require('node:path');
 
 const SCOPE = '@tensorblas';
 
+let musl = null;
 function isMusl() {
   if (process.platform !== 'linux') return false;
-  // glibc's version is in the process report exactly when Node runs on glibc (detect-libc's test).
-  const header = process.report && typeof process.report.getReport === 'function' ? process.report.getReport().header : null;
-  return !(header && header.glibcVersionRuntime);
+  if (musl !== null) return musl;
+  // detect-libc's tests: the system's ldd script names its C library (cheap); otherwise glibc's
+  // version is in the process report exactly when Node runs on glibc (the report skips the
+  // network section, which can take seconds on some hosts).
+  try {
+    const ldd = require('node:fs').readFileSync('/usr/bin/ldd', 'latin1');
+    if (ldd.includes('musl')) return (musl = true);
+    if (ldd.includes('GNU C Library') || ldd.includes('glibc')) return (musl = false);
+  } catch {}
+  const report = process.report;
+  if (report && typeof report.getReport === 'function') {
+    const exclude = report.excludeNetwork;
+    report.excludeNetwork = true;
+    try {
+      musl = !report.getReport().header.glibcVersionRuntime;
+    } finally {
+      report.excludeNetwork = exclude;
+    }
+    return musl;
+  }
+  return (musl = false);
 }
 
 /** The platform package's name for this process, e.g. '@tensorblas/linux-x64' or '@tensorblas/linux-x64-musl'. */

@@ -34,7 +34,9 @@ export function selfContainedProblems(file) {
   const problems = deps.filter((d) => !SYSTEM_LIBRARIES[process.platform].test(d)).map((d) => `depends on ${d}`);
   if (process.platform === 'linux') {
     const undefinedSymbols = execFileSync('nm', ['-D', '--undefined-only', file], { encoding: 'utf8' });
-    const leftover = undefinedSymbols.match(/\b(_gfortran_\w+|cblas_\w+|LAPACKE_\w+|[sdcz](gemm|getrf|gesdd|potrf|syevd)_)\b/g);
+    // Anything of OpenBLAS's, LAPACKE's, the Fortran runtime's, or a Fortran-style BLAS/LAPACK
+    // routine (dsyevr_, sgemm_, ...): an addon loads lazily, so one left would abort at first use.
+    const leftover = undefinedSymbols.match(/(?<=\s)(_gfortran_\w+|cblas_\w+|LAPACKE_\w+|openblas_\w+|[sdczi][a-z0-9]{2,9}_)(?=\s|@|$)/gm);
     if (leftover) problems.push(`leaves ${[...new Set(leftover)].join(', ')} unresolved`);
   }
   return problems;

@@ -147,7 +147,9 @@ switch (mode) {
   case '--ldflags':
     // A shared build finds the libraries again at run time through an rpath; a static one has
     // nothing to find, and keeps the Fortran runtime's and libgcc's symbols out of its exports.
-    process.stdout.write(found.static ? '-static-libgcc' : `-Wl,-rpath,${found.libDirs.join(':')}`);
+    // (No libDirs: the libraries are in the linker's default path, and an empty rpath would mean
+    // the current directory.)
+    process.stdout.write(found.static ? '-static-libgcc' : found.libDirs.length ? `-Wl,-rpath,${found.libDirs.join(':')}` : '');
     break;
   case '--cmake':
     // CMake list syntax: three lines, include dirs; link dirs; libraries (without -l).
