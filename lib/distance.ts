@@ -161,8 +161,11 @@ export function cosine(u: Tensor, v: Tensor): number {
   const dot = red.sum(mul(a, b)) as number;
   const uu = red.sum(mul(a, a)) as number;
   const vv = red.sum(mul(b, b)) as number;
-  // SciPy's formula and clip: one sqrt of the product, so parallel vectors give exactly 0.
-  return Math.min(2, Math.max(0, 1 - dot / Math.sqrt(uu * vv)));
+  // SciPy's formula and clip: one sqrt of the product, so parallel vectors give exactly 0; the
+  // product of the norms where that product would overflow or underflow.
+  const prod = uu * vv;
+  const denom = prod > 0 && Number.isFinite(prod) ? Math.sqrt(prod) : Math.sqrt(uu) * Math.sqrt(vv);
+  return Math.min(2, Math.max(0, 1 - dot / denom));
 }
 
 /**

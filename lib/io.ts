@@ -294,7 +294,7 @@ function readHeader(b: Uint8Array, source: string): NpyHeader {
     const n = (d as { v: number }).v;
     if (n < 0) throw new RangeError(`${source}: shape ${repr(shapeP)} has a negative dimension ${n}`);
     if (!Number.isSafeInteger(n)) throw new RangeError(`${source}: shape ${repr(shapeP)} has a dimension too large to address`);
-    shape.push(n);
+    shape.push(n + 0); // (-0,) is a dimension of 0
     size *= n;
   }
   if (size > MAX_SIZE) {
@@ -564,7 +564,8 @@ class CsvParser {
   private colsLine = 0;
   private rows = 0;
   private line = 0;
-  private rest = '';
+  /** Pieces of a line that has not ended yet (kept apart: re-joining at every chunk is quadratic). */
+  private pending: string[] = [];
   private started = false;
   private readonly delim: string;
   private readonly d0: number;
@@ -590,21 +591,36 @@ class CsvParser {
       this.started = true;
       if (chunk.charCodeAt(0) === 0xfeff) chunk = chunk.slice(1); // UTF-8 byte order mark
     }
-    const from = this.rest.length;
-    const text = from ? this.rest + chunk : chunk;
-    let start = 0;
-    let nl = text.indexOf('\n', from);
-    while (nl >= 0) {
-      this.parseLine(text, start, nl);
-      start = nl + 1;
-      nl = text.indexOf('\n', start);
+    let nl = chunk.indexOf('\n');
+    if (nl < 0) {
+      if (chunk.length) this.pending.push(chunk);
+      return;
     }
-    this.rest = start === 0 ? text : text.slice(start);
+    if (this.pending.length) {
+      // The line earlier chunks began ends in this one.
+      this.pending.push(chunk.slice(0, nl));
+      const line = this.pending.join('');
+      this.pending = [];
+      this.parseLine(line, 0, line.length);
+    } else {
+      this.parseLine(chunk, 0, nl);
+    }
+    let start = nl + 1;
+    nl = chunk.indexOf('\n', start);
+    while (nl >= 0) {
+      this.parseLine(chunk, start, nl);
+      start = nl + 1;
+      nl = chunk.indexOf('\n', start);
+    }
+    if (start < chunk.length) this.pending.push(chunk.slice(start));
   }
 
   end(): Tensor {
-    if (this.rest.length > 0) this.parseLine(this.rest, 0, this.rest.length);
-    this.rest = '';
+    if (this.pending.length) {
+      const line = this.pending.join('');
+      this.pending = [];
+      this.parseLine(line, 0, line.length);
+    }
     if (this.rows === 0) return Tensor._trusted(new Float64Array(0), [0, 0], contiguousStrides([0, 0]), 0);
     const data = this.n === this.out.length ? this.out : this.out.slice(0, this.n);
     return Tensor._trusted(data, [this.rows, this.cols], [this.cols, 1], 0);

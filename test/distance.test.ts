@@ -47,6 +47,8 @@ describe('vector distances and project', () => {
     // sqrt(uu * vv), not sqrt(uu) * sqrt(vv): the latter leaves 2.2e-16 for [1,1] vs [2,2].
     expect(distance.cosine(tb.tensor([1, 1]), tb.tensor([2, 2]))).toBe(0);
     expect(distance.cosine(tb.tensor([1, 1]), tb.tensor([-3, -3]))).toBe(2);
+    // |u|^2 |v|^2 overflows here; the distance must not.
+    expect(distance.cosine(tb.tensor([1e100, 1e100]), tb.tensor([2e100, 2e100]))).toBeLessThan(1e-15);
   });
   it('project along the last axis', () => {
     expectClose(project(fromFixture(ml.project.a), fromFixture(ml.project.onto)), ml.project.p, 1e-14);

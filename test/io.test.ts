@@ -190,6 +190,11 @@ describe('fromNpy reads what NumPy wrote', () => {
     expect(fromNpy(longer).toArray()).toEqual([0, 0.25, 0.5, 0.75, 1]);
   });
 
+  it('reads a dimension written as -0 as 0', () => {
+    const t = fromNpy(npyWith("{'descr': '<f8', 'fortran_order': False, 'shape': (-0, 3), }"));
+    expect(Object.is(t.shape[0], 0)).toBe(true);
+    expect(t.size).toBe(0);
+  });
   it('parses headers loosely written by other tools: quotes, spacing, no trailing comma, Python 2 longs', () => {
     const data = f8data(1, 2, 3, 4, 5, 6);
     for (const h of [

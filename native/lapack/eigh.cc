@@ -84,8 +84,9 @@ void EighStack(const MatrixOperand& a, const MatrixOperand& w, const MatrixOpera
 }
 
 // The largest k eigenpairs of one symmetric n x n matrix (ascending, like syevd's last k), by
-// syevr (MRRR): the tridiagonal reduction is the same O(n^3) as syevd's, but only k eigenvectors
-// are computed and transformed back. Vectors land column-major, a Fortran-ordered (n, k) output.
+// syevr: the tridiagonal reduction is the same O(n^3) as syevd's, but only k eigenvectors are
+// computed (bisection and inverse iteration, dstebz + dstein, for a partial index range) and
+// transformed back. Vectors land column-major, a Fortran-ordered (n, k) output.
 template <typename T>
 void EighTop(const MatrixOperand& a, const MatrixOperand& w, const MatrixOperand& v, bool lower, int64_t k, WorkStatus& st) {
   const int64_t n = a.rows;
@@ -115,12 +116,12 @@ void EighTop(const MatrixOperand& a, const MatrixOperand& w, const MatrixOperand
   ToColumnMajor(A, n, n, a.cs(), a.rs(), buf.data(), n);
   lapack_int info = Syevr(uplo, N, buf.data(), N, il, N, &found, values.data(), Z, ldz, isuppz.data(), work.data(),
                           static_cast<lapack_int>(work.size()), iwork.data(), static_cast<lapack_int>(iwork.size()));
-  if (info > 0 || found != k) {
-    st.Fail("NO_CONVERGENCE", "Eigenvalues did not converge");
-    return;
-  }
   if (info < 0) {
     st.Fail(nullptr, "syevr: illegal argument " + std::to_string(-info));
+    return;
+  }
+  if (info > 0 || found != k) {
+    st.Fail("NO_CONVERGENCE", "Eigenvalues did not converge");
     return;
   }
   for (int64_t i = 0; i < k; i++) W[i * w.cs()] = values[i];
