@@ -91,3 +91,15 @@ export function normalizeAxes(axis: number | readonly number[] | undefined | nul
   for (let i = 1; i < sorted.length; i++) if (sorted[i] === sorted[i - 1]) throw new RangeError('repeated axis');
   return sorted;
 }
+
+/** The lowest and highest element index a non-empty strided view reaches in its buffer. */
+export function extentOf(shape: readonly number[], strides: readonly number[], offset: number): [number, number] {
+  let lo = offset;
+  let hi = offset;
+  for (let i = 0; i < shape.length; i++) {
+    const span = strides[i] * (shape[i] - 1);
+    if (span < 0) lo += span;
+    else hi += span;
+  }
+  return [lo, hi];
+}

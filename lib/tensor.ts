@@ -7,6 +7,7 @@ import {
   broadcastStrides,
   checkShape,
   contiguousStrides,
+  extentOf,
   normalizeAxes,
   normalizeAxis,
   shapesEqual,
@@ -948,13 +949,7 @@ function checkStrides(strides: readonly number[], ndim: number): number[] {
 /** Every element reachable through shape/strides/offset must lie inside the buffer. */
 function checkReach(length: number, shape: readonly number[], strides: readonly number[], offset: number): void {
   if (shape.some((d) => d === 0)) return;
-  let lo = offset;
-  let hi = offset;
-  for (let i = 0; i < shape.length; i++) {
-    const span = strides[i] * (shape[i] - 1);
-    if (span < 0) lo += span;
-    else hi += span;
-  }
+  const [lo, hi] = extentOf(shape, strides, offset);
   if (lo < 0 || hi >= length) {
     throw new RangeError(
       `shape ${formatShape(shape)} with strides ${formatShape(strides)} and offset ${offset} reaches outside a buffer of ${length} elements`,

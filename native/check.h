@@ -50,6 +50,13 @@ inline void ThrowRange(Napi::Env env, const std::string& msg) {
   Napi::RangeError::New(env, "tensorblas: " + msg).ThrowAsJavaScriptException();
 }
 
+// The entry points' last check before work: true (and a RangeError "<op>: operand shapes do not
+// match") when `mismatch` holds.
+inline bool ShapeMismatch(Napi::Env env, bool mismatch, const char* op) {
+  if (mismatch) ThrowRange(env, std::string(op) + ": operand shapes do not match");
+  return mismatch;
+}
+
 // Reads a typed array of one of our dtypes. Rejects other element types and detached buffers.
 // Kept to one N-API call on the common path: it is on every small op's critical path.
 inline bool GetBuffer(Napi::Env env, const Napi::Value& v, const char* what, Buffer* out) {

@@ -112,10 +112,7 @@ Napi::Value Cdist(const Napi::CallbackInfo& info) {
     ThrowType(env, "cdist operands must share one float dtype");
     return env.Undefined();
   }
-  if (xr.cols != yr.cols || orr.rows != xr.rows || orr.cols != yr.rows) {
-    ThrowRange(env, "cdist: operand shapes do not match");
-    return env.Undefined();
-  }
+  if (ShapeMismatch(env, xr.cols != yr.cols || orr.rows != xr.rows || orr.cols != yr.rows, "cdist")) return env.Undefined();
   const Metric m = static_cast<Metric>(metric);
   if (m == Metric::Euclidean || m == Metric::SqEuclidean) {
     if (!BlasRows(xr) || !BlasRows(yr) || !BlasRows(orr) || orr.cs != 1 || xr.rows > INT32_MAX || yr.rows > INT32_MAX ||

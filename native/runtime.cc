@@ -14,9 +14,17 @@
 
 namespace tb {
 
+namespace {
+// OpenBLAS's own count at load: it already honours OPENBLAS_NUM_THREADS and the CPU affinity.
+// Read once, before the thread policy first changes it.
+int InitialThreads() {
+  static const int initial = std::max(1, openblas_get_num_threads());
+  return initial;
+}
+}  // namespace
+
 std::atomic<int>& LoopThreads() {
-  // OpenBLAS's own count at load: it already honours OPENBLAS_NUM_THREADS and the CPU affinity.
-  static std::atomic<int> threads{std::max(1, openblas_get_num_threads())};
+  static std::atomic<int> threads{InitialThreads()};
   return threads;
 }
 
@@ -98,11 +106,7 @@ int smallInFlight = 0;
 int configuredThreads = 0;  // 0: not set by setNumThreads: OpenBLAS's count at load
 int appliedThreads = -1;    // what OpenBLAS and the loops were last told (-1: nothing yet)
 
-int Configured() {
-  // OpenBLAS's count at load honours OPENBLAS_NUM_THREADS and the process's CPU affinity.
-  static const int initial = std::max(1, openblas_get_num_threads());
-  return configuredThreads > 0 ? configuredThreads : initial;
-}
+int Configured() { return configuredThreads > 0 ? configuredThreads : InitialThreads(); }
 
 // Under policyLock.
 void ApplyPolicy() {

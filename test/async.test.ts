@@ -108,7 +108,6 @@ describe('async twins', () => {
     expect(ticks).toBeGreaterThanOrEqual(Math.min(5, Math.floor(elapsed / 10)));
     expect(ticks).toBeGreaterThan(0);
     const row = x.slice([123, 124]).matmul(y);
-    expect(values(r.slice([123, 124]))).toEqual(values(row).map((_, i) => values(r.slice([123, 124]))[i]));
     const err = values(r.slice([123, 124]).sub(row).abs()).reduce((m, q) => Math.max(m, q), 0);
     expect(err).toBeLessThan(1e-9);
   }, 60_000);

@@ -366,7 +366,7 @@ describe('malformed .npy input throws a named error, never a partial tensor', ()
     ['bool of 2 bytes', () => fromNpy(npyWith(dict("'<b2'", 'False', '(1,)'))), TypeError, /descr '<b2'/],
     ['not a dict', () => fromNpy(npyWith('[1, 2]')), Error, /not a Python dict literal/],
     ['unterminated dict', () => fromNpy(npyWith("{'descr': '<f8'")), Error, /expected ',' or '}'/],
-    ['unterminated string', () => fromNpy(npyWith("{'descr: '<f8'}")), Error, /expected ':' after the key|unterminated string/],
+    ['unterminated string', () => fromNpy(npyWith("{'descr': '<f8")), Error, /unterminated string/],
     ['text after the dict', () => fromNpy(npyWith(`${dict("'<f8'", 'False', '(1,)')} x`, f8data(1))), Error, /unexpected text after the header dict/],
     ['a Python expression', () => fromNpy(npyWith(dict("'<f8'", 'False', '(__import__("os"),)'))), Error, /unexpected token/],
     ['a malformed number', () => fromNpy(npyWith(dict("'<f8'", 'False', '(0x10,)'))), Error, /malformed number '0x10'/],

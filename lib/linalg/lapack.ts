@@ -3,7 +3,7 @@
 import { formatShape, LinAlgError, ShapeError, describe } from '../errors.js';
 import { META, native, nativeStep } from '../native.js';
 import { twins, type Steps } from '../steps.js';
-import { broadcastShapes, broadcastStrides, contiguousStrides, sizeOf } from '../shape.js';
+import { broadcastShapes, broadcastStrides, contiguousStrides, extentOf, shapesEqual, sizeOf } from '../shape.js';
 import { Tensor, type OutOption } from '../tensor.js';
 import type { DType } from '../dtype.js';
 import { allocate } from '../alloc.js';
@@ -323,18 +323,6 @@ function* lstsqSteps(aIn: Tensor, bIn: Tensor, rcond?: number | null): Steps<{
 
 // ---- potrf ----
 
-/** The element range [lo, hi] a tensor's view can touch, in elements of its buffer. */
-function extentOf(t: Tensor): [number, number] {
-  let lo = t.offset;
-  let hi = t.offset;
-  for (let d = 0; d < t.shape.length; d++) {
-    const reach = (t.shape[d] - 1) * t.strides[d];
-    if (reach < 0) lo += reach;
-    else hi += reach;
-  }
-  return [lo, hi];
-}
-
 /**
  * Whether two distinct index tuples of `t` can reach the same element (a broadcast axis, or axes
  * whose strides interleave): sorted by |stride|, each axis must step past everything the smaller
@@ -358,20 +346,19 @@ function selfOverlaps(t: Tensor): boolean {
  */
 function lapackOut(out: unknown, shape: readonly number[], dtype: DType, op: string, inputs: readonly Tensor[]): Tensor {
   if (!(out instanceof Tensor)) throw new TypeError(`Expected a Tensor for out but received ${describe(out)}`);
-  if (out.shape.length !== shape.length || out.shape.some((d, i) => d !== shape[i])) {
+  if (!shapesEqual(out.shape, shape)) {
     throw new ShapeError(`${op}: out has shape ${formatShape(out.shape)} but the result has shape ${formatShape(shape)}`);
   }
   if (out.dtype !== dtype) throw new TypeError(`${op}: out must be ${dtype} like the result, not ${out.dtype}`);
   if (out.size === 0) return out;
   if (selfOverlaps(out)) throw new RangeError(`${op}: out reaches some elements more than once (a broadcast or overlapping view)`);
-  const [olo, ohi] = extentOf(out);
+  const [olo, ohi] = extentOf(out.shape, out.strides, out.offset);
   for (const input of inputs) {
     if (input.size === 0) continue;
-    const [ilo, ihi] = extentOf(input);
+    const [ilo, ihi] = extentOf(input.shape, input.strides, input.offset);
     const relation = native.memoryOverlap(out.data, olo, ohi + 1, input.data, ilo, ihi + 1);
     if (relation === 0) continue;
-    const sameView =
-      relation === 2 && out.ndim === input.ndim && out.strides.every((st, i) => st === input.strides[i] && out.shape[i] === input.shape[i]);
+    const sameView = relation === 2 && shapesEqual(out.shape, input.shape) && shapesEqual(out.strides, input.strides);
     if (!sameView) throw new RangeError(`${op}: out overlaps an input; pass that input itself (in place) or separate memory`);
   }
   return out;

@@ -33,14 +33,7 @@ void CholeskyStack(const MatrixOperand& a, const MatrixOperand& out, bool upper,
     // one, potrf('L') gives A = L L^T, and that L in column-major order is U = L^T in row-major.
     ToColumnMajor(pa + off[0], n, n, a.cs(), a.rs(), buf, ld);
     lapack_int info = Potrf(uplo, static_cast<lapack_int>(n), buf, static_cast<lapack_int>(ld));
-    if (info > 0) {
-      st.Fail("NOT_POSITIVE_DEFINITE", "Matrix is not positive definite");
-      return;
-    }
-    if (info < 0) {
-      st.Fail(nullptr, "potrf: illegal argument " + std::to_string(-info));
-      return;
-    }
+    if (!LapackSucceeded(st, info, "potrf", "NOT_POSITIVE_DEFINITE", "Matrix is not positive definite")) return;
     // Zero the other triangle (potrf leaves the input there), a run per column.
     for (int64_t j = 0; j < n; j++) {
       T* column = buf + j * ld;
@@ -61,10 +54,7 @@ Napi::Value Cholesky(const Napi::CallbackInfo& info) {
   if (!meta.Init(env) || !ReadBatch(env, meta, &nb, batch) || !ReadMatrix(env, meta, "a", info[0], nb, batch, &a) ||
       !ReadMatrix(env, meta, "out", info[1], nb, batch, &out) || !SameFloatDType(env, {&a, &out}))
     return env.Undefined();
-  if (a.rows != a.cols || out.rows != a.rows || out.cols != a.cols) {
-    ThrowRange(env, "cholesky: operand shapes do not match");
-    return env.Undefined();
-  }
+  if (ShapeMismatch(env, a.rows != a.cols || out.rows != a.rows || out.cols != a.cols, "cholesky")) return env.Undefined();
   const bool upper = info[2].IsBoolean() && info[2].As<Napi::Boolean>().Value();
   // potrf's threaded path loses to one thread up to about 384 here (256: 0.20 vs 0.54 ms).
   constexpr int64_t kCholeskySmallOrder = 384;

@@ -146,21 +146,36 @@ inline lapack_int WorkSize(T query) {
   return static_cast<lapack_int>(q * (1 + 1e-6)) + 1;
 }
 
+// LAPACK's info as the outcome of one call: < 0 is an illegal argument (a bug of ours, named by
+// routine), > 0 the routine's own failure, reported as `code` (SINGULAR, NO_CONVERGENCE...) unless
+// the caller passes none because info > 0 is not a failure for it. False when the call failed.
+inline bool LapackSucceeded(WorkStatus& st, lapack_int info, const char* routine, const char* code = nullptr,
+                            const char* message = nullptr) {
+  if (info < 0) {
+    st.Fail(nullptr, std::string(routine) + ": illegal argument " + std::to_string(-info));
+    return false;
+  }
+  if (info > 0 && code) {
+    st.Fail(code, message);
+    return false;
+  }
+  return true;
+}
+
 // OpenBLAS threads LAPACK's internals even for small matrices, where handing work to a second
 // thread costs more than it saves. Measured here with the C++ reference (1 vs 2 threads): eigh
 // 128 1.31 vs 1.45 ms, qr 128 0.55 vs 0.72 ms, eig 128 9.4 vs 13.8 ms, solve 128 0.09 vs 0.11 ms,
 // cholesky 256 0.20 vs 0.54 ms; from about 192 (cholesky: 384) on, two threads break even or
-// win. So a synchronous call whose matrices have rows*cols*min(rows, cols) below kSmallOrder^3
-// runs single-threaded. OpenBLAS's count is global, so async calls (running beside other work)
-// keep the policy's count, and a sync call only drops to one thread while no async call runs.
+// win. So a call whose matrices have rows*cols*min(rows, cols) below kSmallOrder^3 runs
+// single-threaded, if SmallWorkBegin allows: OpenBLAS's count is global, so only while no async
+// call is in flight (an async call has begun its own by the time it runs, so it never qualifies).
 constexpr int64_t kSmallOrder = 192;
 
 class SmallProblemScope {
  public:
-  SmallProblemScope(const MatrixOperand& a, int64_t smallOrder, bool async) {
+  SmallProblemScope(const MatrixOperand& a, int64_t smallOrder) {
     const double order = static_cast<double>(smallOrder);
-    small_ = !async && static_cast<double>(a.rows) * a.cols * std::min(a.rows, a.cols) < order * order * order &&
-             SmallWorkBegin();
+    small_ = static_cast<double>(a.rows) * a.cols * std::min(a.rows, a.cols) < order * order * order && SmallWorkBegin();
   }
   ~SmallProblemScope() {
     if (small_) SmallWorkEnd();
@@ -180,8 +195,8 @@ template <typename Fn>
 Napi::Value RunStack(const Napi::CallbackInfo& info, bool async, const MatrixOperand& main, Fn fn,
                      int64_t smallOrder = kSmallOrder) {
   const DType dtype = main.op.buf.dtype;
-  return RunWork(info, async, [fn, dtype, main, smallOrder, async](WorkStatus& st) mutable {
-    SmallProblemScope threads(main, smallOrder, async);
+  return RunWork(info, async, [fn, dtype, main, smallOrder](WorkStatus& st) mutable {
+    SmallProblemScope threads(main, smallOrder);
     if (dtype == DType::Float64) fn(double{}, st);
     else fn(float{}, st);
   });

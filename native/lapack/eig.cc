@@ -44,8 +44,7 @@ void EigStack(const MatrixOperand& a, const EigOut& o, int64_t nb, const int64_t
     ToColumnMajor(A, n, n, a.rs(), a.cs(), f.data(), n);
     lapack_int info = Geev(vectors ? 'V' : 'N', static_cast<lapack_int>(n), f.data(), ld, wr.data(), wi.data(), vr.data(), ld,
                            work.data(), static_cast<lapack_int>(work.size()));
-    if (info > 0) return st.Fail("NO_CONVERGENCE", "Eigenvalues did not converge");
-    if (info < 0) return st.Fail(nullptr, "geev: illegal argument " + std::to_string(-info));
+    if (!LapackSucceeded(st, info, "geev", "NO_CONVERGENCE", "Eigenvalues did not converge")) return;
     for (int64_t j = 0; j < n; j++) {
       pwr[off[1] + j * o.wre->cs()] = wr[j];
       pwi[off[2] + j * o.wim->cs()] = wi[j];
@@ -88,11 +87,11 @@ Napi::Value Eig(const Napi::CallbackInfo& info) {
       !SameFloatDType(env, {&a, &wre, &wim, vectors ? &vre : &a, vectors ? &vim : &a}))
     return env.Undefined();
   const int64_t n = a.rows;
-  if (a.cols != n || wre.rows != 1 || wre.cols != n || wim.rows != 1 || wim.cols != n ||
-      (vectors && (vre.rows != n || vre.cols != n || vim.rows != n || vim.cols != n))) {
-    ThrowRange(env, "eig: operand shapes do not match");
+  if (ShapeMismatch(env,
+                    a.cols != n || wre.rows != 1 || wre.cols != n || wim.rows != 1 || wim.cols != n ||
+                        (vectors && (vre.rows != n || vre.cols != n || vim.rows != n || vim.cols != n)),
+                    "eig"))
     return env.Undefined();
-  }
   return RunStack(info, Async, a, [=](auto t, WorkStatus& st) {
     // Pointers into this lambda's own copies: the work may run after this call has returned.
     EigOut o{&wre, &wim, vectors ? &vre : nullptr, vectors ? &vim : nullptr};

@@ -69,14 +69,7 @@ void EighStack(const MatrixOperand& a, const MatrixOperand& w, const MatrixOpera
     ToColumnMajor(A, n, n, a.cs(), a.rs(), buf, ld);
     lapack_int info = Syevd(jobz, uplo, static_cast<lapack_int>(n), buf, static_cast<lapack_int>(ld), values.data(), work.data(),
                             static_cast<lapack_int>(work.size()), iwork.data(), static_cast<lapack_int>(iwork.size()));
-    if (info > 0) {
-      st.Fail("NO_CONVERGENCE", "Eigenvalues did not converge");
-      return;
-    }
-    if (info < 0) {
-      st.Fail(nullptr, "syevd: illegal argument " + std::to_string(-info));
-      return;
-    }
+    if (!LapackSucceeded(st, info, "syevd", "NO_CONVERGENCE", "Eigenvalues did not converge")) return;
     T* W = pw + off[1];
     for (int64_t i = 0; i < n; i++) W[i * w.cs()] = values[i];
     if (v && !direct) FromColumnMajor(buf, n, n, n, pv + off[2], v->rs(), v->cs());
@@ -116,14 +109,8 @@ void EighTop(const MatrixOperand& a, const MatrixOperand& w, const MatrixOperand
   ToColumnMajor(A, n, n, a.cs(), a.rs(), buf.data(), n);
   lapack_int info = Syevr(uplo, N, buf.data(), N, il, N, &found, values.data(), Z, ldz, isuppz.data(), work.data(),
                           static_cast<lapack_int>(work.size()), iwork.data(), static_cast<lapack_int>(iwork.size()));
-  if (info < 0) {
-    st.Fail(nullptr, "syevr: illegal argument " + std::to_string(-info));
-    return;
-  }
-  if (info > 0 || found != k) {
-    st.Fail("NO_CONVERGENCE", "Eigenvalues did not converge");
-    return;
-  }
+  if (info == 0 && found != k) info = 1;  // fewer eigenvalues than asked: some did not converge
+  if (!LapackSucceeded(st, info, "syevr", "NO_CONVERGENCE", "Eigenvalues did not converge")) return;
   for (int64_t i = 0; i < k; i++) W[i * w.cs()] = values[i];
   if (!direct) FromColumnMajor(Z, n, n, k, V, v.rs(), v.cs());
 }
@@ -139,10 +126,9 @@ Napi::Value EighTopEntry(const Napi::CallbackInfo& info) {
       !ReadMatrix(env, meta, "w", info[1], nb, batch, &w) || !ReadMatrix(env, meta, "v", info[2], nb, batch, &v) ||
       !SameFloatDType(env, {&a, &w, &v}) || !ArgInt(env, info[4], "k", 0, a.rows, &k))
     return env.Undefined();
-  if (nb != 0 || a.rows != a.cols || w.rows != 1 || w.cols != k || v.rows != a.rows || v.cols != k) {
-    ThrowRange(env, "eighTop: operand shapes do not match");
+  if (ShapeMismatch(env, nb != 0 || a.rows != a.cols || w.rows != 1 || w.cols != k || v.rows != a.rows || v.cols != k,
+                    "eighTop"))
     return env.Undefined();
-  }
   const bool lower = !(info[3].IsBoolean() && !info[3].As<Napi::Boolean>().Value());
   return RunStack(info, Async, a, [=](auto t, WorkStatus& st) { EighTop<decltype(t)>(a, w, v, lower, k, st); });
 }
@@ -160,10 +146,9 @@ Napi::Value Eigh(const Napi::CallbackInfo& info) {
       (withVectors && !ReadMatrix(env, meta, "v", info[2], nb, batch, &v)) ||
       !SameFloatDType(env, {&a, &w, withVectors ? &v : &a}))
     return env.Undefined();
-  if (a.rows != a.cols || w.rows != 1 || w.cols != a.rows || (withVectors && (v.rows != a.rows || v.cols != a.rows))) {
-    ThrowRange(env, "eigh: operand shapes do not match");
+  if (ShapeMismatch(env, a.rows != a.cols || w.rows != 1 || w.cols != a.rows || (withVectors && (v.rows != a.rows || v.cols != a.rows)),
+                    "eigh"))
     return env.Undefined();
-  }
   const bool lower = !(info[3].IsBoolean() && !info[3].As<Napi::Boolean>().Value());
   return RunStack(info, Async, a, [=](auto t, WorkStatus& st) { EighStack<decltype(t)>(a, w, withVectors ? &v : nullptr, lower, nb, batch, st); });
 }

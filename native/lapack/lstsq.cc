@@ -52,8 +52,7 @@ void LstsqStack(const MatrixOperand& a, const MatrixOperand& b, const LstsqOut& 
       lapack_int info = Gelsd(static_cast<lapack_int>(m), static_cast<lapack_int>(n), static_cast<lapack_int>(k), fa.data(),
                               static_cast<lapack_int>(m), fb.data(), static_cast<lapack_int>(ldb), sv.data(), rcond, &r, work.data(),
                               static_cast<lapack_int>(work.size()), iwork.data());
-      if (info > 0) return st.Fail("NO_CONVERGENCE", "SVD did not converge in Linear Least Squares");
-      if (info < 0) return st.Fail(nullptr, "gelsd: illegal argument " + std::to_string(-info));
+      if (!LapackSucceeded(st, info, "gelsd", "NO_CONVERGENCE", "SVD did not converge in Linear Least Squares")) return;
     }
     FromColumnMajor(fb.data(), ldb, n, k, px + off[2], o.x.rs(), o.x.cs());
     for (int64_t j = 0; j < k; j++) {
@@ -80,11 +79,11 @@ Napi::Value Lstsq(const Napi::CallbackInfo& info) {
       !ReadMatrix(env, meta, "residuals", info[3], nb, batch, &res) || !ReadMatrix(env, meta, "rank", info[4], nb, batch, &rank) ||
       !ReadMatrix(env, meta, "s", info[5], nb, batch, &s) || !SameFloatDType(env, {&a, &b, &x, &res, &rank, &s}))
     return env.Undefined();
-  if (b.rows != a.rows || x.rows != a.cols || x.cols != b.cols || res.rows != 1 || res.cols != b.cols || rank.rows != 1 ||
-      rank.cols != 1 || s.rows != 1 || s.cols != std::min(a.rows, a.cols)) {
-    ThrowRange(env, "lstsq: operand shapes do not match");
+  if (ShapeMismatch(env,
+                    b.rows != a.rows || x.rows != a.cols || x.cols != b.cols || res.rows != 1 || res.cols != b.cols ||
+                        rank.rows != 1 || rank.cols != 1 || s.rows != 1 || s.cols != std::min(a.rows, a.cols),
+                    "lstsq"))
     return env.Undefined();
-  }
   const double rcond = info[6].IsNumber() ? info[6].As<Napi::Number>().DoubleValue() : -1;
   return RunStack(info, Async, a, [=](auto t, WorkStatus& st) {
     LstsqOut o{x, res, rank, s};  // references to this lambda's own copies

@@ -17,7 +17,7 @@ inline lapack_int Getrf(lapack_int m, lapack_int n, float* a, lapack_int lda, la
 // Accumulates log|u_ii| in double, as NumPy does, so large matrices neither overflow nor underflow.
 template <typename T>
 void SlogdetStack(const MatrixOperand& a, const MatrixOperand& sign, const MatrixOperand& logdet, int64_t nb,
-                  const int64_t* batch) {
+                  const int64_t* batch, WorkStatus& st) {
   const int64_t n = a.rows;
   std::vector<T> lu(static_cast<size_t>(std::max<int64_t>(1, n * n)));
   std::vector<lapack_int> ipiv(static_cast<size_t>(std::max<int64_t>(1, n)));
@@ -30,6 +30,7 @@ void SlogdetStack(const MatrixOperand& a, const MatrixOperand& sign, const Matri
     if (n > 0) {
       ToColumnMajor(pa + off[0], n, n, a.cs(), a.rs(), lu.data(), n);
       lapack_int info = Getrf(static_cast<lapack_int>(n), static_cast<lapack_int>(n), lu.data(), static_cast<lapack_int>(n), ipiv.data());
+      if (!LapackSucceeded(st, info, "getrf")) return;
       if (info > 0) {  // exactly singular
         s = 0;
         logabs = -INFINITY;
@@ -51,7 +52,7 @@ void SlogdetStack(const MatrixOperand& a, const MatrixOperand& sign, const Matri
 // P A = L U with partial pivoting: A = P^T L U, returned as p (m x m), l (m x k unit lower), u (k x n).
 template <typename T>
 void LuStack(const MatrixOperand& a, const MatrixOperand& p, const MatrixOperand& l, const MatrixOperand& u, int64_t nb,
-             const int64_t* batch) {
+             const int64_t* batch, WorkStatus& st) {
   const int64_t m = a.rows, n = a.cols, k = std::min(m, n);
   std::vector<T> f(static_cast<size_t>(std::max<int64_t>(1, m * n)));
   std::vector<lapack_int> ipiv(static_cast<size_t>(std::max<int64_t>(1, k)));
@@ -65,7 +66,8 @@ void LuStack(const MatrixOperand& a, const MatrixOperand& p, const MatrixOperand
     if (m > 0 && n > 0) {
       ToColumnMajor(pa + off[0], m, n, a.rs(), a.cs(), f.data(), m);
       // info > 0 only says U is singular; the factorization is still complete and valid.
-      Getrf(static_cast<lapack_int>(m), static_cast<lapack_int>(n), f.data(), static_cast<lapack_int>(m), ipiv.data());
+      lapack_int info = Getrf(static_cast<lapack_int>(m), static_cast<lapack_int>(n), f.data(), static_cast<lapack_int>(m), ipiv.data());
+      if (!LapackSucceeded(st, info, "getrf")) return;
     }
     for (int64_t i = 0; i < m; i++) perm[i] = i;
     for (int64_t i = 0; i < k; i++) std::swap(perm[i], perm[ipiv[i] - 1]);
@@ -94,11 +96,9 @@ Napi::Value Slogdet(const Napi::CallbackInfo& info) {
       !ReadMatrix(env, meta, "sign", info[1], nb, batch, &s) || !ReadMatrix(env, meta, "logabsdet", info[2], nb, batch, &l) ||
       !SameFloatDType(env, {&a, &s, &l}))
     return env.Undefined();
-  if (a.rows != a.cols || s.rows != 1 || s.cols != 1 || l.rows != 1 || l.cols != 1) {
-    ThrowRange(env, "slogdet: operand shapes do not match");
+  if (ShapeMismatch(env, a.rows != a.cols || s.rows != 1 || s.cols != 1 || l.rows != 1 || l.cols != 1, "slogdet"))
     return env.Undefined();
-  }
-  return RunStack(info, Async, a, [=](auto t, WorkStatus&) { SlogdetStack<decltype(t)>(a, s, l, nb, batch); });
+  return RunStack(info, Async, a, [=](auto t, WorkStatus& st) { SlogdetStack<decltype(t)>(a, s, l, nb, batch, st); });
 }
 
 // lu(a, p, l, u) with meta = [nb, batch..., a (m x n), p (m x m), l (m x k), u (k x n)]
@@ -113,11 +113,10 @@ Napi::Value Lu(const Napi::CallbackInfo& info) {
       !ReadMatrix(env, meta, "u", info[3], nb, batch, &u) || !SameFloatDType(env, {&a, &p, &l, &u}))
     return env.Undefined();
   const int64_t k = std::min(a.rows, a.cols);
-  if (p.rows != a.rows || p.cols != a.rows || l.rows != a.rows || l.cols != k || u.rows != k || u.cols != a.cols) {
-    ThrowRange(env, "lu: operand shapes do not match");
+  if (ShapeMismatch(env, p.rows != a.rows || p.cols != a.rows || l.rows != a.rows || l.cols != k || u.rows != k || u.cols != a.cols,
+                    "lu"))
     return env.Undefined();
-  }
-  return RunStack(info, Async, a, [=](auto t, WorkStatus&) { LuStack<decltype(t)>(a, p, l, u, nb, batch); });
+  return RunStack(info, Async, a, [=](auto t, WorkStatus& st) { LuStack<decltype(t)>(a, p, l, u, nb, batch, st); });
 }
 
 }  // namespace

@@ -47,7 +47,7 @@ void QrStack(const MatrixOperand& a, const MatrixOperand* q, const MatrixOperand
       ToColumnMajor(pa + off[0], m, n, a.rs(), a.cs(), f.data(), m);
       lapack_int info = Geqrf(static_cast<lapack_int>(m), static_cast<lapack_int>(n), f.data(), ldf, tau.data(), work.data(),
                               static_cast<lapack_int>(work.size()));
-      if (info < 0) return st.Fail(nullptr, "geqrf: illegal argument " + std::to_string(-info));
+      if (!LapackSucceeded(st, info, "geqrf")) return;
     }
     T* R = pr + off[1];
     for (int64_t i = 0; i < r.rows; i++)
@@ -59,7 +59,7 @@ void QrStack(const MatrixOperand& a, const MatrixOperand* q, const MatrixOperand
       for (int64_t i = 0; i < m; i++) Q[i + j * ldq] = j < k && j < n ? f[i + j * m] : T(0);
     lapack_int info = Orgqr(static_cast<lapack_int>(m), static_cast<lapack_int>(qcols), static_cast<lapack_int>(k), Q,
                             static_cast<lapack_int>(ldq), tau.data(), work.data(), static_cast<lapack_int>(work.size()));
-    if (info < 0) return st.Fail(nullptr, "orgqr: illegal argument " + std::to_string(-info));
+    if (!LapackSucceeded(st, info, "orgqr")) return;
     if (!direct) FromColumnMajor(Q, ldq, m, qcols, pq + off[2], q->rs(), q->cs());
   });
 }
@@ -77,10 +77,9 @@ Napi::Value Qr(const Napi::CallbackInfo& info) {
       !SameFloatDType(env, {&a, &r, withQ ? &q : &a}))
     return env.Undefined();
   const int64_t m = a.rows, k = std::min(a.rows, a.cols);
-  if (r.cols != a.cols || (r.rows != k && r.rows != m) || (withQ && (q.rows != m || (q.cols != k && q.cols != m)))) {
-    ThrowRange(env, "qr: operand shapes do not match");
+  if (ShapeMismatch(env, r.cols != a.cols || (r.rows != k && r.rows != m) || (withQ && (q.rows != m || (q.cols != k && q.cols != m))),
+                    "qr"))
     return env.Undefined();
-  }
   return RunStack(info, Async, a, [=](auto t, WorkStatus& st) { QrStack<decltype(t)>(a, withQ ? &q : nullptr, r, nb, batch, st); });
 }
 

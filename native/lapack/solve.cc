@@ -42,13 +42,12 @@ void SolveStack(const MatrixOperand& a, const MatrixOperand& b, const MatrixOper
     if (!st.ok || n == 0 || k == 0) return;
     ToColumnMajor(pa + off[0], n, n, a.cs(), a.rs(), lu.data(), n);  // A^T, column-major
     lapack_int info = Getrf(static_cast<lapack_int>(n), lu.data(), ipiv.data());
-    if (info > 0) return st.Fail("SINGULAR", "Singular matrix");
-    if (info < 0) return st.Fail(nullptr, "getrf: illegal argument " + std::to_string(-info));
+    if (!LapackSucceeded(st, info, "getrf", "SINGULAR", "Singular matrix")) return;
     T* dst = direct ? px + off[2] : rhs.data();
     const int64_t ld = direct ? std::max<int64_t>(n, k > 1 ? x.cs() : n) : n;
     ToColumnMajor(pb + off[1], n, k, b.rs(), b.cs(), dst, ld);
     info = GetrsT(static_cast<lapack_int>(n), static_cast<lapack_int>(k), lu.data(), ipiv.data(), dst, static_cast<lapack_int>(ld));
-    if (info < 0) return st.Fail(nullptr, "getrs: illegal argument " + std::to_string(-info));
+    if (!LapackSucceeded(st, info, "getrs")) return;
     if (!direct) FromColumnMajor(dst, n, n, k, px + off[2], x.rs(), x.cs());
   });
 }
@@ -76,9 +75,8 @@ void InvStack(const MatrixOperand& a, const MatrixOperand& x, int64_t nb, const 
       for (int64_t i = 0; i < n; i++) dst[i + j * ld] = i == j ? T(1) : T(0);
     lapack_int info = Gesv(static_cast<lapack_int>(n), static_cast<lapack_int>(n), lu.data(), static_cast<lapack_int>(n),
                            ipiv.data(), dst, static_cast<lapack_int>(ld));
-    if (info > 0) st.Fail("SINGULAR", "Singular matrix");
-    else if (info < 0) st.Fail(nullptr, "gesv: illegal argument " + std::to_string(-info));
-    else if (!direct) FromColumnMajor(dst, n, n, n, px + off[1], x.cs(), x.rs());  // transpose back
+    if (LapackSucceeded(st, info, "gesv", "SINGULAR", "Singular matrix") && !direct)
+      FromColumnMajor(dst, n, n, n, px + off[1], x.cs(), x.rs());  // transpose back
   });
 }
 
@@ -93,10 +91,8 @@ Napi::Value Solve(const Napi::CallbackInfo& info) {
       !ReadMatrix(env, meta, "b", info[1], nb, batch, &b) || !ReadMatrix(env, meta, "x", info[2], nb, batch, &x) ||
       !SameFloatDType(env, {&a, &b, &x}))
     return env.Undefined();
-  if (a.rows != a.cols || b.rows != a.rows || x.rows != b.rows || x.cols != b.cols) {
-    ThrowRange(env, "solve: operand shapes do not match");
+  if (ShapeMismatch(env, a.rows != a.cols || b.rows != a.rows || x.rows != b.rows || x.cols != b.cols, "solve"))
     return env.Undefined();
-  }
   return RunStack(info, Async, a, [=](auto t, WorkStatus& st) { SolveStack<decltype(t)>(a, b, x, nb, batch, st); });
 }
 
@@ -110,10 +106,7 @@ Napi::Value Inv(const Napi::CallbackInfo& info) {
   if (!meta.Init(env) || !ReadBatch(env, meta, &nb, batch) || !ReadMatrix(env, meta, "a", info[0], nb, batch, &a) ||
       !ReadMatrix(env, meta, "x", info[1], nb, batch, &x) || !SameFloatDType(env, {&a, &x}))
     return env.Undefined();
-  if (a.rows != a.cols || x.rows != a.rows || x.cols != a.cols) {
-    ThrowRange(env, "inv: operand shapes do not match");
-    return env.Undefined();
-  }
+  if (ShapeMismatch(env, a.rows != a.cols || x.rows != a.rows || x.cols != a.cols, "inv")) return env.Undefined();
   return RunStack(info, Async, a, [=](auto t, WorkStatus& st) { InvStack<decltype(t)>(a, x, nb, batch, st); });
 }
 

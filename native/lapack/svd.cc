@@ -60,14 +60,7 @@ void SvdStack(const MatrixOperand& a, const MatrixOperand& s, const MatrixOperan
     lapack_int info = Gesdd(jobz, static_cast<lapack_int>(lm), static_cast<lapack_int>(ln), buf.data(), ldl, sv.data(),
                             lapackU, static_cast<lapack_int>(ldu), lapackVt, static_cast<lapack_int>(ldvt), work.data(),
                             static_cast<lapack_int>(work.size()), iwork.data());
-    if (info > 0) {
-      st.Fail("NO_CONVERGENCE", "SVD did not converge");
-      return;
-    }
-    if (info < 0) {
-      st.Fail(nullptr, "gesdd: illegal argument " + std::to_string(-info));
-      return;
-    }
+    if (!LapackSucceeded(st, info, "gesdd", "NO_CONVERGENCE", "SVD did not converge")) return;
     T* S = ps + off[1];
     for (int64_t i = 0; i < k; i++) S[i * s.cs()] = sv[i];
     // Scratch results: LAPACK's vt (ucols x m, column-major) is u^T; its u (n x vrows) is vt^T.
@@ -92,11 +85,11 @@ Napi::Value Svd(const Napi::CallbackInfo& info) {
     return env.Undefined();
   const bool full = info[4].IsBoolean() && info[4].As<Napi::Boolean>().Value();
   const int64_t m = a.rows, n = a.cols, k = std::min(m, n);
-  if (s.rows != 1 || s.cols != k ||
-      (withVectors && (u.rows != m || u.cols != (full ? m : k) || vt.rows != (full ? n : k) || vt.cols != n))) {
-    ThrowRange(env, "svd: operand shapes do not match");
+  if (ShapeMismatch(env,
+                    s.rows != 1 || s.cols != k ||
+                        (withVectors && (u.rows != m || u.cols != (full ? m : k) || vt.rows != (full ? n : k) || vt.cols != n)),
+                    "svd"))
     return env.Undefined();
-  }
   return RunStack(info, Async, a, [=](auto t, WorkStatus& st) {
     SvdStack<decltype(t)>(a, s, withVectors ? &u : nullptr, withVectors ? &vt : nullptr, full, nb, batch, st);
   });
