@@ -36,11 +36,6 @@ static Napi::Value LinAlgErrorValue(Napi::Env env, const std::string& message, c
   return e.Value();
 }
 
-void ThrowLinAlg(Napi::Env env, const std::string& message, const char* code) {
-  Napi::Value err = LinAlgErrorValue(env, message, code);
-  if (!env.IsExceptionPending()) napi_throw(env, err);
-}
-
 Napi::Value StatusError(Napi::Env env, const WorkStatus& st) {
   if (st.code != nullptr) return LinAlgErrorValue(env, st.message, st.code);
   if (st.outOfMemory) return Napi::RangeError::New(env, "tensorblas: " + st.message).Value();

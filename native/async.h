@@ -43,13 +43,13 @@ void AsyncWorkEnd();
 bool SmallWorkBegin();
 void SmallWorkEnd();
 
-// Throws `new LinAlgError(message, code)` with the class lib/ registered (setErrorClasses).
-void ThrowLinAlg(Napi::Env env, const std::string& message, const char* code);
+// The JS error for a failed status: LinAlgError (the class lib/ registered) with its code, a
+// RangeError for an allocation failure, an Error otherwise. Rejections and throws both use it.
+Napi::Value StatusError(Napi::Env env, const WorkStatus& st);
 
 inline void ThrowStatus(Napi::Env env, const WorkStatus& st) {
-  if (st.code != nullptr) ThrowLinAlg(env, st.message, st.code);
-  else if (st.outOfMemory) ThrowRange(env, st.message);
-  else Napi::Error::New(env, "tensorblas: " + st.message).ThrowAsJavaScriptException();
+  Napi::Value err = StatusError(env, st);
+  if (!env.IsExceptionPending()) napi_throw(env, err);
 }
 
 // Runs work(status), turning C++ allocation failures into a failed status.
@@ -63,9 +63,6 @@ void RunGuarded(Work& work, WorkStatus& st) {
     st.FailAllocation();
   }
 }
-
-// The error a failed status stands for, as a value (for promise rejections).
-Napi::Value StatusError(Napi::Env env, const WorkStatus& st);
 
 // Runs stack work on the libuv thread pool and settles a promise. The JS arguments (the typed
 // arrays the work reads and writes) stay referenced until then, so a garbage collection in between

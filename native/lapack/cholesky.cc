@@ -28,7 +28,7 @@ void CholeskyStack(const MatrixOperand& a, const MatrixOperand& out, bool upper,
   ForEachMatrix<2>(nb, batch, ms, [&](const int64_t* off) {
     if (!st.ok || n == 0) return;
     T* buf = direct ? po + off[1] : scratch.data();
-    const int64_t ld = direct ? std::max<int64_t>(n, n > 1 ? out.rs() : n) : n;
+    const int64_t ld = ResultLd(direct, n, n, out.rs());
     // Upper factor (NumPy reads the upper triangle then): A's upper triangle is the buffer's lower
     // one, potrf('L') gives A = L L^T, and that L in column-major order is U = L^T in row-major.
     ToColumnMajor(pa + off[0], n, n, a.cs(), a.rs(), buf, ld);

@@ -119,6 +119,14 @@ void FromColumnMajor(const T* src, int64_t ld, int64_t rows, int64_t cols, T* ds
   CopyMatrix(src, 1, ld, dst, rs, cs, rows, cols);
 }
 
+// getrf (LU with partial pivoting), used by solve and by lu/det/slogdet.
+inline lapack_int Getrf(lapack_int m, lapack_int n, double* a, lapack_int lda, lapack_int* ipiv) {
+  return LAPACKE_dgetrf_work(LAPACK_COL_MAJOR, m, n, a, lda, ipiv);
+}
+inline lapack_int Getrf(lapack_int m, lapack_int n, float* a, lapack_int lda, lapack_int* ipiv) {
+  return LAPACKE_sgetrf_work(LAPACK_COL_MAJOR, m, n, a, lda, ipiv);
+}
+
 // Whether a strided output matrix already is column-major with a usable leading dimension, so
 // LAPACK can write into it directly.
 inline bool IsColumnMajor(int64_t rows, int64_t cols, int64_t rs, int64_t cs) {
@@ -144,6 +152,12 @@ inline lapack_int WorkSize(T query) {
   double q = static_cast<double>(query);
   // Round up: float32 cannot represent every integer exactly (see LAPACK's sroundup_lwork).
   return static_cast<lapack_int>(q * (1 + 1e-6)) + 1;
+}
+
+// The leading dimension LAPACK writes a rows x cols result with: the output's own column stride
+// when it writes straight into a column-major output (IsColumnMajor), else the scratch's `rows`.
+inline int64_t ResultLd(bool direct, int64_t rows, int64_t cols, int64_t cs) {
+  return direct ? std::max<int64_t>(rows, cols > 1 ? cs : rows) : rows;
 }
 
 // LAPACK's info as the outcome of one call: < 0 is an illegal argument (a bug of ours, named by

@@ -65,7 +65,7 @@ void EighStack(const MatrixOperand& a, const MatrixOperand& w, const MatrixOpera
       return;
     }
     T* buf = direct ? pv + off[2] : scratch.data();
-    const int64_t ld = direct ? std::max<int64_t>(n, n > 1 ? v->cs() : n) : n;
+    const int64_t ld = ResultLd(direct, n, n, v->cs());
     ToColumnMajor(A, n, n, a.cs(), a.rs(), buf, ld);
     lapack_int info = Syevd(jobz, uplo, static_cast<lapack_int>(n), buf, static_cast<lapack_int>(ld), values.data(), work.data(),
                             static_cast<lapack_int>(work.size()), iwork.data(), static_cast<lapack_int>(iwork.size()));
@@ -97,7 +97,7 @@ void EighTop(const MatrixOperand& a, const MatrixOperand& w, const MatrixOperand
   const bool direct = IsColumnMajor(n, k, v.rs(), v.cs());
   std::vector<T> z(direct ? 0 : static_cast<size_t>(n * k));
   T* Z = direct ? V : z.data();
-  const lapack_int ldz = static_cast<lapack_int>(direct ? std::max<int64_t>(n, k > 1 ? v.cs() : n) : n);
+  const lapack_int ldz = static_cast<lapack_int>(ResultLd(direct, n, k, v.cs()));
   std::vector<lapack_int> isuppz(static_cast<size_t>(2 * k));
   const char uplo = lower ? 'U' : 'L';  // of the transposed copy, as in EighStack
   const lapack_int N = static_cast<lapack_int>(n), il = static_cast<lapack_int>(n - k + 1);

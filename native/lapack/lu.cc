@@ -6,12 +6,6 @@
 namespace tb {
 namespace {
 
-inline lapack_int Getrf(lapack_int m, lapack_int n, double* a, lapack_int lda, lapack_int* ipiv) {
-  return LAPACKE_dgetrf_work(LAPACK_COL_MAJOR, m, n, a, lda, ipiv);
-}
-inline lapack_int Getrf(lapack_int m, lapack_int n, float* a, lapack_int lda, lapack_int* ipiv) {
-  return LAPACKE_sgetrf_work(LAPACK_COL_MAJOR, m, n, a, lda, ipiv);
-}
 
 // det(A^T) = det(A): the input is copied as its transpose, a straight copy for C-ordered input.
 // Accumulates log|u_ii| in double, as NumPy does, so large matrices neither overflow nor underflow.

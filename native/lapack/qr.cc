@@ -54,7 +54,7 @@ void QrStack(const MatrixOperand& a, const MatrixOperand* q, const MatrixOperand
       for (int64_t j = 0; j < n; j++) R[i * r.rs() + j * r.cs()] = (i <= j && i < k) ? f[i + j * m] : T(0);
     if (!q || m == 0 || qcols == 0) return;
     T* Q = direct ? pq + off[2] : qScratch.data();
-    const int64_t ldq = direct ? std::max<int64_t>(m, qcols > 1 ? q->cs() : m) : m;
+    const int64_t ldq = ResultLd(direct, m, qcols, q->cs());
     for (int64_t j = 0; j < qcols; j++)
       for (int64_t i = 0; i < m; i++) Q[i + j * ldq] = j < k && j < n ? f[i + j * m] : T(0);
     lapack_int info = Orgqr(static_cast<lapack_int>(m), static_cast<lapack_int>(qcols), static_cast<lapack_int>(k), Q,

@@ -13,8 +13,6 @@ inline lapack_int Gesv(lapack_int n, lapack_int nrhs, float* a, lapack_int lda, 
   return LAPACKE_sgesv_work(LAPACK_COL_MAJOR, n, nrhs, a, lda, ipiv, b, ldb);
 }
 
-inline lapack_int Getrf(lapack_int n, double* a, lapack_int* ipiv) { return LAPACKE_dgetrf_work(LAPACK_COL_MAJOR, n, n, a, n, ipiv); }
-inline lapack_int Getrf(lapack_int n, float* a, lapack_int* ipiv) { return LAPACKE_sgetrf_work(LAPACK_COL_MAJOR, n, n, a, n, ipiv); }
 inline lapack_int GetrsT(lapack_int n, lapack_int nrhs, const double* a, const lapack_int* ipiv, double* b, lapack_int ldb) {
   return LAPACKE_dgetrs_work(LAPACK_COL_MAJOR, 'T', n, nrhs, a, n, ipiv, b, ldb);
 }
@@ -41,10 +39,11 @@ void SolveStack(const MatrixOperand& a, const MatrixOperand& b, const MatrixOper
   ForEachMatrix<3>(nb, batch, ms, [&](const int64_t* off) {
     if (!st.ok || n == 0 || k == 0) return;
     ToColumnMajor(pa + off[0], n, n, a.cs(), a.rs(), lu.data(), n);  // A^T, column-major
-    lapack_int info = Getrf(static_cast<lapack_int>(n), lu.data(), ipiv.data());
+    const lapack_int ln = static_cast<lapack_int>(n);
+    lapack_int info = Getrf(ln, ln, lu.data(), ln, ipiv.data());
     if (!LapackSucceeded(st, info, "getrf", "SINGULAR", "Singular matrix")) return;
     T* dst = direct ? px + off[2] : rhs.data();
-    const int64_t ld = direct ? std::max<int64_t>(n, k > 1 ? x.cs() : n) : n;
+    const int64_t ld = ResultLd(direct, n, k, x.cs());
     ToColumnMajor(pb + off[1], n, k, b.rs(), b.cs(), dst, ld);
     info = GetrsT(static_cast<lapack_int>(n), static_cast<lapack_int>(k), lu.data(), ipiv.data(), dst, static_cast<lapack_int>(ld));
     if (!LapackSucceeded(st, info, "getrs")) return;
@@ -70,7 +69,7 @@ void InvStack(const MatrixOperand& a, const MatrixOperand& x, int64_t nb, const 
     if (!st.ok || n == 0) return;
     ToColumnMajor(pa + off[0], n, n, a.cs(), a.rs(), lu.data(), n);  // A^T, column-major
     T* dst = direct ? px + off[1] : scratch.data();
-    const int64_t ld = direct ? std::max<int64_t>(n, n > 1 ? x.rs() : n) : n;
+    const int64_t ld = ResultLd(direct, n, n, x.rs());
     for (int64_t j = 0; j < n; j++)
       for (int64_t i = 0; i < n; i++) dst[i + j * ld] = i == j ? T(1) : T(0);
     lapack_int info = Gesv(static_cast<lapack_int>(n), static_cast<lapack_int>(n), lu.data(), static_cast<lapack_int>(n),
