@@ -198,7 +198,8 @@ export class PCA {
     if (req !== undefined && req >= 1 && req > kMax) {
       throw new RangeError(`nComponents=${req} must be between 1 and min(nSamples, nFeatures)=${kMax}`);
     }
-    let solver = this.solverRequested === 'auto' ? (p <= 1000 && n >= 10 * p ? 'covarianceEigh' : 'full') : this.solverRequested;
+    const solver: 'covarianceEigh' | 'full' =
+      this.solverRequested === 'auto' ? (p <= 1000 && n >= 10 * p ? 'covarianceEigh' : 'full') : this.solverRequested;
     const mean = red.mean(x, 0) as Tensor;
     let explained: Tensor;
     let singular: Tensor;
@@ -216,10 +217,9 @@ export class PCA {
       // the ratios and the noise variance, is the trace. A fraction needs the whole spectrum.
       const top = req !== undefined && req >= 1 && req < p ? req : p;
       const { values, vectors } = top < p ? runSync(eighTopSteps(c, top)) : eigh(c);
-      explained = values.slice([null, null, -1]).clone(); // descending
-      explained.maximum(0, { out: explained });
+      explained = values.slice([null, null, -1]).maximum(0); // descending, tiny negatives clipped
       singular = explained.mul(n - 1).sqrt();
-      vt = vectors.slice(null, [null, null, -1]).T.clone();
+      vt = vectors.slice(null, [null, null, -1]).T; // a view of eigh's own output; flipped in place below
       if (top < p) {
         let trace = 0;
         for (let i = 0; i < p; i++) trace += Math.max(0, c.get(i, i));
@@ -227,7 +227,6 @@ export class PCA {
         restVariance = Math.max(0, trace - (red.sum(explained) as number));
       }
     } else {
-      solver = 'full';
       const centered = sub(x, mean);
       const r = svd(centered, { fullMatrices: false }) as { u: Tensor; s: Tensor; vt: Tensor };
       u = r.u;
@@ -256,7 +255,7 @@ export class PCA {
     // The mean of the p - k eigenvalues past the kept ones, as the full spectrum gives it.
     if (totalVariance !== undefined) this.noiseVariance = k < kMax ? restVariance / (p - k) : 0;
     else this.noiseVariance = k < kMax ? (red.mean(explained.slice([k])) as number) : 0;
-    this.solver = solver as 'covarianceEigh' | 'full';
+    this.solver = solver;
     this.nSamples = n;
     this.nFeatures = p;
     this.nComponents = k;

@@ -9,7 +9,7 @@ const SYSTEM_LIBRARIES = {
 };
 
 /** The shared libraries `file` needs (names on Linux, install names on macOS); null where unknown. */
-export function dependencies(file) {
+function dependencies(file) {
   if (process.platform === 'linux') {
     return execFileSync('ldd', [file], { encoding: 'utf8' })
       .split('\n')
@@ -27,8 +27,11 @@ export function dependencies(file) {
   return null;
 }
 
-/** What keeps `file` from being self-contained (empty when it is); null where this cannot be checked. */
-export function selfContainedProblems(file) {
+/**
+ * `file`'s shared-library dependencies and what keeps it from being self-contained (`problems`
+ * empty when it is); null where this cannot be checked.
+ */
+export function checkSelfContained(file) {
   const deps = dependencies(file);
   if (deps === null) return null;
   const problems = deps.filter((d) => !SYSTEM_LIBRARIES[process.platform].test(d)).map((d) => `depends on ${d}`);
@@ -39,5 +42,5 @@ export function selfContainedProblems(file) {
     const leftover = undefinedSymbols.match(/(?<=\s)(_gfortran_\w+|cblas_\w+|LAPACKE_\w+|openblas_\w+|[sdczi][a-z0-9]{2,9}_)(?=\s|@|$)/gm);
     if (leftover) problems.push(`leaves ${[...new Set(leftover)].join(', ')} unresolved`);
   }
-  return problems;
+  return { deps, problems };
 }

@@ -42,12 +42,15 @@ function findFile(dirs, names) {
   return null;
 }
 
+// A separate LAPACKE library, as distributions ship it; OpenBLAS built from source carries LAPACKE
+// inside libopenblas instead.
+const LAPACKE_LIBS = ['liblapacke.so', 'liblapacke.dylib', 'liblapacke.a', 'lapacke.lib'];
+
 function resolve() {
   const env = process.env;
   if (env.TENSORBLAS_BLAS_INCLUDE && env.TENSORBLAS_BLAS_LIB) {
     const libDirs = env.TENSORBLAS_BLAS_LIB.split(path.delimiter);
-    // OpenBLAS built from source carries LAPACKE inside libopenblas; distributions split it out.
-    const separateLapacke = findFile(libDirs, ['liblapacke.so', 'liblapacke.dylib', 'liblapacke.a', 'lapacke.lib']);
+    const separateLapacke = findFile(libDirs, LAPACKE_LIBS);
     return {
       source: 'environment',
       includeDirs: env.TENSORBLAS_BLAS_INCLUDE.split(path.delimiter),
@@ -71,12 +74,14 @@ function resolve() {
     const cblasDir = findFile(c.include, ['cblas.h']);
     const lapackeDir = findFile(c.include, ['lapacke.h']);
     const blasLib = findFile(c.lib, ['libopenblas.so', 'libopenblas.dylib', 'libopenblas.a']);
-    const lapackeLib = findFile(c.lib, ['liblapacke.so', 'liblapacke.dylib', 'liblapacke.a']) ||
-      (blasLib && fs.readdirSync(blasLib).some((f) => f.startsWith('libopenblas')) ? blasLib : null);
-    if (cblasDir && lapackeDir && blasLib && lapackeLib) {
-      const libs = ['-lopenblas'];
-      if (findFile([lapackeLib], ['liblapacke.so', 'liblapacke.dylib', 'liblapacke.a'])) libs.push('-llapacke');
-      return { source: 'search', includeDirs: [...new Set([cblasDir, lapackeDir])], libDirs: [...new Set([blasLib, lapackeLib])], libs };
+    if (cblasDir && lapackeDir && blasLib) {
+      const separateLapacke = findFile(c.lib, LAPACKE_LIBS);
+      return {
+        source: 'search',
+        includeDirs: [...new Set([cblasDir, lapackeDir])],
+        libDirs: [...new Set([blasLib, separateLapacke ?? blasLib])],
+        libs: separateLapacke ? ['-lopenblas', '-llapacke'] : ['-lopenblas'],
+      };
     }
   }
   return null;

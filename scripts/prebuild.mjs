@@ -12,7 +12,7 @@ import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync,
 import { createRequire } from 'node:module';
 import { delimiter, dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { dependencies, selfContainedProblems } from './check-binary.mjs';
+import { checkSelfContained } from './check-binary.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const require = createRequire(import.meta.url);
@@ -25,8 +25,8 @@ function fail(message) {
 }
 
 // --- 1. build ------------------------------------------------------------------------------------
-const tuple = `${process.platform}-${process.arch}`;
-rmSync(join(root, 'prebuilds', tuple), { recursive: true, force: true });
+const dir = join(root, 'prebuilds', `${process.platform}-${process.arch}`);
+rmSync(dir, { recursive: true, force: true });
 const prebuildify = require.resolve('prebuildify/bin.js');
 // The libc tag only means something on Linux (glibc or musl builds of the same platform).
 execFileSync(process.execPath, [prebuildify, '--napi', '--strip', ...(process.platform === 'linux' ? ['--tag-libc'] : [])], {
@@ -34,22 +34,22 @@ execFileSync(process.execPath, [prebuildify, '--napi', '--strip', ...(process.pl
   stdio: 'inherit',
   env: { ...process.env, TENSORBLAS_STATIC: '1' },
 });
-const dir = join(root, 'prebuilds', tuple);
 const files = readdirSync(dir).filter((f) => f.endsWith('.node'));
 if (files.length !== 1) fail(`expected one binary in ${dir}, found ${files.join(', ') || 'none'}`);
 const binary = join(dir, files[0]);
 
 // --- 2. check ------------------------------------------------------------------------------------
-const problems = selfContainedProblems(binary);
-if (problems === null) console.log(`prebuild: dependency check skipped on ${process.platform} (no ldd/otool)`);
-else if (problems.length) fail(`${relative(root, binary)} is not self-contained: ${problems.join('; ')}`);
-else console.log(`prebuild: ${relative(root, binary)} depends only on the C and C++ runtimes (${dependencies(binary).join(', ')})`);
+const check = checkSelfContained(binary);
+if (check === null) console.log(`prebuild: dependency check skipped on ${process.platform} (no ldd/otool)`);
+else if (check.problems.length) fail(`${relative(root, binary)} is not self-contained: ${check.problems.join('; ')}`);
+else console.log(`prebuild: ${relative(root, binary)} depends only on the C and C++ runtimes (${check.deps.join(', ')})`);
 const size = statSync(binary).size;
 console.log(`prebuild: ${relative(root, binary)} is ${(size / 2 ** 20).toFixed(1)} MiB`);
 
 // --- 3. stage the platform package ---------------------------------------------------------------
 const name = platformPackageName();
-const staged = join(root, 'platform-packages', name.split('/')[1]);
+const platformDir = name.split('/')[1]; // e.g. linux-x64, linux-x64-musl
+const staged = join(root, 'platform-packages', platformDir);
 rmSync(staged, { recursive: true, force: true });
 mkdirSync(staged, { recursive: true });
 copyFileSync(binary, join(staged, 'tensorblas.node'));
@@ -57,21 +57,20 @@ const isMusl = name.endsWith('-musl');
 const platformPkg = {
   name,
   version: pkg.version,
-  description: `tensorblas's prebuilt addon for ${name.split('/')[1]}, statically linked with OpenBLAS and LAPACK`,
+  description: `tensorblas's prebuilt addon for ${platformDir}, statically linked with OpenBLAS and LAPACK`,
   license: pkg.license,
   repository: pkg.repository,
   os: [process.platform],
   cpu: [process.arch],
   ...(process.platform === 'linux' ? { libc: [isMusl ? 'musl' : 'glibc'] } : {}),
-  files: ['tensorblas.node'],
+  files: ['tensorblas.node', 'THIRD_PARTY_NOTICES.txt'],
   exports: { './tensorblas.node': './tensorblas.node', './package.json': './package.json' },
   preferUnplugged: true,
 };
-writeFileSync(join(staged, 'package.json'), JSON.stringify(platformPkg, null, 2) + '\n');
 writeFileSync(
   join(staged, 'README.md'),
   `# ${name}\n\nThe prebuilt native addon of [tensorblas](https://www.npmjs.com/package/tensorblas) for ` +
-    `${name.split('/')[1]}. Install \`tensorblas\`, not this package: it is an optional dependency that npm picks for your platform.\n`,
+    `${platformDir}. Install \`tensorblas\`, not this package: it is an optional dependency that npm picks for your platform.\n`,
 );
 // The binary carries OpenBLAS and LAPACK, whose BSD licenses ask for their notices to travel with
 // it: Debian's copyright files here, the release workflow's OpenBLAS LICENSE through the variable.
@@ -83,6 +82,5 @@ writeFileSync(
   join(staged, 'THIRD_PARTY_NOTICES.txt'),
   noticeFiles.map((f) => `==== ${f} ====\n\n${readFileSync(f, 'utf8')}`).join('\n'),
 );
-platformPkg.files.push('THIRD_PARTY_NOTICES.txt');
 writeFileSync(join(staged, 'package.json'), JSON.stringify(platformPkg, null, 2) + '\n');
 console.log(`prebuild: staged ${name} in ${relative(root, staged)}`);

@@ -13,7 +13,7 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { selfContainedProblems } from './check-binary.mjs';
+import { checkSelfContained } from './check-binary.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const require = createRequire(import.meta.url);
@@ -124,12 +124,12 @@ function expectSmoke(name, result, source) {
     return;
   }
   // What users got must need nothing from the system but the C and C++ runtimes (ldd, nm).
-  const problems = selfContainedProblems(report.binary.path);
-  if (problems?.length) {
-    failures.push(`${name}: the installed binary is not self-contained: ${problems.join('; ')}`);
+  const check = checkSelfContained(report.binary.path);
+  if (check?.problems.length) {
+    failures.push(`${name}: the installed binary is not self-contained: ${check.problems.join('; ')}`);
     return;
   }
-  const checked = problems === null ? 'dependencies not checked on this OS' : 'no OpenBLAS, LAPACK or gfortran in ldd';
+  const checked = check === null ? 'dependencies not checked on this OS' : 'no OpenBLAS, LAPACK or gfortran in ldd';
   console.log(`ok ${name}: ${report.binary.source} ${report.binary.path.replace(result.dir, '.')} (${report.blas}; ${checked})`);
 }
 

@@ -59,3 +59,13 @@ export function expectClose(actual: Tensor | number, expected: FixtureArray | nu
     }
   }
 }
+
+/** The largest elementwise |x - y| / max(1, |y|) of two same-sized tensors. */
+export function maxRelErr(x: Tensor, y: Tensor): number {
+  const a = values(x);
+  const b = values(y);
+  expect(a.length).toBe(b.length);
+  let e = 0;
+  for (let i = 0; i < a.length; i++) e = Math.max(e, Math.abs(a[i] - b[i]) / Math.max(1, Math.abs(b[i])));
+  return e;
+}

@@ -1,21 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import * as tb from '../lib/index.js';
 import { linalg, LinAlgError, ShapeError, tensor, Tensor } from '../lib/index.js';
-import { expectClose, fixture, fromFixture, num, values, type FixtureArray } from './helpers.js';
+import { expectClose, fixture, fromFixture, maxRelErr, num, values, type FixtureArray } from './helpers.js';
 
 const lp = fixture('lapack');
 const tolFor = (t: Tensor | FixtureArray): number => ((t as Tensor).dtype ?? (t as FixtureArray).dtype) === 'float32' ? 2e-4 : 1e-10;
 
 /** max |x - y| over all elements, relative to max(1, |y|). */
-function maxRelErr(x: Tensor, y: Tensor): number {
-  const a = values(x);
-  const b = values(y);
-  expect(a.length).toBe(b.length);
-  let e = 0;
-  for (let i = 0; i < a.length; i++) e = Math.max(e, Math.abs(a[i] - b[i]) / Math.max(1, Math.abs(b[i])));
-  return e;
-}
-
 function linAlgCode(f: () => unknown): string | undefined {
   try {
     f();

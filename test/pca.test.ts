@@ -1,17 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { PCA, ShapeError, Tensor } from '../lib/index.js';
 import * as tb from '../lib/index.js';
-import { expectClose, fixture, fromFixture, values } from './helpers.js';
+import { expectClose, fixture, fromFixture, maxRelErr, values } from './helpers.js';
 import { eighTopSteps } from '../lib/linalg/lapack.js';
 import { runSync } from '../lib/steps.js';
 
 const ml = fixture('ml');
-
-function maxRelDiff(got: number[], want: number[]): number {
-  expect(got.length).toBe(want.length);
-  const scale = Math.max(1, ...want.map(Math.abs));
-  return got.reduce((m, g, i) => Math.max(m, Math.abs(g - want[i]) / scale), 0);
-}
 
 describe('PCA (scikit-learn definitions)', () => {
   for (const c of ml.pca) {
@@ -66,7 +60,7 @@ describe('PCA (scikit-learn definitions)', () => {
         expect(top.vectors.shape).toEqual([12, k]);
         expect(top.values.dtype).toBe(dtype);
         const tol = dtype === 'float32' ? 2e-3 : 1e-10;
-        expect(maxRelDiff(values(top.values), values(full.values.slice([12 - k])))).toBeLessThan(tol);
+        expect(maxRelErr(top.values, full.values.slice([12 - k]))).toBeLessThan(tol);
         // Each vector up to sign: |v . v_full| = 1.
         for (let j = 0; j < k; j++) {
           const dot = values(top.vectors.slice(null, [j, j + 1]).T.matmul(full.vectors.slice(null, [12 - k + j, 12 - k + j + 1])));
@@ -74,7 +68,7 @@ describe('PCA (scikit-learn definitions)', () => {
         }
       }
       // The transposed (Fortran-ordered) view of the same symmetric matrix gives the same values.
-      expect(maxRelDiff(values(runSync(eighTopSteps(c.T, 3)).values), values(full.values.slice([9])))).toBeLessThan(
+      expect(maxRelErr(runSync(eighTopSteps(c.T, 3)).values, full.values.slice([9]))).toBeLessThan(
         dtype === 'float32' ? 2e-3 : 1e-10,
       );
     }
