@@ -89,6 +89,13 @@ void FreeOut(void* p) {
   if (g_alloc != Alloc::Reuse) std::free(p);
 }
 
+// Keeps the outputs alive as far as the optimizer can tell (all of them first), then frees them.
+template <typename... P>
+void Release(P*... outputs) {
+  (Escape(outputs), ...);
+  (FreeOut(outputs), ...);
+}
+
 int Threads() { return std::max(1, openblas_get_num_threads()); }
 
 // fn(begin, end) over [0, n), split like tensorblas's ParallelFor.
@@ -231,8 +238,7 @@ Result Matmul(int n, double budget) {
       [&] {
         T* c = static_cast<T*>(AllocOut(sizeof(T) * n * n));
         Gemm<T>(n, a.data(), b.data(), c);
-        Escape(c);
-        FreeOut(c);
+        Release(c);
       },
       budget);
 }
@@ -243,8 +249,7 @@ Result Matvec(int m, int n, double budget) {
       [&] {
         double* y = static_cast<double*>(AllocOut(sizeof(double) * m));
         cblas_dgemv(CblasRowMajor, CblasNoTrans, m, n, 1.0, a.data(), n, x.data(), 1, 0.0, y, 1);
-        Escape(y);
-        FreeOut(y);
+        Release(y);
       },
       budget);
 }
@@ -258,8 +263,7 @@ Result Add(int64_t n, double budget) {
         ParallelFor(n, kGrain, [=](int64_t lo, int64_t hi) {
           for (int64_t i = lo; i < hi; i++) c[i] = pa[i] + pb[i];
         });
-        Escape(c);
-        FreeOut(c);
+        Release(c);
       },
       budget);
 }
@@ -277,8 +281,7 @@ Result BroadcastAdd(int64_t m, int64_t n, double budget) {
             for (int64_t j = 0; j < n; j++) rc[j] = ra[j] + pb[j];
           }
         });
-        Escape(c);
-        FreeOut(c);
+        Release(c);
       },
       budget);
 }
@@ -333,8 +336,7 @@ Result Transpose(int64_t m, int64_t n, double budget) {
             }
           }
         });
-        Escape(out);
-        FreeOut(out);
+        Release(out);
       },
       budget);
 }
@@ -392,8 +394,7 @@ Result Inv(int n, double budget) {
         std::memset(x, 0, sizeof(double) * n * n);
         for (int i = 0; i < n; i++) x[size_t(i) * n + i] = 1;
         Check(LAPACKE_dgesv_work(LAPACK_COL_MAJOR, n, n, lu.data(), n, ipiv.data(), x, n), "dgesv");
-        Escape(x);
-        FreeOut(x);
+        Release(x);
       },
       budget);
 }
@@ -409,8 +410,7 @@ Result Solve(int n, double budget) {
         double* x = Out(n);
         std::memcpy(x, b.data(), sizeof(double) * n);
         Check(LAPACKE_dgesv_work(LAPACK_COL_MAJOR, n, 1, lu.data(), n, ipiv.data(), x, n), "dgesv");
-        Escape(x);
-        FreeOut(x);
+        Release(x);
       },
       budget);
 }
@@ -463,10 +463,7 @@ Result Qr(int m, int n, double budget) {
         double* q = Out(size_t(m) * k);
         std::memcpy(q, f.data(), sizeof(double) * m * k);
         Check(LAPACKE_dorgqr_work(LAPACK_COL_MAJOR, m, k, k, q, m, tau.data(), work.data(), lwork), "dorgqr");
-        Escape(r);
-        Escape(q);
-        FreeOut(r);
-        FreeOut(q);
+        Release(r, q);
       },
       budget);
 }
@@ -479,8 +476,7 @@ Result Cholesky(int n, double budget) {
         std::memcpy(l, s.data(), sizeof(double) * n * n);
         Check(LAPACKE_dpotrf_work(LAPACK_COL_MAJOR, 'L', n, l, n), "dpotrf");
         for (int j = 1; j < n; j++) std::memset(l + size_t(j) * n, 0, sizeof(double) * j);  // upper triangle
-        Escape(l);
-        FreeOut(l);
+        Release(l);
       },
       budget);
 }
@@ -503,12 +499,7 @@ Result Svd(int m, int n, double budget) {
         double* vt = Out(size_t(n) * n);
         Check(LAPACKE_dgesdd_work(LAPACK_COL_MAJOR, 'A', m, n, buf.data(), m, s, u, m, vt, n, work.data(), lwork, iwork.data()),
               "dgesdd");
-        Escape(s);
-        Escape(u);
-        Escape(vt);
-        FreeOut(s);
-        FreeOut(u);
-        FreeOut(vt);
+        Release(s, u, vt);
       },
       budget);
 }
@@ -540,10 +531,7 @@ Result Eigh(int n, double budget) {
         double* w = Out(n);
         std::memcpy(v, s.data(), sizeof(double) * n * n);
         syevd(n, v, w);
-        Escape(v);
-        Escape(w);
-        FreeOut(v);
-        FreeOut(w);
+        Release(v, w);
       },
       budget);
 }
@@ -564,12 +552,7 @@ Result Eig(int n, double budget) {
         double* vr = Out(size_t(n) * n);
         double vl = 0;
         Check(LAPACKE_dgeev_work(LAPACK_COL_MAJOR, 'N', 'V', n, f.data(), n, wr, wi, &vl, 1, vr, n, work.data(), lwork), "dgeev");
-        Escape(wr);
-        Escape(wi);
-        Escape(vr);
-        FreeOut(wr);
-        FreeOut(wi);
-        FreeOut(vr);
+        Release(wr, wi, vr);
       },
       budget);
 }
@@ -598,10 +581,7 @@ Result Lstsq(int m, int n, double budget) {
               "dgelsd");
         double* x = Out(n);
         std::memcpy(x, fb.data(), sizeof(double) * n);
-        Escape(s);
-        Escape(x);
-        FreeOut(s);
-        FreeOut(x);
+        Release(s, x);
       },
       budget);
 }
@@ -658,14 +638,7 @@ Result Pca(int m, int n, int k, double budget) {
           var[c] = w[n - 1 - c];
           ratio[c] = var[c] / total;
         }
-        Escape(mean);
-        Escape(comp);
-        Escape(var);
-        Escape(ratio);
-        FreeOut(mean);
-        FreeOut(comp);
-        FreeOut(var);
-        FreeOut(ratio);
+        Release(mean, comp, var, ratio);
       },
       budget);
 }
@@ -698,8 +671,7 @@ Result Cdist(int m, int n, int k, double budget) {
             for (int64_t j = 0; j < n; j++) row[j] = std::sqrt(std::max(0.0, row[j] + xi + pyy[j]));
           }
         });
-        Escape(d);
-        FreeOut(d);
+        Release(d);
       },
       budget);
 }
