@@ -65,7 +65,7 @@ void EighStack(const MatrixOperand& a, const MatrixOperand& w, const MatrixOpera
       return;
     }
     T* buf = direct ? pv + off[2] : scratch.data();
-    const int64_t ld = ResultLd(direct, n, n, v->cs());
+    const int64_t ld = ResultLd(direct, n, n, v ? v->cs() : n);  // eigvalsh: no v, scratch
     ToColumnMajor(A, n, n, a.cs(), a.rs(), buf, ld);
     lapack_int info = Syevd(jobz, uplo, static_cast<lapack_int>(n), buf, static_cast<lapack_int>(ld), values.data(), work.data(),
                             static_cast<lapack_int>(work.size()), iwork.data(), static_cast<lapack_int>(iwork.size()));
