@@ -8,6 +8,7 @@ import { mul, sub } from './elementwise.js';
 import * as red from './reduce.js';
 import { eigh, eighTopSteps, svd } from './linalg/lapack.js';
 import { runSync } from './steps.js';
+import { native } from './native.js';
 
 /** Options of the {@link PCA} constructor. */
 export interface PCAOptions {
@@ -200,7 +201,7 @@ export class PCA {
     }
     const solver: 'covarianceEigh' | 'full' =
       this.solverRequested === 'auto' ? (p <= 1000 && n >= 10 * p ? 'covarianceEigh' : 'full') : this.solverRequested;
-    const mean = red.mean(x, 0) as Tensor;
+    let mean: Tensor;
     let explained: Tensor;
     let singular: Tensor;
     let vt: Tensor;
@@ -209,10 +210,8 @@ export class PCA {
     let totalVariance: number | undefined;
     let restVariance = 0;
     if (solver === 'covarianceEigh') {
-      // C = (X^T X - n mean mean^T) / (n - 1): one product over X, no centered copy.
-      const c = matmul(x.T, x);
-      c.sub(mul(mean.reshape(-1, 1), mean.reshape(1, -1)).mul(n), { out: c });
-      c.div(n - 1, { out: c });
+      let c: Tensor;
+      ({ mean, covariance: c } = covariance(x));
       // An integer nComponents needs only the top k eigenpairs (syevr); the total variance, for
       // the ratios and the noise variance, is the trace. A fraction needs the whole spectrum.
       const top = req !== undefined && req >= 1 && req < p ? req : p;
@@ -227,6 +226,7 @@ export class PCA {
         restVariance = Math.max(0, trace - (red.sum(explained) as number));
       }
     } else {
+      mean = red.mean(x, 0) as Tensor;
       const centered = sub(x, mean);
       const r = svd(centered, { fullMatrices: false }) as { u: Tensor; s: Tensor; vt: Tensor };
       u = r.u;
@@ -267,6 +267,29 @@ export class PCA {
     this.fitted = true;
     return u;
   }
+}
+
+/**
+ * The mean and the sample covariance (ddof 1) of x's columns from one pass over x, as
+ * scikit-learn's covariance_eigh solver forms them without a centered copy, but shifted first
+ * (see ShiftedGram in native/blas.cc) so that features with a large mean keep their digits.
+ */
+function covariance(xIn: Tensor): { mean: Tensor; covariance: Tensor } {
+  const x = xIn.isContiguous ? xIn : xIn.contiguous();
+  const [n, p] = x.shape;
+  const gram = Tensor._output([p, p], x.dtype);
+  const sums = new Float64Array(p);
+  const shift = new Float64Array(p);
+  native.shiftedGram(x.data, x.offset, n, p, gram.data, sums, shift);
+  const mean = Tensor._output([p], x.dtype);
+  for (let j = 0; j < p; j++) mean.data[j] = shift[j] + sums[j] / n;
+  // C = (G - s s^T / n) / (n - 1), in place over the gram.
+  const g = gram.data;
+  for (let i = 0; i < p; i++) {
+    const si = sums[i] / n;
+    for (let j = 0; j < p; j++) g[i * p + j] = (g[i * p + j] - si * sums[j]) / (n - 1);
+  }
+  return { mean, covariance: gram };
 }
 
 /** scikit-learn's svd_flip(u_based_decision=False): the largest-|v| entry of each row becomes positive. */

@@ -42,6 +42,11 @@ void AsyncWorkBegin();
 void AsyncWorkEnd();
 bool SmallWorkBegin();
 void SmallWorkEnd();
+// For a synchronous loop that splits BLAS calls across our own threads: OpenBLAS goes
+// single-threaded (two callers into its threaded server run far slower than one), our loops keep
+// their count. Refused (false) while async work is in flight; OwnLoopsEnd must follow a true.
+bool OwnLoopsBegin();
+void OwnLoopsEnd();
 
 // The JS error for a failed status: LinAlgError (the class lib/ registered) with its code, a
 // RangeError for an allocation failure, an Error otherwise. Rejections and throws both use it.

@@ -13,6 +13,7 @@
 #include "async.h"
 #include "check.h"
 #include "nditer.h"
+#include "parallel.h"
 
 namespace tb {
 namespace {
@@ -77,11 +78,12 @@ inline void Gemm(CBLAS_TRANSPOSE ta, CBLAS_TRANSPOSE tb, int m, int n, int k, co
                  const float* b, int ldb, float* c, int ldc) {
   cblas_sgemm(CblasRowMajor, ta, tb, m, n, k, 1.0f, a, lda, b, ldb, 0.0f, c, ldc);
 }
-inline void Syrk(CBLAS_TRANSPOSE t, int n, int k, const double* a, int lda, double* c, int ldc) {
-  cblas_dsyrk(CblasRowMajor, CblasUpper, t, n, k, 1.0, a, lda, 0.0, c, ldc);
+// C's upper triangle = A^T A (t = Trans) or A A^T, plus beta times what C held.
+inline void Syrk(CBLAS_TRANSPOSE t, int n, int k, const double* a, int lda, double* c, int ldc, double beta = 0) {
+  cblas_dsyrk(CblasRowMajor, CblasUpper, t, n, k, 1.0, a, lda, beta, c, ldc);
 }
-inline void Syrk(CBLAS_TRANSPOSE t, int n, int k, const float* a, int lda, float* c, int ldc) {
-  cblas_ssyrk(CblasRowMajor, CblasUpper, t, n, k, 1.0f, a, lda, 0.0f, c, ldc);
+inline void Syrk(CBLAS_TRANSPOSE t, int n, int k, const float* a, int lda, float* c, int ldc, double beta = 0) {
+  cblas_ssyrk(CblasRowMajor, CblasUpper, t, n, k, 1.0f, a, lda, static_cast<float>(beta), c, ldc);
 }
 inline void Gemv(CBLAS_TRANSPOSE t, int m, int n, const double* a, int lda, const double* x, int incx, double* y,
                  int incy) {
@@ -299,6 +301,107 @@ Napi::Value MatmulOp(const Napi::CallbackInfo& info) {
   });
 }
 
+// The one-pass covariance behind PCA: for X (rows x cols, C-contiguous) and a shift s (the mean
+// of X's first rows), gram = (X - s)^T (X - s) with both triangles and sums = column sums of
+// X - s, in double; the caller forms mean = s + sums / rows and the covariance
+// (gram - sums sums^T / rows) / (rows - 1). Shifting first is what keeps this exact where
+// scikit-learn's X^T X - n mean mean^T is not: with features of mean 1e6 and spread 1 that
+// subtraction cancels 12 of 16 digits; shifted, the two terms are of the spread's size.
+// X is read once: each block is shifted into an L2-sized scratch while its sums are taken, then
+// syrk'd from there. Blocks split across our loop threads with OpenBLAS single-threaded (one
+// syrk per thread, partial grams added at the end), because a tall, narrow syrk parallelises
+// poorly inside OpenBLAS and two threads calling its threaded server at once run slower still.
+constexpr int64_t kGramBlockBytes = 256 * 1024;
+constexpr int64_t kShiftRows = 256;
+
+template <typename T>
+void ShiftedGram(const T* x, int64_t rows, int64_t cols, T* gram, double* sums, double* shift) {
+  const int64_t head = std::min(rows, kShiftRows);
+  std::fill(shift, shift + cols, 0.0);
+  for (int64_t i = 0; i < head; i++)
+    for (int64_t j = 0; j < cols; j++) shift[j] += static_cast<double>(x[i * cols + j]);
+  for (int64_t j = 0; j < cols; j++) shift[j] = head > 0 ? shift[j] / static_cast<double>(head) : 0.0;
+  if (cols == 0) return;
+  std::vector<T> shiftT(shift, shift + cols);
+
+  const int64_t blockRows = std::max<int64_t>(16, kGramBlockBytes / static_cast<int64_t>(sizeof(T) * std::max<int64_t>(cols, 1)));
+  struct OwnLoops {
+    bool on;
+    ~OwnLoops() {
+      if (on) OwnLoopsEnd();
+    }
+  } own{rows >= 4 * blockRows && OwnLoopsBegin()};
+  const int64_t parts = own.on ? std::max<int64_t>(1, std::min<int64_t>(LoopThreads().load(), rows / blockRows)) : 1;
+  // Part 0 accumulates into gram itself; the others into scratch, added below.
+  std::vector<T> partial(static_cast<size_t>((parts - 1) * cols * cols));
+  std::vector<double> partSums(static_cast<size_t>(parts * cols), 0.0);
+  const int64_t perPart = (rows + parts - 1) / parts;
+  const int n = static_cast<int>(cols);
+  ParallelFor(parts, 1, [&](int64_t p0, int64_t p1) {
+    std::vector<T> block(static_cast<size_t>(std::min(blockRows, rows) * cols));
+    for (int64_t part = p0; part < p1; part++) {
+      T* g = part == 0 ? gram : partial.data() + (part - 1) * cols * cols;
+      double* ps = partSums.data() + part * cols;
+      const int64_t r0 = part * perPart, r1 = std::min(rows, r0 + perPart);
+      if (r0 >= r1) std::fill(g, g + cols * cols, T(0));
+      for (int64_t r = r0; r < r1; r += blockRows) {
+        const int64_t nr = std::min(blockRows, r1 - r);
+        for (int64_t i = 0; i < nr; i++) {
+          const T* src = x + (r + i) * cols;
+          T* dst = block.data() + i * cols;
+          for (int64_t j = 0; j < cols; j++) {
+            dst[j] = src[j] - shiftT[j];
+            ps[j] += static_cast<double>(dst[j]);
+          }
+        }
+        Syrk(CblasTrans, n, static_cast<int>(nr), block.data(), n, g, n, r == r0 ? 0.0 : 1.0);
+      }
+    }
+  });
+  for (int64_t j = 0; j < cols; j++) {
+    double acc = 0;
+    for (int64_t part = 0; part < parts; part++) acc += partSums[part * cols + j];
+    sums[j] = acc;
+  }
+  for (int64_t part = 1; part < parts; part++) {
+    const T* g = partial.data() + (part - 1) * cols * cols;
+    for (int64_t i = 0; i < cols; i++)
+      for (int64_t j = i; j < cols; j++) gram[i * cols + j] += g[i * cols + j];
+  }
+  for (int64_t i = 1; i < cols; i++)
+    for (int64_t j = 0; j < i; j++) gram[i * cols + j] = gram[j * cols + i];
+}
+
+// shiftedGram(x, offset, rows, cols, gram, sums, shift): see ShiftedGram. x (float32 or float64)
+// holds rows x cols C-contiguous elements from offset; gram has x's dtype and at least cols^2
+// elements; sums and shift are Float64Arrays of at least cols.
+Napi::Value ShiftedGramOp(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  Buffer x, gram, sums, shift;
+  int64_t offset, rows, cols;
+  if (!GetBuffer(env, info[0], "x", &x) || !ArgInt(env, info[1], "offset", 0, x.length, &offset) ||
+      !ArgInt(env, info[2], "rows", 0, x.length, &rows) || !ArgInt(env, info[3], "cols", 0, INT32_MAX, &cols) ||
+      !GetBuffer(env, info[4], "gram", &gram) || !GetBuffer(env, info[5], "sums", &sums) ||
+      !GetBuffer(env, info[6], "shift", &shift))
+    return env.Undefined();
+  if (x.dtype == DType::Int32 || gram.dtype != x.dtype || sums.dtype != DType::Float64 || shift.dtype != DType::Float64) {
+    ThrowType(env, "shiftedGram takes float32 or float64 x, gram of x's dtype, and float64 sums and shift");
+    return env.Undefined();
+  }
+  if ((cols > 0 && rows > (x.length - offset) / cols) || cols * cols > gram.length || cols > sums.length || cols > shift.length) {
+    ThrowRange(env, "shiftedGram: a buffer is too small for rows x cols");
+    return env.Undefined();
+  }
+  return RunWork(info, false, [=](WorkStatus&) {
+    if (x.dtype == DType::Float64)
+      ShiftedGram(reinterpret_cast<const double*>(x.data) + offset, rows, cols, reinterpret_cast<double*>(gram.data),
+                  reinterpret_cast<double*>(sums.data), reinterpret_cast<double*>(shift.data));
+    else
+      ShiftedGram(reinterpret_cast<const float*>(x.data) + offset, rows, cols, reinterpret_cast<float*>(gram.data),
+                  reinterpret_cast<double*>(sums.data), reinterpret_cast<double*>(shift.data));
+  });
+}
+
 }  // namespace
 
 Napi::Value PackedOperands(const Napi::CallbackInfo& info) {
@@ -307,6 +410,7 @@ Napi::Value PackedOperands(const Napi::CallbackInfo& info) {
 
 void InitBlas(Napi::Env env, Napi::Object exports) {
   ExportTwins<MatmulOp<false>, MatmulOp<true>>(env, exports, "matmul");
+  exports.Set("shiftedGram", Napi::Function::New(env, ShiftedGramOp, "shiftedGram"));
   exports.Set("packedOperands", Napi::Function::New(env, PackedOperands, "packedOperands"));
 }
 

@@ -97,24 +97,29 @@ bool RunOnPool(int count, void (*job)(void*, int), void* ctx) {
 // in flight each runs single-threaded, so that (pool threads) x (BLAS threads) never oversubscribes
 // the cores. A synchronous LAPACK call on a small matrix also runs single-threaded, when no async
 // call is in flight (SmallWorkBegin, see lapack/common.h), so it cannot slow anyone else's work
-// but another worker_thread's. The configured count comes back when neither holds. OpenBLAS 0.3.21
+// but another worker_thread's. A synchronous loop that hands BLAS calls to our own threads (the
+// PCA covariance, OwnLoopsBegin) makes OpenBLAS single-threaded meanwhile and keeps our loops'
+// count. The configured count comes back when none of these holds. OpenBLAS 0.3.21
 // has no per-call thread count, so this is its global setting, changed only when the answer changes.
 namespace {
 std::mutex policyLock;
 int asyncInFlight = 0;
 int smallInFlight = 0;
+int ownLoopsInFlight = 0;  // see OwnLoopsBegin
 int configuredThreads = 0;  // 0: not set by setNumThreads: OpenBLAS's count at load
-int appliedThreads = -1;    // what OpenBLAS and the loops were last told (-1: nothing yet)
+int appliedBlas = -1;       // what OpenBLAS was last told (-1: nothing yet)
+int appliedLoops = -1;      // what our loops were last told
 
 int Configured() { return configuredThreads > 0 ? configuredThreads : InitialThreads(); }
 
 // Under policyLock.
 void ApplyPolicy() {
-  const int n = asyncInFlight >= 2 || smallInFlight > 0 ? 1 : Configured();
-  if (n == appliedThreads) return;
-  openblas_set_num_threads(n);
-  LoopThreads().store(n);
-  appliedThreads = n;
+  const int loops = asyncInFlight >= 2 || smallInFlight > 0 ? 1 : Configured();
+  const int blas = ownLoopsInFlight > 0 ? 1 : loops;
+  if (blas != appliedBlas) openblas_set_num_threads(blas);
+  if (loops != appliedLoops) LoopThreads().store(loops);
+  appliedBlas = blas;
+  appliedLoops = loops;
 }
 }  // namespace
 
@@ -141,6 +146,20 @@ bool SmallWorkBegin() {
 void SmallWorkEnd() {
   std::lock_guard<std::mutex> g(policyLock);
   --smallInFlight;
+  ApplyPolicy();
+}
+
+bool OwnLoopsBegin() {
+  std::lock_guard<std::mutex> g(policyLock);
+  if (asyncInFlight > 0) return false;  // OpenBLAS's threads may be serving the async work
+  ++ownLoopsInFlight;
+  ApplyPolicy();
+  return true;
+}
+
+void OwnLoopsEnd() {
+  std::lock_guard<std::mutex> g(policyLock);
+  --ownLoopsInFlight;
   ApplyPolicy();
 }
 

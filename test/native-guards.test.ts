@@ -53,6 +53,14 @@ const cases = {
   'eighTop: a out of bounds':               () => (M(0, 4, 4, 0, 4, 1, 1, 2, 0, 2, 1, 4, 2, 0, 2, 1), native.eighTop(f(9), f(2), f(8), true, 2)),
   'eighTop: v too narrow for k':            () => (M(0, 3, 3, 0, 3, 1, 1, 2, 0, 2, 1, 3, 1, 0, 1, 1), native.eighTop(f(9), f(2), f(3), true, 2)),
   'eighTop: a stack':                       () => (M(1, 2, 3, 3, 0, 9, 3, 1, 1, 1, 0, 1, 1, 1, 3, 1, 0, 3, 1, 1), native.eighTopAsync(f(18), f(2), f(6), true, 1)),
+  'shiftedGram: rows past the buffer':     () => native.shiftedGram(f(12), 0, 4, 4, f(16), f(4), f(4)),
+  'shiftedGram: offset past the end':      () => native.shiftedGram(f(12), 13, 0, 4, f(16), f(4), f(4)),
+  'shiftedGram: gram too small':           () => native.shiftedGram(f(12), 0, 3, 4, f(15), f(4), f(4)),
+  'shiftedGram: int32 x':                  () => native.shiftedGram(new Int32Array(12), 0, 3, 4, new Int32Array(16), f(4), f(4)),
+  'shiftedGram: float32 sums':             () => native.shiftedGram(f(12), 0, 3, 4, f(16), new Float32Array(4), f(4)),
+  'shiftedGram: gram dtype differs':       () => native.shiftedGram(f(12), 0, 3, 4, new Float32Array(16), f(4), f(4)),
+  'shiftedGram: shift too short':          () => native.shiftedGram(f(12), 0, 3, 4, f(16), f(4), f(3)),
+  'shiftedGram: cols past int32':          () => native.shiftedGram(f(12), 0, 0, 2**31, f(16), f(4), f(4)),
   'memoryOverlap: range past the end':      () => native.memoryOverlap(f(4), 0, 5, f(4), 0, 1),
   'memoryOverlap: end before first':        () => native.memoryOverlap(f(4), 3, 1, f(4), 0, 1),
   'memoryOverlap: detached':                () => native.memoryOverlap(detached, 0, 0, f(4), 0, 1),
@@ -84,6 +92,8 @@ describe('native entry points check what they receive', () => {
     expect(byName['binary: detached buffer']).toMatch(/^TypeError: .*detached/);
     expect(byName['binary: Uint8Array']).toMatch(/^TypeError/);
     expect(byName['binary: reads past a buffer']).toMatch(/^RangeError: .*outside its buffer/);
+    expect(byName['shiftedGram: rows past the buffer']).toMatch(/^RangeError: .*too small/);
+    expect(byName['shiftedGram: int32 x']).toMatch(/^TypeError/);
     expect(byName['before bindMeta']).toMatch(/^TypeError: .*bindMeta/);
     expect(byName['bindMeta: a second time']).toMatch(/^TypeError: .*once/);
     // A 1 x (2^31-1) broadcast operand passes the checks; it must either work or fail cleanly.

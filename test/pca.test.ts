@@ -49,6 +49,44 @@ describe('PCA (scikit-learn definitions)', () => {
     const all = new PCA({ solver: 'covarianceEigh' }).fit(x);
     expect(diff(all.explainedVariance.slice([0, 3]), a.explainedVariance)).toBeLessThan(1e-12);
   });
+  it('covarianceEigh keeps its digits when the features have a large mean', () => {
+    // Columns around 1e6 with spreads 1, 0.1, 10: X^T X - n mean mean^T (scikit-learn's formula)
+    // cancels about 12 digits here; the shifted one-pass covariance must match the SVD of the
+    // centered data.
+    const n = 3000;
+    const scale = tb.tensor([1, 0.1, 10]);
+    const x = tb.randn([n, 3], { seed: 11 }).mul(scale).add(tb.tensor([1e6, -2e6, 5e5]));
+    const fast = new PCA({ solver: 'covarianceEigh' }).fit(x);
+    const exact = new PCA({ solver: 'full' }).fit(x);
+    expect(maxRelErr(fast.mean, exact.mean)).toBeLessThan(1e-14);
+    expect(maxRelErr(fast.explainedVariance, exact.explainedVariance)).toBeLessThan(1e-9);
+    expect(maxRelErr(fast.components.abs(), exact.components.abs())).toBeLessThan(1e-7);
+    // The unshifted formula really does lose those digits on this data (so the test can fail).
+    const m = exact.mean;
+    const naive = x.T.matmul(x).sub(tb.outer(m, m).mul(n)).div(n - 1);
+    const smallest = exact.explainedVariance.get(2);
+    expect(Math.abs(naive.get(1, 1) - smallest) / smallest).toBeGreaterThan(1e-6);
+  });
+  it('the one-pass covariance splits across threads and blocks like one pass', () => {
+    // 20000 x 12: several 256 KiB blocks per thread; a strided (non-contiguous) view too.
+    for (const dtype of ['float64', 'float32'] as const) {
+      const x = tb.randn([20000, 12], { seed: 12, dtype }).add(3);
+      const c = x.sub(x.mean(0) as Tensor);
+      const cov = c.T.matmul(c).div(19999);
+      const expected = tb.linalg.eigvalsh(cov.astype('float64')).slice([null, null, -1]);
+      const tol = dtype === 'float32' ? 1e-4 : 1e-12;
+      for (const input of [x, tb.concat([x, x], 1).slice(null, [0, 12])]) {
+        const p = new PCA({ solver: 'covarianceEigh' }).fit(input);
+        expect(p.mean.dtype).toBe(dtype);
+        expect(maxRelErr(p.mean, x.mean(0) as Tensor)).toBeLessThan(tol);
+        expect(maxRelErr(p.explainedVariance, expected)).toBeLessThan(tol);
+      }
+    }
+    // Two rows (fewer than any block) and one feature.
+    const tiny = new PCA({ solver: 'covarianceEigh' }).fit(tb.tensor([[1], [3]]));
+    expect(values(tiny.explainedVariance)).toEqual([2]);
+    expect(values(tiny.mean)).toEqual([2]);
+  });
   it('the top-k eigensolver (syevr) matches the last k of eigh, for float64 and float32', () => {
     for (const dtype of ['float64', 'float32'] as const) {
       const r = tb.randn([30, 12], { seed: 9, dtype });
