@@ -6,6 +6,7 @@ import { broadcastShapes, broadcastStrides } from './shape.js';
 import { Tensor, type OutOption } from './tensor.js';
 import { copyInto, mul, prepareOut } from './elementwise.js';
 import * as red from './reduce.js';
+import { overlapOf } from './out.js';
 import { assertStackedSquare, invSteps, svdNormSteps } from './linalg/lapack.js';
 import { runAsync, runSync, twins, type Steps } from './steps.js';
 
@@ -88,7 +89,11 @@ export function* matmulSteps(x: Tensor, y: Tensor, opts?: OutOption): Steps<Tens
   if (!bVec) outShape.push(N);
   let out = prepareOut(opts, outShape, dtype, 'matmul');
   const target = out;
-  if (out.dtype !== dtype) out = Tensor._output(outShape, dtype); // `out` of a wider dtype: compute, then cast once
+  // An `out` of a wider dtype, or one sharing memory with an operand (gemm reads whole rows and
+  // columns while it writes): compute into fresh memory, then copy once.
+  if (opts?.out !== undefined && (out.dtype !== dtype || overlapOf(out, a) !== 'none' || overlapOf(out, b) !== 'none')) {
+    out = Tensor._output(outShape, dtype);
+  }
   const nb = batch.length;
   let p = 0;
   META[p++] = nb;

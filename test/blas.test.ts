@@ -110,6 +110,21 @@ describe('matmul (NumPy fixtures)', () => {
     expectClose(wide, { dtype: 'float64', shape: [4, 5], data: values(want) }, 1e-5);
     expect(() => a.matmul(b, { out: zeros([4, 4]) })).toThrow(ShapeError);
   });
+  it('an out that is, or overlaps, an operand gets the product, not a half-overwritten mix', () => {
+    const a = tb.rand([64, 64], { seed: 4 });
+    const expected = tb.matmul(a, a);
+    const same = a.clone();
+    expect(tb.matmul(same, same, { out: same })).toBe(same);
+    expectClose(same, { dtype: 'float64', shape: [64, 64], data: expected.toArray().flat() }, 1e-12);
+    // out is the transposed operand's memory; and a float32 product into its own float64 copy's buffer.
+    const b = a.clone();
+    tb.matmul(a, b.T, { out: b });
+    expectClose(b, { dtype: 'float64', shape: [64, 64], data: tb.matmul(a, a.T).toArray().flat() }, 1e-12);
+    const stack = tb.rand([2, 8, 8], { seed: 5 });
+    const want = tb.matmul(stack, stack);
+    tb.matmul(stack, stack.slice([0, 1]), { out: stack });
+    expectClose(stack.slice([0, 1]), { dtype: 'float64', shape: [1, 8, 8], data: values(want.slice([0, 1])) }, 1e-12);
+  });
   it('batched matmul broadcasts batch dims over stride-0 views without copying the inputs', () => {
     const a = tb.randn([1, 3, 2, 4], { seed: 5 });
     const b = tb.randn([5, 1, 4, 3], { seed: 6 });

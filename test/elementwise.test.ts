@@ -136,6 +136,39 @@ describe('out argument', () => {
     expectClose(big.slice(null, 1), { dtype: 'float64', shape: [3], data: [Math.E, Math.exp(2), Math.exp(3)] }, 1e-15);
     expect(values(big.slice(null, 0))).toEqual([0, 0, 0]);
   });
+  it('an out that overlaps an input gives what NumPy gives (as if computed into fresh memory)', () => {
+    const m = tb.arange(9).astype('float64').reshape(3, 3);
+    const expected = m.add(m.T).toArray();
+    const a = m.clone();
+    expect(a.add(a.T, { out: a })).toBe(a); // the classic m += m.T
+    expect(a.toArray()).toEqual(expected);
+    // A shifted view: out[1:] = -x[:-1] reads elements the loop has already written.
+    const v = tb.arange(10).astype('float64');
+    v.slice([0, 9]).neg({ out: v.slice([1, 10]) });
+    expect(values(v)).toEqual([0, -0, -1, -2, -3, -4, -5, -6, -7, -8]);
+    // Row 0 broadcast against the whole matrix it lives in.
+    const b = m.clone();
+    b.sub(b.slice([0, 1]), { out: b });
+    expect(b.toArray()).toEqual([[0, 0, 0], [3, 3, 3], [6, 6, 6]]);
+    // Reversed view of itself.
+    const r = tb.arange(5).astype('float64');
+    r.add(r.slice([null, null, -1]), { out: r });
+    expect(values(r)).toEqual([4, 4, 4, 4, 4]);
+    // Exactly the input (in place) is still written directly, with no temporary.
+    const c = m.clone();
+    const data = c.data;
+    c.mul(2, { out: c });
+    expect(c.data).toBe(data);
+    expect(c.toArray()).toEqual([[0, 2, 4], [6, 8, 10], [12, 14, 16]]);
+  });
+  it('an out aliasing an input through a second SharedArrayBuffer view is detected', () => {
+    const sab = new SharedArrayBuffer(8 * 4);
+    const a = new Tensor(new Float64Array(sab), [4]);
+    a.data.set([1, 2, 3, 4]);
+    const twin = new Tensor(new Float64Array(sab, 8, 3), [3]); // a[1:] through another typed array
+    a.slice([0, 3]).neg({ out: twin });
+    expect(values(a)).toEqual([1, -1, -2, -3]);
+  });
   it('rejects a wrong shape or an unsafe cast', () => {
     expect(() => tensor([1, 2]).add(1, { out: zeros([3]) })).toThrow(ShapeError);
     expect(() => tensor([1, 2]).add(1, { out: zeros([2], 'float32') })).toThrow(TypeError);

@@ -3,10 +3,11 @@
 import { formatShape, LinAlgError, ShapeError, describe } from '../errors.js';
 import { META, native, nativeStep } from '../native.js';
 import { twins, type Steps } from '../steps.js';
-import { broadcastShapes, broadcastStrides, contiguousStrides, extentOf, shapesEqual, sizeOf } from '../shape.js';
+import { broadcastShapes, broadcastStrides, contiguousStrides, shapesEqual, sizeOf } from '../shape.js';
 import { Tensor, type OutOption } from '../tensor.js';
 import type { DType } from '../dtype.js';
 import { allocate } from '../alloc.js';
+import { overlapOf, selfOverlaps } from '../out.js';
 import { div, mul, abs as absT } from '../elementwise.js';
 import * as red from '../reduce.js';
 import { matmulSteps, normSteps } from '../blas.js';
@@ -324,21 +325,6 @@ function* lstsqSteps(aIn: Tensor, bIn: Tensor, rcond?: number | null): Steps<{
 // ---- potrf ----
 
 /**
- * Whether two distinct index tuples of `t` can reach the same element (a broadcast axis, or axes
- * whose strides interleave): sorted by |stride|, each axis must step past everything the smaller
- * ones reach.
- */
-function selfOverlaps(t: Tensor): boolean {
-  const axes = t.shape.map((d, i) => [d, Math.abs(t.strides[i])]).filter(([d]) => d > 1).sort((x, y) => x[1] - y[1]);
-  let reach = 0; // elements the smaller axes span, minus one
-  for (const [d, s] of axes) {
-    if (s <= reach) return true;
-    reach += (d - 1) * s;
-  }
-  return false;
-}
-
-/**
  * The caller's `out` for a LAPACK result, which the routine writes directly: it must have the
  * result's shape and exactly its dtype, must not reach one element twice, and must not share
  * memory with an input, except by being exactly the same view of it (the routines read each input
@@ -352,14 +338,8 @@ function lapackOut(out: unknown, shape: readonly number[], dtype: DType, op: str
   if (out.dtype !== dtype) throw new TypeError(`${op}: out must be ${dtype} like the result, not ${out.dtype}`);
   if (out.size === 0) return out;
   if (selfOverlaps(out)) throw new RangeError(`${op}: out reaches some elements more than once (a broadcast or overlapping view)`);
-  const [olo, ohi] = extentOf(out.shape, out.strides, out.offset);
   for (const input of inputs) {
-    if (input.size === 0) continue;
-    const [ilo, ihi] = extentOf(input.shape, input.strides, input.offset);
-    const relation = native.memoryOverlap(out.data, olo, ohi + 1, input.data, ilo, ihi + 1);
-    if (relation === 0) continue;
-    const sameView = relation === 2 && shapesEqual(out.shape, input.shape) && shapesEqual(out.strides, input.strides);
-    if (!sameView) throw new RangeError(`${op}: out overlaps an input; pass that input itself (in place) or separate memory`);
+    if (overlapOf(out, input) === 'partial') throw new RangeError(`${op}: out overlaps an input; pass that input itself (in place) or separate memory`);
   }
   return out;
 }
