@@ -3,7 +3,7 @@
  *
  * @example
  * ```ts
- * import { tensor, distance } from 'tensorblas';
+ * import { tensor, zeros, distance } from 'tensorblas';
  * distance.cdist(tensor([[0, 0]]), tensor([[3, 4], [1, 0]])).toArray(); // [[5, 1]]
  * ```
  *
@@ -14,9 +14,10 @@
 import { promote } from './dtype.js';
 import { describe, formatShape, ShapeError } from './errors.js';
 import { META, native } from './native.js';
-import { Tensor } from './tensor.js';
+import { Tensor, type OutOption } from './tensor.js';
+import { overlapOf } from './out.js';
 import { matmul } from './blas.js';
-import { mul, div, sub } from './elementwise.js';
+import { copyInto, mul, div, sub, prepareOut } from './elementwise.js';
 import * as red from './reduce.js';
 
 /** A distance of {@link cdist}, with scipy.spatial.distance's names. */
@@ -42,7 +43,11 @@ const sqNorms = (t: Tensor): Tensor => red.sum(t.mul(t), 1) as Tensor;
  *
  * @param xIn - Observations x features, (M, D).
  * @param yIn - Observations x features, (N, D).
- * @returns An (M, N) tensor; float32 if both inputs are float32, else float64.
+ * @param opts - `{ out }` (SciPy's `out=`): an (M, N) tensor to write the distances into and
+ *   return, so that a loop reuses one buffer instead of faulting in a fresh one each call. Any
+ *   layout and any dtype the result casts to safely; one that shares memory with x or y is
+ *   computed into a temporary first.
+ * @returns An (M, N) tensor (or `out`); float32 if both inputs are float32, else float64.
  * @throws ShapeError if the numbers of columns differ.
  * @throws RangeError if an input is not 2-D or the metric is unknown.
  * @throws TypeError if an input is not a Tensor.
@@ -52,9 +57,11 @@ const sqNorms = (t: Tensor): Tensor => red.sum(t.mul(t), 1) as Tensor;
  * const y = tensor([[3, 4], [1, 0]]);
  * distance.cdist(x, y).toArray();              // [[5, 1], [3.605551275463989, 1]]
  * distance.cdist(x, y, 'cityblock').toArray(); // [[7, 1], [5, 1]]
+ * const d = zeros([2, 2]);
+ * distance.cdist(x, y, 'euclidean', { out: d }) === d; // true: written into d
  * ```
  */
-export function cdist(xIn: Tensor, yIn: Tensor, metric: Metric = 'euclidean'): Tensor {
+export function cdist(xIn: Tensor, yIn: Tensor, metric: Metric = 'euclidean', opts?: OutOption): Tensor {
   let x = asMatrix(xIn, 'x');
   let y = asMatrix(yIn, 'y');
   if (x.shape[1] !== y.shape[1]) {
@@ -63,39 +70,44 @@ export function cdist(xIn: Tensor, yIn: Tensor, metric: Metric = 'euclidean'): T
   const dtype = promote(x.dtype, y.dtype);
   if (x.dtype !== dtype) x = x.astype(dtype);
   if (y.dtype !== dtype) y = y.astype(dtype);
-  switch (metric) {
-    case 'cosine': {
-      const d = matmul(x, y.T);
-      const nx = sqNorms(x).sqrt();
-      const ny = sqNorms(y).sqrt();
-      div(d, nx.reshape(-1, 1), { out: d });
-      div(d, ny.reshape(1, -1), { out: d });
-      return sub(1, d, { out: d }).maximum(0, { out: d });
-    }
-    case 'euclidean':
-    case 'sqeuclidean':
-    case 'cityblock':
-    case 'chebyshev': {
-      if (metric === 'euclidean' || metric === 'sqeuclidean') {
-        // One gemm and one fused pass in C++; BLAS wants rows with unit column stride.
-        if (!rowContiguous(x)) x = x.clone();
-        if (!rowContiguous(y)) y = y.clone();
-      }
-      const out = Tensor._output([x.shape[0], y.shape[0]], dtype);
-      let p = 0;
-      for (const t of [x, y, out]) {
-        META[p++] = t.shape[0];
-        META[p++] = t.shape[1];
-        META[p++] = t.offset;
-        META[p++] = t.strides[0];
-        META[p++] = t.strides[1];
-      }
-      native.cdist(METRIC_CODES[metric], x.data, y.data, out.data);
-      return out;
-    }
-    default:
-      throw new RangeError(`Unknown metric '${String(metric)}': expected euclidean, sqeuclidean, cityblock, cosine or chebyshev`);
+  if (typeof metric !== 'string' || (!Object.hasOwn(METRIC_CODES, metric) && metric !== 'cosine')) {
+    throw new RangeError(`Unknown metric '${String(metric)}': expected euclidean, sqeuclidean, cityblock, cosine or chebyshev`);
   }
+  const shape = [x.shape[0], y.shape[0]];
+  const target = prepareOut(opts, shape, dtype, 'cdist');
+  // The kernels write `out` while reading x and y, and the gemm ones want rows of unit stride.
+  const direct =
+    opts?.out === undefined ||
+    (target.dtype === dtype &&
+      overlapOf(target, x) === 'none' &&
+      overlapOf(target, y) === 'none' &&
+      (metric === 'cityblock' || metric === 'chebyshev' || rowContiguous(target)));
+  const out = direct ? target : Tensor._output(shape, dtype);
+  if (metric === 'cosine') {
+    matmul(x, y.T, { out });
+    const nx = sqNorms(x).sqrt();
+    const ny = sqNorms(y).sqrt();
+    div(out, nx.reshape(-1, 1), { out });
+    div(out, ny.reshape(1, -1), { out });
+    sub(1, out, { out }).maximum(0, { out });
+  } else {
+    if (metric === 'euclidean' || metric === 'sqeuclidean') {
+      // One gemm and one fused pass in C++; BLAS wants rows with unit column stride.
+      if (!rowContiguous(x)) x = x.clone();
+      if (!rowContiguous(y)) y = y.clone();
+    }
+    let p = 0;
+    for (const t of [x, y, out]) {
+      META[p++] = t.shape[0];
+      META[p++] = t.shape[1];
+      META[p++] = t.offset;
+      META[p++] = t.strides[0];
+      META[p++] = t.strides[1];
+    }
+    native.cdist(METRIC_CODES[metric as keyof typeof METRIC_CODES], x.data, y.data, out.data);
+  }
+  if (out !== target) copyInto(out, target);
+  return target;
 }
 
 function asVectors(u: unknown, v: unknown, op: string): [Tensor, Tensor] {

@@ -27,8 +27,33 @@ describe('distance.cdist (SciPy fixtures)', () => {
     for (let i = 0; i < 50; i++) expect(d.get(i, i)).toBeLessThan(1e-3);
     expect(d.min()).toBeGreaterThanOrEqual(0);
   });
+  it('{ out } receives every metric, in any layout and wider dtype, and an aliasing out is handled', () => {
+    for (const metric of ['euclidean', 'sqeuclidean', 'cityblock', 'cosine', 'chebyshev'] as const) {
+      const expected = ml.cdist[metric];
+      const out = tb.full([x.shape[0], y.shape[0]], NaN);
+      expect(distance.cdist(x, y, metric, { out })).toBe(out);
+      expectClose(out, expected, 1e-12);
+      // A column-major out (the gemm kernels want rows of unit stride: computed, then copied).
+      const colMajor = tb.full([y.shape[0], x.shape[0]], NaN).T;
+      expectClose(distance.cdist(x, y, metric, { out: colMajor }), expected, 1e-12);
+      // float32 inputs into a float64 out.
+      const x32 = x.astype('float32'), y32 = y.astype('float32');
+      const wide = tb.zeros([x.shape[0], y.shape[0]]);
+      distance.cdist(x32, y32, metric, { out: wide });
+      expectClose(wide, distance.cdist(x32, y32, metric).astype('float64'), 1e-6);
+    }
+    // out is x itself (a square problem): NumPy semantics, as if computed into fresh memory.
+    const sq = tb.rand([6, 6], { seed: 3 });
+    const want = distance.cdist(sq, sq);
+    const alias = sq.clone();
+    expect(distance.cdist(alias, alias, 'euclidean', { out: alias })).toBe(alias);
+    expectClose(alias, { dtype: 'float64', shape: [6, 6], data: want.toArray().flat() }, 1e-12);
+    expect(() => distance.cdist(x, y, 'euclidean', { out: tb.zeros([2, 2]) })).toThrow(ShapeError);
+    expect(() => distance.cdist(x, y, 'euclidean', { out: tb.zeros([x.shape[0], y.shape[0]], 'int32') })).toThrow(TypeError);
+  });
   it('rejects bad input', () => {
     expect(() => distance.cdist(tb.zeros([2, 3]), tb.zeros([2, 4]))).toThrow(ShapeError);
+    expect(() => distance.cdist(tb.zeros([2, 3]), tb.zeros([2, 3]), 'toString' as 'cosine')).toThrow(RangeError);
     expect(() => distance.cdist(tb.zeros([3]), tb.zeros([2, 3]))).toThrow(RangeError);
     expect(() => distance.cdist(tb.zeros([2, 3]), tb.zeros([2, 3]), 'hamming' as 'cosine')).toThrow(RangeError);
   });
