@@ -1,12 +1,14 @@
 """One NumPy measurement, run by bench/run.js in a fresh process.
 
-    python3 bench/numpy_ops.py <op> [args...] [--budget SECONDS]   -> one JSON line
+    python3 bench/numpy_ops.py <op> [args...] [--budget SECONDS] [--inputs DIR]   -> one JSON line
     python3 bench/numpy_ops.py config                              -> NumPy and its BLAS as JSON
 
 Ops and timing scheme are the same as bench/ops.js and bench/reference.cc. Every call returns a
 freshly allocated result. `pca` uses scikit-learn's PCA when it imports, else the same algorithm in
 NumPy (eigh of the covariance); `cdist` uses scipy.spatial.distance.cdist when SciPy imports, else
-NumPy's |x|^2 + |y|^2 - 2 x.y. The one used is reported as "variant".
+NumPy's |x|^2 + |y|^2 - 2 x.y. The one used is reported as "variant". With --inputs DIR the
+LAPACK, PCA and cdist cases load their matrices from DIR/<name>.npy (written by
+`node bench/ops.js --save-inputs DIR <op> ...`), so NumPy times tensorblas's own matrices.
 """
 import ctypes
 import glob
@@ -43,6 +45,16 @@ def timeit(op, budget):
     n = len(per)
     median = per[n // 2] if n % 2 else 0.5 * (per[n // 2 - 1] + per[n // 2])
     return {"seconds_per_op": median, "min_seconds_per_op": per[0], "reps": n * inner, "samples": n, "inner": inner}
+
+
+INPUTS = None  # --inputs DIR
+
+
+def given(name, draw):
+    """The named input from --inputs DIR when given, else draw() (same distribution, other numbers)."""
+    if INPUTS is None:
+        return draw()
+    return np.load(os.path.join(INPUTS, name + ".npy"))
 
 
 def well_conditioned(rng, n):
@@ -100,42 +112,40 @@ def setup(op, args):
     # LAPACK, float64; inputs as in bench/ops.js and bench/reference.cc.
     if op in ("inv", "solve", "det"):
         (n,) = ints
-        a = well_conditioned(rng, n)
+        a = given("a", lambda: well_conditioned(rng, n))
         if op == "inv":
             return [n, n], "float64", lambda: np.linalg.inv(a)
         if op == "det":
             return [n, n], "float64", lambda: np.linalg.det(a)
-        b = rng.random(n)
+        b = given("b", lambda: rng.random(n))
         return [n, n], "float64", lambda: np.linalg.solve(a, b)
     if op == "qr":
         (n,) = ints
-        a = rng.random((n, n))
+        a = given("a", lambda: rng.random((n, n)))
         return [n, n], "float64", lambda: np.linalg.qr(a)  # mode='reduced'
     if op == "cholesky":
         (n,) = ints
-        u = rng.random((n, n))
-        s = u @ u.T + n * np.eye(n)
+        s = given("s", lambda: (lambda u: u @ u.T + n * np.eye(n))(rng.random((n, n))))
         return [n, n], "float64", lambda: np.linalg.cholesky(s)
     if op == "svd":
         (n,) = ints
-        a = rng.random((n, n))
+        a = given("a", lambda: rng.random((n, n)))
         return [n, n], "float64", lambda: np.linalg.svd(a, full_matrices=True)
     if op == "eigh":
         (n,) = ints
-        u = rng.random((n, n))
-        s = u + u.T
+        s = given("s", lambda: (lambda u: u + u.T)(rng.random((n, n))))
         return [n, n], "float64", lambda: np.linalg.eigh(s)
     if op == "eig":
         (n,) = ints
-        a = rng.random((n, n))
+        a = given("a", lambda: rng.random((n, n)))
         return [n, n], "float64", lambda: np.linalg.eig(a)
     if op == "lstsq":
         m, n = ints
-        a, b = rng.random((m, n)), rng.random(m)
+        a, b = given("a", lambda: rng.random((m, n))), given("b", lambda: rng.random(m))
         return [m, n], "float64", lambda: np.linalg.lstsq(a, b, rcond=None)
     if op == "pca":
         m, n, k = ints
-        x = rng.random((m, n))
+        x = given("x", lambda: rng.random((m, n)))
         try:
             from sklearn.decomposition import PCA
         except ImportError:
@@ -147,7 +157,7 @@ def setup(op, args):
         return [m, n], "float64", lambda: PCA(n_components=k).fit(x), f"sklearn {sklearn.__version__} PCA ({solver})"
     if op == "cdist":
         m, n, k = ints
-        x, y = rng.random((m, k)), rng.random((n, k))
+        x, y = given("x", lambda: rng.random((m, k))), given("y", lambda: rng.random((n, k)))
         try:
             from scipy.spatial.distance import cdist
         except ImportError:
@@ -200,6 +210,7 @@ def blas_info():
 
 
 def main():
+    global INPUTS
     argv = sys.argv[1:]
     budget = 0.5
     args = []
@@ -207,6 +218,9 @@ def main():
     while i < len(argv):
         if argv[i] == "--budget":
             budget = float(argv[i + 1])
+            i += 2
+        elif argv[i] == "--inputs":
+            INPUTS = argv[i + 1]
             i += 2
         else:
             args.append(argv[i])

@@ -14,12 +14,14 @@ function parseArgs(argv) {
   const args = [];
   let budget = 0.5;
   let yieldEach = false;
+  let saveInputs = null;
   for (let i = 0; i < argv.length; i++) {
     if (argv[i] === '--budget') budget = Number(argv[++i]);
     else if (argv[i] === '--yield') yieldEach = true;
+    else if (argv[i] === '--save-inputs') saveInputs = argv[++i];
     else args.push(argv[i]);
   }
-  return { args, budget, yieldEach };
+  return { args, budget, yieldEach, saveInputs };
 }
 
 const now = () => performance.now() / 1e3;
@@ -107,10 +109,10 @@ function setup(op, args) {
     case 'det': {
       const n = int(args[0]);
       const a = rand([n, n], { seed: 1 }).div(n).add(eye(n));
-      if (op === 'inv') return { shape: [n, n], dtype: 'float64', fn: () => linalg.inv(a) };
-      if (op === 'det') return { shape: [n, n], dtype: 'float64', fn: () => linalg.det(a) };
+      if (op === 'inv') return { shape: [n, n], dtype: 'float64', fn: () => linalg.inv(a), inputs: { a } };
+      if (op === 'det') return { shape: [n, n], dtype: 'float64', fn: () => linalg.det(a), inputs: { a } };
       const b = rand([n], { seed: 2 });
-      return { shape: [n, n], dtype: 'float64', fn: () => linalg.solve(a, b) };
+      return { shape: [n, n], dtype: 'float64', fn: () => linalg.solve(a, b), inputs: { a, b } };
     }
     case 'qr':
     case 'svd':
@@ -118,7 +120,7 @@ function setup(op, args) {
       const n = int(args[0]);
       const a = rand([n, n], { seed: 1 });
       const fn = op === 'qr' ? () => linalg.qr(a) : op === 'svd' ? () => linalg.svd(a, { fullMatrices: true }) : () => linalg.eig(a);
-      return { shape: [n, n], dtype: 'float64', fn };
+      return { shape: [n, n], dtype: 'float64', fn, inputs: { a } };
     }
     case 'cholesky':
     case 'cholesky_out': {
@@ -126,25 +128,25 @@ function setup(op, args) {
       const u = rand([n, n], { seed: 1 });
       const s = u.matmul(u.T).add(eye(n).mul(n));
       const out = op === 'cholesky_out' ? s.mul(0) : undefined;
-      return { shape: [n, n], dtype: 'float64', fn: () => linalg.cholesky(s, { out }) };
+      return { shape: [n, n], dtype: 'float64', fn: () => linalg.cholesky(s, { out }), inputs: { s } };
     }
     case 'eigh': {
       const n = int(args[0]);
       const u = rand([n, n], { seed: 1 });
       const s = u.add(u.T);
-      return { shape: [n, n], dtype: 'float64', fn: () => linalg.eigh(s) };
+      return { shape: [n, n], dtype: 'float64', fn: () => linalg.eigh(s), inputs: { s } };
     }
     case 'lstsq': {
       const m = int(args[0]), n = int(args[1]);
       const a = rand([m, n], { seed: 1 });
       const b = rand([m], { seed: 2 });
-      return { shape: [m, n], dtype: 'float64', fn: () => linalg.lstsq(a, b) };
+      return { shape: [m, n], dtype: 'float64', fn: () => linalg.lstsq(a, b), inputs: { a, b } };
     }
     case 'pca': {
       const m = int(args[0]), n = int(args[1]), k = int(args[2]);
       if (typeof tb.PCA !== 'function') return { shape: [m, n], dtype: 'float64', na: 'PCA is not exported by tensorblas' };
       const x = rand([m, n], { seed: 1 });
-      return { shape: [m, n], dtype: 'float64', fn: () => new tb.PCA({ nComponents: k }).fit(x) };
+      return { shape: [m, n], dtype: 'float64', fn: () => new tb.PCA({ nComponents: k }).fit(x), inputs: { x } };
     }
     case 'cdist': {
       const m = int(args[0]), n = int(args[1]), k = int(args[2]);
@@ -152,16 +154,21 @@ function setup(op, args) {
         return { shape: [m, n, k], dtype: 'float64', na: 'distance.cdist is not exported by tensorblas' };
       const x = rand([m, k], { seed: 1 });
       const y = rand([n, k], { seed: 2 });
-      return { shape: [m, n, k], dtype: 'float64', fn: () => tb.distance.cdist(x, y) };
+      return { shape: [m, n, k], dtype: 'float64', fn: () => tb.distance.cdist(x, y), inputs: { x, y } };
     }
     default:
       throw new Error(`unknown op ${op}`);
   }
 }
 
-const { args, budget, yieldEach } = parseArgs(process.argv.slice(2));
+const { args, budget, yieldEach, saveInputs } = parseArgs(process.argv.slice(2));
 const [op, ...rest] = args;
-if (op === 'config') {
+if (saveInputs) {
+  // The case's inputs as .npy files, so that bench/numpy_ops.py --inputs times the same matrices.
+  const { inputs = {} } = setup(op, rest);
+  for (const [name, t] of Object.entries(inputs)) tb.save(`${saveInputs}/${name}.npy`, t);
+  console.log(JSON.stringify({ saved: Object.keys(inputs) }));
+} else if (op === 'config') {
   console.log(JSON.stringify({ impl: 'tensorblas', node: process.version, ...config() }));
 } else {
   const { shape, dtype, fn, na } = setup(op, rest);

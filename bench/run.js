@@ -241,10 +241,21 @@ function main() {
     const tbArgs = [path.join(here, 'ops.js'), c.op, ...c.args, '--budget', budget];
     if (o.yieldEach) tbArgs.push('--yield');
     const rounds = { tensorblas: [], reference: [], numpy: [] };
+    const npArgs = [path.join(here, 'numpy_ops.py'), c.op, ...c.args, '--budget', budget];
+    if (python && c.numpy !== false) {
+      // NumPy times tensorblas's own matrices (as the C++ reference does): eig's QR iterations and
+      // gelsd's SVD depend on the data, not only on its distribution.
+      const dir = path.join(here, '.build', 'inputs', c.op);
+      fs.rmSync(dir, { recursive: true, force: true });
+      fs.mkdirSync(dir, { recursive: true });
+      const saved = runChild(process.execPath, [path.join(here, 'ops.js'), '--save-inputs', dir, c.op, ...c.args]);
+      if (saved.saved?.length) npArgs.push('--inputs', dir);
+      else if (saved.error) process.stdout.write(`\n    numpy draws its own inputs (saving them failed: ${saved.error})`);
+    }
     for (let round = 0; round < o.repeat; round++) {
       rounds.tensorblas.push(runChild(process.execPath, tbArgs));
       if (ref) rounds.reference.push(runChild(ref.path, [c.refOp ?? c.op, ...c.args, '--budget', budget, '--alloc', c.refAlloc ?? o.refAlloc]));
-      if (python && c.numpy !== false) rounds.numpy.push(runChild(python, [path.join(here, 'numpy_ops.py'), c.op, ...c.args, '--budget', budget]));
+      if (python && c.numpy !== false) rounds.numpy.push(runChild(python, npArgs));
     }
     for (const [k, results] of Object.entries(rounds)) if (results.length) row[k] = medianRound(results);
     for (const k of ['tensorblas', 'reference', 'numpy']) {
