@@ -148,13 +148,15 @@ function setup(op, args) {
       const x = rand([m, n], { seed: 1 });
       return { shape: [m, n], dtype: 'float64', fn: () => new tb.PCA({ nComponents: k }).fit(x), inputs: { x } };
     }
-    case 'cdist': {
+    case 'cdist':
+    case 'cdist_out': {
       const m = int(args[0]), n = int(args[1]), k = int(args[2]);
       if (typeof tb.distance?.cdist !== 'function')
         return { shape: [m, n, k], dtype: 'float64', na: 'distance.cdist is not exported by tensorblas' };
       const x = rand([m, k], { seed: 1 });
       const y = rand([n, k], { seed: 2 });
-      return { shape: [m, n, k], dtype: 'float64', fn: () => tb.distance.cdist(x, y), inputs: { x, y } };
+      const opts = op === 'cdist_out' ? { out: tb.zeros([m, n]) } : undefined;
+      return { shape: [m, n, k], dtype: 'float64', fn: () => tb.distance.cdist(x, y, 'euclidean', opts), inputs: { x, y } };
     }
     default:
       throw new Error(`unknown op ${op}`);

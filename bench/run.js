@@ -44,6 +44,7 @@ const CASES = [
   { name: 'lstsq 2000x100, b (2000,)', op: 'lstsq', args: ['2000', '100'] },
   { name: 'PCA 10000x100 -> 10', op: 'pca', args: ['10000', '100', '10'] },
   { name: 'cdist 2000x128 vs 2000x128', op: 'cdist', args: ['2000', '2000', '128'] },
+  { name: 'cdist 2000x128 vs 2000x128, { out } reused', op: 'cdist_out', args: ['2000', '2000', '128'], refOp: 'cdist', refAlloc: 'reuse', numpy: false },
 ];
 
 function parseOptions(argv) {
