@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import * as tb from '../lib/index.js';
 import { distance, project, ShapeError } from '../lib/index.js';
-import { expectClose, fixture, fromFixture } from './helpers.js';
+import { expectClose, fixture, fromFixture, maxRelErr } from './helpers.js';
 
 const ml = fixture('ml');
 
@@ -54,6 +54,29 @@ describe('distance.cdist (SciPy fixtures)', () => {
   it('rejects bad input', () => {
     expect(() => distance.cdist(tb.zeros([2, 3]), tb.zeros([2, 4]))).toThrow(ShapeError);
     expect(() => distance.cdist(tb.zeros([2, 3]), tb.zeros([2, 3]), 'toString' as 'cosine')).toThrow(RangeError);
+    expect(() => distance.cdist([[1, 2]] as unknown as tb.Tensor, tb.zeros([2, 2]))).toThrow(TypeError);
+    expect(() => distance.cdist(tb.zeros([2, 2]), null as unknown as tb.Tensor)).toThrow(TypeError);
+    expect(() => distance.cdist(tb.zeros([2, 2]), tb.zeros([2, 2]), 'euclidean', { out: [[0]] as unknown as tb.Tensor })).toThrow(TypeError);
+  });
+  it('mixed dtypes promote, int32 becomes float64, and strided or reversed y views are read correctly', () => {
+    const x = tb.rand([5, 4], { seed: 7 });
+    const y = tb.rand([6, 4], { seed: 8 });
+    const want = distance.cdist(x, y);
+    // float32 with float64 -> float64 (NumPy's promotion), within float32 input rounding.
+    const mixed = distance.cdist(x.astype('float32'), y);
+    expect(mixed.dtype).toBe('float64');
+    expect(maxRelErr(mixed, want)).toBeLessThan(1e-6);
+    const ints = distance.cdist(tb.tensor([[0, 0], [1, 1]], { dtype: 'int32' }), tb.tensor([[3, 4]], { dtype: 'int32' }));
+    expect(ints.dtype).toBe('float64');
+    expect(ints.toArray()).toEqual([[5], [Math.sqrt(13)]]);
+    // y as every other row of a bigger matrix, and y reversed: same distances, columns permuted.
+    const big = tb.concat([y, y], 1).reshape(12, 4);
+    for (const metric of ['euclidean', 'cityblock', 'cosine'] as const) {
+      const ref = distance.cdist(x, y, metric);
+      expect(maxRelErr(distance.cdist(x, big.slice([null, null, 2]), metric), ref)).toBeLessThan(1e-12);
+      const rev = distance.cdist(x, y.slice([null, null, -1]), metric);
+      expect(maxRelErr(rev.slice(null, [null, null, -1]), ref)).toBeLessThan(1e-12);
+    }
     expect(() => distance.cdist(tb.zeros([3]), tb.zeros([2, 3]))).toThrow(RangeError);
     expect(() => distance.cdist(tb.zeros([2, 3]), tb.zeros([2, 3]), 'hamming' as 'cosine')).toThrow(RangeError);
   });
@@ -77,5 +100,12 @@ describe('vector distances and project', () => {
   });
   it('project along the last axis', () => {
     expectClose(project(fromFixture(ml.project.a), fromFixture(ml.project.onto)), ml.project.p, 1e-14);
+  });
+  it('project rejects shapes that do not broadcast, non-tensors and 0-d input', () => {
+    expect(() => project(tb.zeros([2, 3]), tb.zeros([4]))).toThrow(ShapeError);
+    expect(() => project(tb.zeros([3]), [1, 2, 3] as unknown as tb.Tensor)).toThrow(TypeError);
+    expect(() => project(tb.tensor(1), tb.zeros([3]))).toThrow(RangeError);
+    // A stack of vectors onto one direction broadcasts, as the last-axis rule says.
+    expect(project(tb.tensor([[1, 2], [3, -4]]), tb.tensor([1, 0])).toArray()).toEqual([[1, 0], [3, 0]]);
   });
 });
