@@ -121,47 +121,25 @@ void ApplyPolicy() {
   appliedBlas = blas;
   appliedLoops = loops;
 }
+
+// Counts one more (or, with delta -1, one fewer) holder of a policy state and applies the result.
+// A synchronous-only state is refused while async work is in flight: one thread now would slow
+// the async work too, and OpenBLAS's threads may be serving it.
+bool Adjust(int& counter, int delta, bool refuseWhileAsync) {
+  std::lock_guard<std::mutex> g(policyLock);
+  if (refuseWhileAsync && delta > 0 && asyncInFlight > 0) return false;
+  counter += delta;
+  ApplyPolicy();
+  return true;
+}
 }  // namespace
 
-void AsyncWorkBegin() {
-  std::lock_guard<std::mutex> g(policyLock);
-  ++asyncInFlight;
-  ApplyPolicy();
-}
-
-void AsyncWorkEnd() {
-  std::lock_guard<std::mutex> g(policyLock);
-  --asyncInFlight;
-  ApplyPolicy();
-}
-
-bool SmallWorkBegin() {
-  std::lock_guard<std::mutex> g(policyLock);
-  if (asyncInFlight > 0) return false;  // one thread now would slow the async work too
-  ++smallInFlight;
-  ApplyPolicy();
-  return true;
-}
-
-void SmallWorkEnd() {
-  std::lock_guard<std::mutex> g(policyLock);
-  --smallInFlight;
-  ApplyPolicy();
-}
-
-bool OwnLoopsBegin() {
-  std::lock_guard<std::mutex> g(policyLock);
-  if (asyncInFlight > 0) return false;  // OpenBLAS's threads may be serving the async work
-  ++ownLoopsInFlight;
-  ApplyPolicy();
-  return true;
-}
-
-void OwnLoopsEnd() {
-  std::lock_guard<std::mutex> g(policyLock);
-  --ownLoopsInFlight;
-  ApplyPolicy();
-}
+void AsyncWorkBegin() { Adjust(asyncInFlight, 1, false); }
+void AsyncWorkEnd() { Adjust(asyncInFlight, -1, false); }
+bool SmallWorkBegin() { return Adjust(smallInFlight, 1, true); }
+void SmallWorkEnd() { Adjust(smallInFlight, -1, true); }
+bool OwnLoopsBegin() { return Adjust(ownLoopsInFlight, 1, true); }
+void OwnLoopsEnd() { Adjust(ownLoopsInFlight, -1, true); }
 
 namespace {
 
