@@ -99,7 +99,7 @@ function binary(name: BinaryName, x: Tensor | number, y: Tensor | number, opts?:
 
 /** Whether writing `out` elementwise could overwrite an element of `x` before it is read (see lib/out.ts). */
 function clobbers(out: Tensor, x: Tensor | null): boolean {
-  return x !== null && overlapOf(out, x, broadcastStrides(x.shape, x.strides, out.shape)) === 'partial';
+  return x !== null && overlapOf(out, x, true) === 'partial';
 }
 
 function unary(name: UnaryName, x: Tensor, opts?: OutOption, lo = 0, hi = 0, dtypeOverride?: DType): Tensor {

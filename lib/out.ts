@@ -4,7 +4,7 @@
 // written at the same place); any other overlap needs a temporary, and a product or a LAPACK
 // routine reads whole rows and columns, so for those even the same view is an overlap.
 import { native } from './native.js';
-import { extentOf, shapesEqual } from './shape.js';
+import { broadcastStrides, extentOf, shapesEqual } from './shape.js';
 import type { Tensor } from './tensor.js';
 
 /** 'none': no byte in common; 'same': out element i is input element i (same start, strides, dtype); 'partial': any other overlap. */
@@ -12,29 +12,44 @@ export type Overlap = 'none' | 'same' | 'partial';
 
 const isShared = (t: Tensor): boolean => typeof SharedArrayBuffer !== 'undefined' && t.data.buffer instanceof SharedArrayBuffer;
 
+/** Byte range [start, end) that a tensor's elements span in its ArrayBuffer; no allocation (hot path). */
+function byteSpan(t: Tensor): [number, number] {
+  let lo = t.offset;
+  let hi = t.offset;
+  for (let i = 0; i < t.shape.length; i++) {
+    const span = t.strides[i] * (t.shape[i] - 1);
+    if (span < 0) lo += span;
+    else hi += span;
+  }
+  const item = t.data.BYTES_PER_ELEMENT;
+  return [t.data.byteOffset + lo * item, t.data.byteOffset + (hi + 1) * item];
+}
+
 /**
- * How `out` and `input` share memory. `inputStrides` are the input's strides over out's shape
- * (broadcast; the input's own strides when the shapes agree).
+ * How `out` and `input` share memory. With `broadcast`, the input is read broadcast to out's shape
+ * (elementwise operands); without, it must have out's shape to count as the same view.
  */
-export function overlapOf(out: Tensor, input: Tensor, inputStrides?: readonly number[]): Overlap {
+export function overlapOf(out: Tensor, input: Tensor, broadcast = false): Overlap {
   if (out.size === 0 || input.size === 0) return 'none';
-  // Distinct ArrayBuffers never alias; two SharedArrayBuffer objects can be the same memory.
-  if (out.data.buffer !== input.data.buffer && !(isShared(out) && isShared(input))) return 'none';
-  const [olo, ohi] = extentOf(out.shape, out.strides, out.offset);
-  const [ilo, ihi] = extentOf(input.shape, input.strides, input.offset);
   let relation: number;
   if (out.data.buffer === input.data.buffer) {
-    const ob = out.data.BYTES_PER_ELEMENT, ib = input.data.BYTES_PER_ELEMENT;
-    const os = out.data.byteOffset + olo * ob, oe = out.data.byteOffset + (ohi + 1) * ob;
-    const is = input.data.byteOffset + ilo * ib, ie = input.data.byteOffset + (ihi + 1) * ib;
+    const [os, oe] = byteSpan(out);
+    const [is, ie] = byteSpan(input);
     relation = oe <= is || ie <= os ? 0 : os === is ? 2 : 1;
-  } else {
+  } else if (isShared(out) && isShared(input)) {
+    // Two SharedArrayBuffer objects can be the same memory: compare addresses natively.
+    const [olo, ohi] = extentOf(out.shape, out.strides, out.offset);
+    const [ilo, ihi] = extentOf(input.shape, input.strides, input.offset);
     relation = native.memoryOverlap(out.data, olo, ohi + 1, input.data, ilo, ihi + 1);
+  } else {
+    return 'none'; // distinct ArrayBuffers never alias
   }
   if (relation === 0) return 'none';
   if (relation !== 2 || out.dtype !== input.dtype) return 'partial';
-  const strides = inputStrides ?? (shapesEqual(out.shape, input.shape) ? input.strides : null);
-  if (strides === null || strides.length !== out.ndim) return 'partial';
+  let strides: readonly number[];
+  if (broadcast) strides = broadcastStrides(input.shape, input.strides, out.shape);
+  else if (shapesEqual(out.shape, input.shape)) strides = input.strides;
+  else return 'partial';
   for (let i = 0; i < out.ndim; i++) {
     if (out.shape[i] > 1 && out.strides[i] !== strides[i]) return 'partial';
   }
