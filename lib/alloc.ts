@@ -8,7 +8,7 @@ import { native } from './native.js';
 const POOL_BYTES = 64 * 1024;
 const POOLED_MAX_BYTES = 1024;
 // From one huge page up. A 512 x 512 float64 result (exactly 2 MiB) took 448 first-touch faults
-// per call in a loop (~3.5 ms against cholesky's 1.8 ms) and takes ~7 with the advice. Below 2 MiB a
+// per call in a loop (~3.5 ms against cholesky's 1.8 ms) and takes 5-8 with the advice. Below 2 MiB a
 // huge page would make more memory resident than the result needs.
 const LARGE_MIN_BYTES = 2 * 1024 * 1024;
 const HUGE_PAGE = 2 * 1024 * 1024;

@@ -6,7 +6,7 @@ import { broadcastShapes, broadcastStrides } from './shape.js';
 import { Tensor, type OutOption } from './tensor.js';
 import { copyInto, mul, prepareOut } from './elementwise.js';
 import * as red from './reduce.js';
-import { overlapOf } from './out.js';
+import { writesDirectly } from './out.js';
 import { assertStackedSquare, invSteps, svdNormSteps } from './linalg/lapack.js';
 import { runAsync, runSync, twins, type Steps } from './steps.js';
 
@@ -91,7 +91,7 @@ export function* matmulSteps(x: Tensor, y: Tensor, opts?: OutOption): Steps<Tens
   const target = out;
   // An `out` of a wider dtype, or one sharing memory with an operand (gemm reads whole rows and
   // columns while it writes): compute into fresh memory, then copy once.
-  if (opts?.out !== undefined && (out.dtype !== dtype || overlapOf(out, a) !== 'none' || overlapOf(out, b) !== 'none')) {
+  if (opts?.out !== undefined && !writesDirectly(out, [a, b], { dtype })) {
     out = Tensor._output(outShape, dtype);
   }
   const nb = batch.length;

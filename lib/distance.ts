@@ -15,7 +15,7 @@ import { promote } from './dtype.js';
 import { describe, formatShape, ShapeError } from './errors.js';
 import { META, native } from './native.js';
 import { Tensor, type OutOption } from './tensor.js';
-import { overlapOf } from './out.js';
+import { writesDirectly } from './out.js';
 import { matmul } from './blas.js';
 import { copyInto, mul, div, sub, prepareOut } from './elementwise.js';
 import * as red from './reduce.js';
@@ -70,6 +70,9 @@ export function cdist(xIn: Tensor, yIn: Tensor, metric: Metric = 'euclidean', op
   const dtype = promote(x.dtype, y.dtype);
   if (x.dtype !== dtype) x = x.astype(dtype);
   if (y.dtype !== dtype) y = y.astype(dtype);
+  if (typeof metric === 'object' && metric !== null) {
+    throw new TypeError("cdist's third argument is the metric; pass options fourth: cdist(x, y, 'euclidean', { out })");
+  }
   if (typeof metric !== 'string' || (!Object.hasOwn(METRIC_CODES, metric) && metric !== 'cosine')) {
     throw new RangeError(`Unknown metric '${String(metric)}': expected euclidean, sqeuclidean, cityblock, cosine or chebyshev`);
   }
@@ -78,10 +81,7 @@ export function cdist(xIn: Tensor, yIn: Tensor, metric: Metric = 'euclidean', op
   // The kernels write `out` while reading x and y, and the gemm ones want rows of unit stride.
   const direct =
     opts?.out === undefined ||
-    (target.dtype === dtype &&
-      overlapOf(target, x) === 'none' &&
-      overlapOf(target, y) === 'none' &&
-      (metric === 'cityblock' || metric === 'chebyshev' || rowContiguous(target)));
+    (writesDirectly(target, [x, y], { dtype }) && (metric === 'cityblock' || metric === 'chebyshev' || rowContiguous(target)));
   const out = direct ? target : Tensor._output(shape, dtype);
   if (metric === 'cosine') {
     matmul(x, y.T, { out });

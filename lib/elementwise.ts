@@ -6,7 +6,7 @@ import { META, native } from './native.js';
 import { broadcastShapes, broadcastStrides, shapesEqual } from './shape.js';
 import { Tensor, type OutOption } from './tensor.js';
 import * as red from './reduce.js';
-import { overlapOf } from './out.js';
+import { writesDirectly } from './out.js';
 
 const BINARY = { add: 0, sub: 1, mul: 2, div: 3, pow: 4, maximum: 5, minimum: 6 } as const;
 const UNARY = {
@@ -87,7 +87,7 @@ function binary(name: BinaryName, x: Tensor | number, y: Tensor | number, opts?:
   const shapeB = b ? b.shape : NO_DIMS;
   const shape = a && b ? broadcastShapes(shapeA, shapeB) : (a ?? b)!.shape;
   const target = prepareOut(opts, shape, dtype, name);
-  const out = opts?.out !== undefined && (clobbers(target, a) || clobbers(target, b)) ? Tensor._output(shape, dtype) : target;
+  const out = opts?.out === undefined || writesDirectly(target, [a, b], ELEMENTWISE) ? target : Tensor._output(shape, dtype);
   let pos = writeShape(shape);
   pos = writeLayout(pos, shapeA, a, shape);
   pos = writeLayout(pos, shapeB, b, shape);
@@ -97,16 +97,13 @@ function binary(name: BinaryName, x: Tensor | number, y: Tensor | number, opts?:
   return target;
 }
 
-/** Whether writing `out` elementwise could overwrite an element of `x` before it is read (see lib/out.ts). */
-function clobbers(out: Tensor, x: Tensor | null): boolean {
-  return x !== null && overlapOf(out, x, true) === 'partial';
-}
+const ELEMENTWISE = { elementwise: true } as const;
 
 function unary(name: UnaryName, x: Tensor, opts?: OutOption, lo = 0, hi = 0, dtypeOverride?: DType): Tensor {
   if (!(x instanceof Tensor)) throw new TypeError(`Expected a Tensor for ${name} but received ${describe(x)}`);
   const dtype = dtypeOverride ?? (FLOAT_RESULT.has(name) ? floatOf(x.dtype) : x.dtype);
   const target = prepareOut(opts, x.shape, dtype, name);
-  const out = opts?.out !== undefined && clobbers(target, x) ? Tensor._output(x.shape, dtype) : target;
+  const out = opts?.out === undefined || writesDirectly(target, [x], ELEMENTWISE) ? target : Tensor._output(x.shape, dtype);
   unaryInto(name, x, out, lo, hi);
   if (out !== target) copyInto(out, target);
   return target;

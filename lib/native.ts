@@ -49,12 +49,16 @@ export interface Binding {
   qr(a: TypedArray, r: TypedArray, q: TypedArray | null): void;
   eig(a: TypedArray, wre: TypedArray, wim: TypedArray, vre: TypedArray | null, vim: TypedArray | null): void;
   lstsq(a: TypedArray, b: TypedArray, x: TypedArray, residuals: TypedArray, rank: TypedArray, s: TypedArray, rcond: number): void;
-  /** cityblock (0), chebyshev (1), euclidean (2), sqeuclidean (3) distances; META = [x, y, out], each rows, cols, offset, rs, cs. */
   /**
    * PCA's one-pass covariance pieces: gram = (X - shift)^T (X - shift), sums = column sums of
-   * X - shift, shift = the mean of X's first rows; X is rows x cols C-contiguous from offset.
+   * X - shift, shift = the mean of X's first rows (0 where not finite); X is rows x cols at
+   * offset with non-negative strides.
    */
-  shiftedGram(x: TypedArray, offset: number, rows: number, cols: number, gram: TypedArray, sums: Float64Array, shift: Float64Array): void;
+  shiftedGram(
+    x: TypedArray, offset: number, rows: number, cols: number, rowStride: number, colStride: number,
+    gram: TypedArray, sums: Float64Array, shift: Float64Array,
+  ): void;
+  /** cityblock (0), chebyshev (1), euclidean (2), sqeuclidean (3) distances; META = [x, y, out], each rows, cols, offset, rs, cs. */
   cdist(metric: number, x: TypedArray, y: TypedArray, out: TypedArray): void;
   config(): NativeConfig;
   setNumThreads(n: number): void;

@@ -1,10 +1,13 @@
 // A caller's `out` against the inputs it may share memory with. NumPy's rule is that a result is
 // as if computed into fresh memory and then copied: `m += m.T` is the sum, not a half-updated
 // mix. Elementwise loops are safe when out is exactly an input (each element is read, then
-// written at the same place); any other overlap needs a temporary, and a product or a LAPACK
-// routine reads whole rows and columns, so for those even the same view is an overlap.
+// written at the same place); any other overlap needs a temporary. A product reads whole rows
+// and columns while it writes, so for it even the same view is an overlap. (LAPACK's `out` is
+// the exception: each routine reads its input matrix whole before writing, so lapackOut allows
+// out to be exactly the input, computing in place, and refuses any other overlap.)
 import { native } from './native.js';
 import { broadcastStrides, extentOf, shapesEqual } from './shape.js';
+import type { DType } from './dtype.js';
 import type { Tensor } from './tensor.js';
 
 /** 'none': no byte in common; 'same': out element i is input element i (same start, strides, dtype); 'partial': any other overlap. */
@@ -69,4 +72,19 @@ export function selfOverlaps(t: Tensor): boolean {
     reach += (d - 1) * s;
   }
   return false;
+}
+
+/**
+ * Whether a result can go straight into the caller's `out`: it has `dtype` (when given; elementwise
+ * loops cast as they write) and shares no memory with an input, except, for `elementwise` loops,
+ * an input that is exactly out. Otherwise the caller computes into a temporary and copies.
+ */
+export function writesDirectly(out: Tensor, inputs: readonly (Tensor | null)[], opts: { dtype?: DType; elementwise?: boolean }): boolean {
+  if (opts.dtype !== undefined && out.dtype !== opts.dtype) return false;
+  for (const input of inputs) {
+    if (input === null) continue;
+    const overlap = overlapOf(out, input, opts.elementwise);
+    if (overlap === 'partial' || (overlap === 'same' && !opts.elementwise)) return false;
+  }
+  return true;
 }

@@ -275,12 +275,13 @@ export class PCA {
  * (see ShiftedGram in native/blas.cc) so that features with a large mean keep their digits.
  */
 function covariance(xIn: Tensor): { mean: Tensor; covariance: Tensor } {
-  const x = xIn.isContiguous ? xIn : xIn.contiguous();
+  // Any non-negative strides are read in place (a Fortran-ordered X down its columns).
+  const x = xIn.strides[0] >= 0 && xIn.strides[1] >= 0 ? xIn : xIn.contiguous();
   const [n, p] = x.shape;
   const gram = Tensor._output([p, p], x.dtype);
   const sums = new Float64Array(p);
   const shift = new Float64Array(p);
-  native.shiftedGram(x.data, x.offset, n, p, gram.data, sums, shift);
+  native.shiftedGram(x.data, x.offset, n, p, x.strides[0], x.strides[1], gram.data, sums, shift);
   const mean = Tensor._output([p], x.dtype);
   for (let j = 0; j < p; j++) mean.data[j] = shift[j] + sums[j] / n;
   // C = (G - s s^T / n) / (n - 1), in place over the gram.

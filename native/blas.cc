@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <cmath>
 #include <cstdint>
 #include <new>
 #include <vector>
@@ -301,60 +302,141 @@ Napi::Value MatmulOp(const Napi::CallbackInfo& info) {
   });
 }
 
-// The one-pass covariance behind PCA: for X (rows x cols, C-contiguous) and a shift s (the mean
-// of X's first rows), gram = (X - s)^T (X - s) with both triangles and sums = column sums of
-// X - s, in double; the caller forms mean = s + sums / rows and the covariance
-// (gram - sums sums^T / rows) / (rows - 1). Shifting first is what keeps this exact where
-// scikit-learn's X^T X - n mean mean^T is not: with features of mean 1e6 and spread 1 that
-// subtraction cancels 12 of 16 digits; shifted, the two terms are of the spread's size.
-// X is read once: each block is shifted into an L2-sized scratch while its sums are taken, then
-// syrk'd from there. Blocks split across our loop threads with OpenBLAS single-threaded (one
-// syrk per thread, partial grams added at the end), because a tall, narrow syrk parallelises
-// poorly inside OpenBLAS and two threads calling its threaded server at once run slower still.
+// The one-pass covariance behind PCA: for X (rows x cols, any non-negative strides) and a shift
+// s (the mean of X's first rows), gram = (X - s)^T (X - s) with both triangles (accumulated in X's
+// type, as any syrk is) and sums = column sums of X - s (in double); the caller forms
+// mean = s + sums / rows and the covariance (gram - sums sums^T / rows) / (rows - 1). Shifting
+// first is what keeps this exact where scikit-learn's X^T X - n mean mean^T is not: with features
+// of mean 1e6 and spread 1 that subtraction cancels 12 of 16 digits; shifted, the two terms are of
+// the spread's size. X is read once: each block of rows is shifted into a scratch block while its
+// sums are taken, then syrk'd from there. With few features (n <= kOwnLoopsMaxCols) a syrk is too
+// narrow for OpenBLAS's threads to share well (10000 x 100: 1.9 ms on 2 threads against 3.0 on
+// one), so cache-sized blocks are split across our loop threads instead, OpenBLAS
+// single-threaded (two callers into its threaded server run slower still), and the partial
+// grams added at the end. With more features OpenBLAS's own threading of each syrk does well,
+// given blocks of a few thousand rows (blocks of 256 rows made 20000 x 300 1.6x slower than one
+// syrk), and no partial grams are needed.
 constexpr int64_t kGramBlockBytes = 256 * 1024;
+constexpr int64_t kGramWideBlockBytes = 8 * 1024 * 1024;
+constexpr int64_t kGramMinBlockRows = 256;  // a syrk over fewer rows than this is packing-bound
+constexpr int64_t kOwnLoopsMaxCols = 256;
 constexpr int64_t kShiftRows = 256;
 
+// Whether X^T X - n m m^T keeps enough digits without a shift: it cancels about log10(1 + m^2 /
+// var) of them per feature. The first rows give m and a variance, which understates the whole
+// column's by at most a factor head / rows. Doubles may lose 6 of their 16 digits, floats 1.
 template <typename T>
-void ShiftedGram(const T* x, int64_t rows, int64_t cols, T* gram, double* sums, double* shift) {
+bool OffsetsAreSmall(const T* x, int64_t head, int64_t rows, int64_t cols, int64_t rs, int64_t cs, const double* mean) {
+  const double limit = (sizeof(T) == 8 ? 1e6 : 1e1) * static_cast<double>(head) / static_cast<double>(rows);
+  for (int64_t j = 0; j < cols; j++) {
+    double var = 0;
+    for (int64_t i = 0; i < head; i++) {
+      const double d = static_cast<double>(x[i * rs + j * cs]) - mean[j];
+      var += d * d;
+    }
+    if (!(mean[j] * mean[j] <= limit * var / static_cast<double>(head))) return false;  // NaN: shift
+  }
+  return true;
+}
+
+// gram = X^T X by one (OpenBLAS-threaded) syrk straight over X, sums = its column sums: for wide
+// X, where the syrk's O(rows cols^2) dwarfs everything else and copying X into shifted blocks
+// would cost 15-20% (10000 x 1000). False when BLAS cannot take X's layout.
+template <typename T>
+bool UnshiftedGram(const T* x, int64_t rows, int64_t cols, int64_t rs, int64_t cs, T* gram, double* sums) {
+  const bool rowMajor = cs == 1 && rs >= cols, colMajor = rs == 1 && cs >= rows;
+  const int64_t ld = rowMajor ? rs : cs;
+  if (!(rowMajor || colMajor) || rows > INT32_MAX || ld > INT32_MAX) return false;
+  // Each thread sums a range of columns (streaming rows in the row-major case).
+  ParallelFor(cols, 64, [&](int64_t c0, int64_t c1) {
+    if (rowMajor) {
+      for (int64_t i = 0; i < rows; i++)
+        for (int64_t j = c0; j < c1; j++) sums[j] += static_cast<double>(x[i * rs + j]);
+    } else {
+      for (int64_t j = c0; j < c1; j++) {
+        double acc = 0;
+        for (int64_t i = 0; i < rows; i++) acc += static_cast<double>(x[i + j * cs]);
+        sums[j] = acc;
+      }
+    }
+  });
+  // Row-major X is a (rows x cols) A with C = A^T A; column-major X is stored as A^T, C = A A^T.
+  Syrk(rowMajor ? CblasTrans : CblasNoTrans, static_cast<int>(cols), static_cast<int>(rows), x, static_cast<int>(ld), gram,
+       static_cast<int>(cols));
+  for (int64_t i = 1; i < cols; i++)
+    for (int64_t j = 0; j < i; j++) gram[i * cols + j] = gram[j * cols + i];
+  return true;
+}
+
+template <typename T>
+void ShiftedGram(const T* x, int64_t rows, int64_t cols, int64_t rs, int64_t cs, T* gram, double* sums, double* shift) {
   const int64_t head = std::min(rows, kShiftRows);
   std::fill(shift, shift + cols, 0.0);
   for (int64_t i = 0; i < head; i++)
-    for (int64_t j = 0; j < cols; j++) shift[j] += static_cast<double>(x[i * cols + j]);
-  for (int64_t j = 0; j < cols; j++) shift[j] = head > 0 ? shift[j] / static_cast<double>(head) : 0.0;
+    for (int64_t j = 0; j < cols; j++) shift[j] += static_cast<double>(x[i * rs + j * cs]);
+  std::vector<T> shiftT(static_cast<size_t>(cols));
+  for (int64_t j = 0; j < cols; j++) {
+    // An Inf or NaN among the first rows must not become the shift (Inf - Inf is NaN; a column
+    // holding Inf further down would still average to Inf): such a column is not shifted.
+    const double m = head > 0 ? shift[j] / static_cast<double>(head) : 0.0;
+    shiftT[j] = std::isfinite(static_cast<T>(m)) ? static_cast<T>(m) : T(0);
+    shift[j] = static_cast<double>(shiftT[j]);  // exactly what was subtracted
+  }
+  std::fill(sums, sums + cols, 0.0);
   if (cols == 0) return;
-  std::vector<T> shiftT(shift, shift + cols);
+  if (cols > kOwnLoopsMaxCols && rows > 0 && OffsetsAreSmall(x, head, rows, cols, rs, cs, shift) &&
+      UnshiftedGram(x, rows, cols, rs, cs, gram, sums)) {
+    std::fill(shift, shift + cols, 0.0);
+    return;
+  }
 
-  const int64_t blockRows = std::max<int64_t>(16, kGramBlockBytes / static_cast<int64_t>(sizeof(T) * std::max<int64_t>(cols, 1)));
+  const int64_t rowBytes = static_cast<int64_t>(sizeof(T)) * cols;
+  const int64_t cacheRows = std::max(kGramMinBlockRows, kGramBlockBytes / rowBytes);
   struct OwnLoops {
     bool on;
     ~OwnLoops() {
       if (on) OwnLoopsEnd();
     }
-  } own{rows >= 4 * blockRows && OwnLoopsBegin()};
+  } own{cols <= kOwnLoopsMaxCols && rows >= 2 * cacheRows && OwnLoopsBegin()};
+  // Our threads take cache-sized blocks; OpenBLAS's threads want long ones (each syrk call is
+  // split among them, and a short one is mostly synchronisation).
+  const int64_t blockRows = std::min(rows, own.on ? cacheRows : std::max(kGramMinBlockRows, kGramWideBlockBytes / rowBytes));
   const int64_t parts = own.on ? std::max<int64_t>(1, std::min<int64_t>(LoopThreads().load(), rows / blockRows)) : 1;
-  // Part 0 accumulates into gram itself; the others into scratch, added below.
+  // Everything the parts need is allocated here, where a bad_alloc still reaches the caller.
   std::vector<T> partial(static_cast<size_t>((parts - 1) * cols * cols));
   std::vector<double> partSums(static_cast<size_t>(parts * cols), 0.0);
+  std::vector<T> blocks(static_cast<size_t>(parts * blockRows * cols));
   const int64_t perPart = (rows + parts - 1) / parts;
   const int n = static_cast<int>(cols);
   ParallelFor(parts, 1, [&](int64_t p0, int64_t p1) {
-    std::vector<T> block(static_cast<size_t>(std::min(blockRows, rows) * cols));
     for (int64_t part = p0; part < p1; part++) {
       T* g = part == 0 ? gram : partial.data() + (part - 1) * cols * cols;
       double* ps = partSums.data() + part * cols;
+      T* block = blocks.data() + part * blockRows * cols;
       const int64_t r0 = part * perPart, r1 = std::min(rows, r0 + perPart);
       if (r0 >= r1) std::fill(g, g + cols * cols, T(0));
       for (int64_t r = r0; r < r1; r += blockRows) {
         const int64_t nr = std::min(blockRows, r1 - r);
-        for (int64_t i = 0; i < nr; i++) {
-          const T* src = x + (r + i) * cols;
-          T* dst = block.data() + i * cols;
+        const T* src = x + r * rs;
+        if (cs == 1 || rs > cs) {  // along rows (C order)
+          for (int64_t i = 0; i < nr; i++)
+            for (int64_t j = 0; j < cols; j++) {
+              const T v = src[i * rs + j * cs] - shiftT[j];
+              block[i * cols + j] = v;
+              ps[j] += static_cast<double>(v);
+            }
+        } else {  // down columns (Fortran order): read each column's run of rows in order
           for (int64_t j = 0; j < cols; j++) {
-            dst[j] = src[j] - shiftT[j];
-            ps[j] += static_cast<double>(dst[j]);
+            double acc = 0;
+            for (int64_t i = 0; i < nr; i++) {
+              const T v = src[i * rs + j * cs] - shiftT[j];
+              block[i * cols + j] = v;
+              acc += static_cast<double>(v);
+            }
+            ps[j] += acc;
           }
         }
-        Syrk(CblasTrans, n, static_cast<int>(nr), block.data(), n, g, n, r == r0 ? 0.0 : 1.0);
+        Syrk(CblasTrans, n, static_cast<int>(nr), block, n, g, n, r == r0 ? 0.0 : 1.0);
       }
     }
   });
@@ -372,32 +454,42 @@ void ShiftedGram(const T* x, int64_t rows, int64_t cols, T* gram, double* sums, 
     for (int64_t j = 0; j < i; j++) gram[i * cols + j] = gram[j * cols + i];
 }
 
-// shiftedGram(x, offset, rows, cols, gram, sums, shift): see ShiftedGram. x (float32 or float64)
-// holds rows x cols C-contiguous elements from offset; gram has x's dtype and at least cols^2
-// elements; sums and shift are Float64Arrays of at least cols.
+// shiftedGram(x, offset, rows, cols, rowStride, colStride, gram, sums, shift): see ShiftedGram.
+// x (float32 or float64) holds the rows x cols matrix at offset with the given non-negative
+// strides; gram has x's dtype and at least cols^2 elements; sums and shift are Float64Arrays of at
+// least cols.
 Napi::Value ShiftedGramOp(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   Buffer x, gram, sums, shift;
-  int64_t offset, rows, cols;
+  int64_t offset, rows, cols, rs, cs;
   if (!GetBuffer(env, info[0], "x", &x) || !ArgInt(env, info[1], "offset", 0, x.length, &offset) ||
       !ArgInt(env, info[2], "rows", 0, x.length, &rows) || !ArgInt(env, info[3], "cols", 0, INT32_MAX, &cols) ||
-      !GetBuffer(env, info[4], "gram", &gram) || !GetBuffer(env, info[5], "sums", &sums) ||
-      !GetBuffer(env, info[6], "shift", &shift))
+      !ArgInt(env, info[4], "rowStride", 0, x.length, &rs) || !ArgInt(env, info[5], "colStride", 0, x.length, &cs) ||
+      !GetBuffer(env, info[6], "gram", &gram) || !GetBuffer(env, info[7], "sums", &sums) ||
+      !GetBuffer(env, info[8], "shift", &shift))
     return env.Undefined();
   if (x.dtype == DType::Int32 || gram.dtype != x.dtype || sums.dtype != DType::Float64 || shift.dtype != DType::Float64) {
     ThrowType(env, "shiftedGram takes float32 or float64 x, gram of x's dtype, and float64 sums and shift");
     return env.Undefined();
   }
-  if ((cols > 0 && rows > (x.length - offset) / cols) || cols * cols > gram.length || cols > sums.length || cols > shift.length) {
+  // The last element, offset + (rows - 1) rs + (cols - 1) cs, must lie inside x; the products
+  // are bounded by division first so that they cannot overflow.
+  bool inside = rows == 0 || cols == 0;
+  if (!inside && offset < x.length) {
+    const int64_t room = x.length - 1 - offset;
+    const int64_t rowSpan = rs == 0 || rows - 1 <= room / rs ? (rows - 1) * rs : room + 1;
+    inside = rowSpan <= room && (cs == 0 || cols - 1 <= (room - rowSpan) / cs);
+  }
+  if (!inside || cols * cols > gram.length || cols > sums.length || cols > shift.length) {
     ThrowRange(env, "shiftedGram: a buffer is too small for rows x cols");
     return env.Undefined();
   }
   return RunWork(info, false, [=](WorkStatus&) {
     if (x.dtype == DType::Float64)
-      ShiftedGram(reinterpret_cast<const double*>(x.data) + offset, rows, cols, reinterpret_cast<double*>(gram.data),
+      ShiftedGram(reinterpret_cast<const double*>(x.data) + offset, rows, cols, rs, cs, reinterpret_cast<double*>(gram.data),
                   reinterpret_cast<double*>(sums.data), reinterpret_cast<double*>(shift.data));
     else
-      ShiftedGram(reinterpret_cast<const float*>(x.data) + offset, rows, cols, reinterpret_cast<float*>(gram.data),
+      ShiftedGram(reinterpret_cast<const float*>(x.data) + offset, rows, cols, rs, cs, reinterpret_cast<float*>(gram.data),
                   reinterpret_cast<double*>(sums.data), reinterpret_cast<double*>(shift.data));
   });
 }

@@ -115,7 +115,7 @@ Napi::Value Cdist(const Napi::CallbackInfo& info) {
   if (ShapeMismatch(env, xr.cols != yr.cols || orr.rows != xr.rows || orr.cols != yr.rows, "cdist")) return env.Undefined();
   const Metric m = static_cast<Metric>(metric);
   if (m == Metric::Euclidean || m == Metric::SqEuclidean) {
-    if (!BlasRows(xr) || !BlasRows(yr) || !BlasRows(orr) || orr.cs != 1 || xr.rows > INT32_MAX || yr.rows > INT32_MAX ||
+    if (!BlasRows(xr) || !BlasRows(yr) || !BlasRows(orr) || xr.rows > INT32_MAX || yr.rows > INT32_MAX ||
         xr.cols > INT32_MAX) {
       ThrowRange(env, "cdist: euclidean operands must be row-contiguous");
       return env.Undefined();

@@ -116,14 +116,15 @@ describe('matmul (NumPy fixtures)', () => {
     const same = a.clone();
     expect(tb.matmul(same, same, { out: same })).toBe(same);
     expectClose(same, { dtype: 'float64', shape: [64, 64], data: expected.toArray().flat() }, 1e-12);
-    // out is the transposed operand's memory; and a float32 product into its own float64 copy's buffer.
+    // out is the memory of the transposed second operand.
     const b = a.clone();
     tb.matmul(a, b.T, { out: b });
     expectClose(b, { dtype: 'float64', shape: [64, 64], data: tb.matmul(a, a.T).toArray().flat() }, 1e-12);
-    const stack = tb.rand([2, 8, 8], { seed: 5 });
-    const want = tb.matmul(stack, stack);
+    // A stack times its own first matrix (broadcast over the batch), into the stack.
+    const stack = tb.rand([3, 8, 8], { seed: 5 });
+    const want = tb.matmul(stack, stack.slice([0, 1]));
     tb.matmul(stack, stack.slice([0, 1]), { out: stack });
-    expectClose(stack.slice([0, 1]), { dtype: 'float64', shape: [1, 8, 8], data: values(want.slice([0, 1])) }, 1e-12);
+    expectClose(stack, { dtype: 'float64', shape: [3, 8, 8], data: values(want) }, 1e-12);
   });
   it('batched matmul broadcasts batch dims over stride-0 views without copying the inputs', () => {
     const a = tb.randn([1, 3, 2, 4], { seed: 5 });

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import * as tb from '../lib/index.js';
 import { distance, project, ShapeError } from '../lib/index.js';
-import { expectClose, fixture, fromFixture, maxRelErr } from './helpers.js';
+import { expectClose, fixture, fromFixture, maxRelErr, values } from './helpers.js';
 
 const ml = fixture('ml');
 
@@ -48,6 +48,14 @@ describe('distance.cdist (SciPy fixtures)', () => {
     const alias = sq.clone();
     expect(distance.cdist(alias, alias, 'euclidean', { out: alias })).toBe(alias);
     expectClose(alias, { dtype: 'float64', shape: [6, 6], data: want.toArray().flat() }, 1e-12);
+    // One column: its column stride is irrelevant, and a transposed (1, 4) buffer is a valid out.
+    const one = tb.full([1, x.shape[0]], NaN).T;
+    for (const metric of ['euclidean', 'sqeuclidean', 'cityblock'] as const) {
+      expectClose(distance.cdist(x, y.slice([0, 1]), metric, { out: one }), {
+        dtype: 'float64', shape: [x.shape[0], 1], data: values(distance.cdist(x, y.slice([0, 1]), metric)),
+      }, 1e-12);
+    }
+    expect(() => distance.cdist(x, y, { out: tb.zeros([2, 2]) } as unknown as 'euclidean')).toThrow(/options fourth/);
     expect(() => distance.cdist(x, y, 'euclidean', { out: tb.zeros([2, 2]) })).toThrow(ShapeError);
     expect(() => distance.cdist(x, y, 'euclidean', { out: tb.zeros([x.shape[0], y.shape[0]], 'int32') })).toThrow(TypeError);
   });

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import * as tb from '../lib/index.js';
 import { ShapeError, tensor, Tensor, zeros } from '../lib/index.js';
 import { expectClose, fixture, fromFixture, values, type FixtureArray } from './helpers.js';
+import { overlapOf, writesDirectly } from '../lib/out.js';
 
 const core = fixture('core');
 type BinaryName = 'add' | 'sub' | 'mul' | 'div' | 'maximum' | 'minimum';
@@ -154,20 +155,38 @@ describe('out argument', () => {
     const r = tb.arange(5).astype('float64');
     r.add(r.slice([null, null, -1]), { out: r });
     expect(values(r)).toEqual([4, 4, 4, 4, 4]);
-    // Exactly the input (in place) is still written directly, with no temporary.
+    // Exactly the input (in place).
     const c = m.clone();
-    const data = c.data;
     c.mul(2, { out: c });
-    expect(c.data).toBe(data);
     expect(c.toArray()).toEqual([[0, 2, 4], [6, 8, 10], [12, 14, 16]]);
   });
-  it('an out aliasing an input through a second SharedArrayBuffer view is detected', () => {
+  it('an out aliasing an input through another SharedArrayBuffer object over the same memory is detected', () => {
     const sab = new SharedArrayBuffer(8 * 4);
     const a = new Tensor(new Float64Array(sab), [4]);
     a.data.set([1, 2, 3, 4]);
-    const twin = new Tensor(new Float64Array(sab, 8, 3), [3]); // a[1:] through another typed array
+    // structuredClone gives a second SharedArrayBuffer object over the same memory: only the
+    // native address comparison can see that twin is a[1:].
+    const twin = new Tensor(new Float64Array(structuredClone(sab), 8, 3), [3]);
+    expect(twin.data.buffer).not.toBe(a.data.buffer);
     a.slice([0, 3]).neg({ out: twin });
     expect(values(a)).toEqual([1, -1, -2, -3]);
+  });
+  it('overlapOf tells none, same and partial apart (the rule behind every out)', () => {
+    const m = tb.arange(12).astype('float64').reshape(3, 4);
+    expect(overlapOf(m, m)).toBe('same');
+    expect(overlapOf(m, m.clone())).toBe('none');
+    expect(overlapOf(m.slice([0, 1]), m.slice([1, 3]))).toBe('none'); // disjoint rows of one buffer
+    expect(overlapOf(m.slice([0, 2]), m.slice([1, 3]))).toBe('partial');
+    expect(overlapOf(m, m.slice([null, null, -1]))).toBe('partial'); // reversed rows
+    expect(overlapOf(m.reshape(4, 3), m.reshape(3, 4).T)).toBe('partial'); // same start, other strides
+    expect(overlapOf(m, m.slice([0, 1]), true)).toBe('partial'); // row 0 broadcast over m
+    expect(overlapOf(m.slice([0, 1]), m.slice([0, 1]).reshape(4), true)).toBe('same'); // broadcast to itself
+    expect(overlapOf(m.slice([0, 0]), m)).toBe('none'); // empty
+    const f32 = new Tensor(new Float32Array(m.data.buffer, m.data.byteOffset, 24), [24]);
+    expect(overlapOf(m.reshape(12), f32)).toBe('partial'); // another dtype over the same bytes
+    expect(writesDirectly(m, [m], { elementwise: true })).toBe(true);
+    expect(writesDirectly(m, [m], {})).toBe(false); // a product may not write over its operand
+    expect(writesDirectly(m, [m.clone()], { dtype: 'float32' })).toBe(false);
   });
   it('rejects a wrong shape or an unsafe cast', () => {
     expect(() => tensor([1, 2]).add(1, { out: zeros([3]) })).toThrow(ShapeError);

@@ -82,6 +82,37 @@ describe('PCA (scikit-learn definitions)', () => {
         expect(maxRelErr(p.explainedVariance, expected)).toBeLessThan(tol);
       }
     }
+    // Fortran-ordered X is read down its columns in place; an Inf among the first rows (which
+    // set the shift) still gives an Inf mean for that column, as x.mean(0) does, not NaN.
+    const x = tb.randn([6000, 5], { seed: 13 }).add(tb.tensor([0, 1e3, -2, 5e4, 7]));
+    const fortran = x.T.contiguous().T;
+    const byRows = new PCA({ solver: 'covarianceEigh' }).fit(x);
+    const byCols = new PCA({ solver: 'covarianceEigh' }).fit(fortran);
+    expect(maxRelErr(byCols.explainedVariance, byRows.explainedVariance)).toBeLessThan(1e-12);
+    expect(maxRelErr(byCols.mean, byRows.mean)).toBeLessThan(1e-14);
+    for (const row of [0, 4000]) {
+      const withInf = x.clone();
+      withInf.set(row, 1, Infinity);
+      const mean = new PCA({ solver: 'covarianceEigh' }).fit(withInf).mean;
+      expect(mean.get(1)).toBe(Infinity);
+      for (const j of [0, 2, 3, 4]) expect(Math.abs(mean.get(j) - (x.mean(0) as Tensor).get(j))).toBeLessThan(1e-9);
+    }
+    // float32: the mean is the float32 mean (the shift handed back is exactly the one subtracted).
+    const x32 = tb.randn([3000, 4], { seed: 14 }).mul(0.01).add(tb.tensor([1e6 + 0.3, 12345.678, -7.77e5 + 0.11, 3.3])).astype('float32');
+    const m32 = new PCA({ solver: 'covarianceEigh' }).fit(x32).mean;
+    expect(maxRelErr(m32, x32.mean(0) as Tensor)).toBeLessThan(2e-7);
+    // Wide X (more than 256 features: one threaded syrk). Without offsets it runs unshifted,
+    // straight over X; with a 1e6 offset on some features it must shift, or lose ~12 digits.
+    for (const offset of [0, 1e6]) {
+      const wide = tb.randn([1500, 300], { seed: 15 }).add(tb.arange(300).astype('float64').mul(offset / 300));
+      const centered = wide.sub(wide.mean(0) as Tensor);
+      const want = tb.linalg.eigvalsh(centered.T.matmul(centered).div(1499)).slice([null, null, -1]);
+      for (const input of [wide, wide.T.contiguous().T]) {
+        const got = new PCA({ solver: 'covarianceEigh' }).fit(input);
+        expect(maxRelErr(got.explainedVariance, want)).toBeLessThan(1e-9);
+        expect(maxRelErr(got.mean, wide.mean(0) as Tensor)).toBeLessThan(1e-14);
+      }
+    }
     // Two rows (fewer than any block) and one feature.
     const tiny = new PCA({ solver: 'covarianceEigh' }).fit(tb.tensor([[1], [3]]));
     expect(values(tiny.explainedVariance)).toEqual([2]);
