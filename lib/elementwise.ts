@@ -6,7 +6,7 @@ import { META, native } from './native.js';
 import { broadcastShapes, broadcastStrides, shapesEqual } from './shape.js';
 import { Tensor, type OutOption } from './tensor.js';
 import * as red from './reduce.js';
-import { writesDirectly } from './out.js';
+import { selfOverlaps, writesDirectly } from './out.js';
 
 const BINARY = { add: 0, sub: 1, mul: 2, div: 3, pow: 4, maximum: 5, minimum: 6 } as const;
 const UNARY = {
@@ -50,6 +50,11 @@ export function prepareOut(opts: OutOption | undefined, shape: readonly number[]
     throw new ShapeError(`${op}: out has shape ${formatShape(out.shape)} but the result has shape ${formatShape(shape)}`);
   }
   if (!canCast(dtype, out.dtype)) throw new TypeError(`${op}: cannot cast the ${dtype} result to out's dtype ${out.dtype}`);
+  // A broadcast or sliding-window out would take several results in one element (NumPy refuses
+  // such views as read-only).
+  if (!out.isContiguous && selfOverlaps(out)) {
+    throw new RangeError(`${op}: out reaches some elements more than once (a broadcast or overlapping view)`);
+  }
   return out;
 }
 

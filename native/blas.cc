@@ -324,10 +324,10 @@ constexpr int64_t kShiftRows = 256;
 
 // Whether X^T X - n m m^T keeps enough digits without a shift: it cancels about log10(1 + m^2 /
 // var) of them per feature. The first rows give m and a variance, which understates the whole
-// column's by at most a factor head / rows. Doubles may lose 6 of their 16 digits, floats 1.
+// column's by at most a factor head / rows. Doubles may lose 3 of their 16 digits, floats 1.
 template <typename T>
 bool OffsetsAreSmall(const T* x, int64_t head, int64_t rows, int64_t cols, int64_t rs, int64_t cs, const double* mean) {
-  const double limit = (sizeof(T) == 8 ? 1e6 : 1e1) * static_cast<double>(head) / static_cast<double>(rows);
+  const double limit = (sizeof(T) == 8 ? 1e3 : 1e1) * static_cast<double>(head) / static_cast<double>(rows);
   for (int64_t j = 0; j < cols; j++) {
     double var = 0;
     for (int64_t i = 0; i < head; i++) {
@@ -454,6 +454,11 @@ void ShiftedGram(const T* x, int64_t rows, int64_t cols, int64_t rs, int64_t cs,
     for (int64_t j = 0; j < i; j++) gram[i * cols + j] = gram[j * cols + i];
 }
 
+// Rows and strides are bounded only by what a JS number holds exactly: a broadcast X (row stride
+// 0) has more rows than its buffer has elements, and a single column's stride is never used. The
+// extent check below decides.
+constexpr int64_t kMaxSafeInt = (int64_t{1} << 53) - 1;
+
 // shiftedGram(x, offset, rows, cols, rowStride, colStride, gram, sums, shift): see ShiftedGram.
 // x (float32 or float64) holds the rows x cols matrix at offset with the given non-negative
 // strides; gram has x's dtype and at least cols^2 elements; sums and shift are Float64Arrays of at
@@ -463,8 +468,8 @@ Napi::Value ShiftedGramOp(const Napi::CallbackInfo& info) {
   Buffer x, gram, sums, shift;
   int64_t offset, rows, cols, rs, cs;
   if (!GetBuffer(env, info[0], "x", &x) || !ArgInt(env, info[1], "offset", 0, x.length, &offset) ||
-      !ArgInt(env, info[2], "rows", 0, x.length, &rows) || !ArgInt(env, info[3], "cols", 0, INT32_MAX, &cols) ||
-      !ArgInt(env, info[4], "rowStride", 0, x.length, &rs) || !ArgInt(env, info[5], "colStride", 0, x.length, &cs) ||
+      !ArgInt(env, info[2], "rows", 0, kMaxSafeInt, &rows) || !ArgInt(env, info[3], "cols", 0, INT32_MAX, &cols) ||
+      !ArgInt(env, info[4], "rowStride", 0, kMaxSafeInt, &rs) || !ArgInt(env, info[5], "colStride", 0, kMaxSafeInt, &cs) ||
       !GetBuffer(env, info[6], "gram", &gram) || !GetBuffer(env, info[7], "sums", &sums) ||
       !GetBuffer(env, info[8], "shift", &shift))
     return env.Undefined();

@@ -171,6 +171,16 @@ describe('out argument', () => {
     a.slice([0, 3]).neg({ out: twin });
     expect(values(a)).toEqual([1, -1, -2, -3]);
   });
+  it('an out that reaches one element twice (broadcast, sliding window) is a RangeError', () => {
+    const row = tensor([1, 2, 3]);
+    const wide = row.broadcastTo([2, 3]);
+    expect(() => tb.add(wide, 1, { out: wide })).toThrow(RangeError);
+    expect(() => tb.mul(wide, wide, { out: wide })).toThrow(RangeError);
+    const window = new Tensor(new Float64Array([1, 2, 3, 4]), [3, 2], [1, 1]);
+    expect(() => window.mul(10, { out: window })).toThrow(/more than once/);
+    expect(() => tb.matmul(tb.ones([2, 2]), tb.ones([2, 3]), { out: wide })).toThrow(RangeError);
+    expect(values(row)).toEqual([1, 2, 3]); // untouched
+  });
   it('overlapOf tells none, same and partial apart (the rule behind every out)', () => {
     const m = tb.arange(12).astype('float64').reshape(3, 4);
     expect(overlapOf(m, m)).toBe('same');

@@ -113,6 +113,14 @@ describe('PCA (scikit-learn definitions)', () => {
         expect(maxRelErr(got.mean, wide.mean(0) as Tensor)).toBeLessThan(1e-14);
       }
     }
+    // A broadcast X (row stride 0: more rows than its buffer has elements) has zero variance,
+    // and a single column may have any column stride.
+    const same = tb.randn([5], { seed: 16 }).broadcastTo([1000, 5]);
+    expect(values(new PCA({ solver: 'covarianceEigh', nComponents: 2 }).fit(same).explainedVariance)).toEqual([0, 0]);
+    const column = tb.randn([300, 300], { seed: 17 }).slice(null, [0, 300, 100000]);
+    expect(column.strides[1]).toBeGreaterThan(column.data.length);
+    const pc = new PCA({ solver: 'covarianceEigh', nComponents: 1 }).fit(column);
+    expect(maxRelErr(pc.explainedVariance, tb.tensor([column.var(null, false, { ddof: 1 }) as number]))).toBeLessThan(1e-12);
     // Two rows (fewer than any block) and one feature.
     const tiny = new PCA({ solver: 'covarianceEigh' }).fit(tb.tensor([[1], [3]]));
     expect(values(tiny.explainedVariance)).toEqual([2]);
