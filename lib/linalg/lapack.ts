@@ -15,12 +15,12 @@ import { matmulSteps, normSteps } from '../blas.js';
 // ---- shared helpers ----
 
 /** A tensor LAPACK can take: float32 stays float32, int32 promotes to float64 (NumPy's rule). */
-export function floatInput(a: unknown, op: string): Tensor {
+function floatInput(a: unknown, op: string): Tensor {
   if (!(a instanceof Tensor)) throw new TypeError(`Expected a Tensor for ${op} but received ${describe(a)}`);
   return a.dtype === 'int32' ? a.astype('float64') : a;
 }
 
-export function assertStacked(a: Tensor, op: string): void {
+function assertStacked(a: Tensor, op: string): void {
   if (a.ndim < 2) {
     throw new LinAlgError(`${op}: ${a.ndim}-dimensional tensor given. Tensor must be at least two-dimensional`, 'NOT_SQUARE');
   }
@@ -469,7 +469,7 @@ function* svdSteps(aIn: Tensor, opts: SvdOptions = {}): Steps<{
 }
 
 /** Singular values only (the workhorse of norms, rank, cond and pinv's cutoff). */
-export function* singularValuesSteps(a: Tensor): Steps<Tensor> {
+function* singularValuesSteps(a: Tensor): Steps<Tensor> {
   return (yield* svdSteps(a, { computeUV: false })).s;
 }
 
