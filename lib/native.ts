@@ -92,7 +92,8 @@ export const binary: LoadedBinary = { path: loaded.path, source: loaded.source }
 export const native: Binding & AsyncTwins = loaded.binding as Binding & AsyncTwins;
 
 /** The entry points that have an `...Async` twin: same arguments, work on the libuv pool. */
-export type TwinName = 'matmul' | 'solve' | 'inv' | 'slogdet' | 'lu' | 'cholesky' | 'eigh' | 'eighTop' | 'svd' | 'qr' | 'eig' | 'lstsq';
+export type TwinName =
+  'matmul' | 'solve' | 'inv' | 'slogdet' | 'lu' | 'cholesky' | 'eigh' | 'eighTop' | 'svd' | 'qr' | 'eig' | 'lstsq' | 'shiftedGram';
 type AsyncTwins = {
   [K in TwinName as `${K}Async`]: (...args: Parameters<Binding[K]>) => Promise<void>;
 };

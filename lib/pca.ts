@@ -3,12 +3,12 @@
 // sign-fixed by svd_flip(u_based_decision=False) so results are deterministic.
 import { describe, formatShape, ShapeError } from './errors.js';
 import { Tensor } from './tensor.js';
-import { matmul } from './blas.js';
+import { matmul, matmulSteps } from './blas.js';
 import { mul, sub } from './elementwise.js';
 import * as red from './reduce.js';
-import { eigh, eighTopSteps, svd } from './linalg/lapack.js';
-import { runSync } from './steps.js';
-import { native } from './native.js';
+import { eighSteps, eighTopSteps, svdSteps } from './linalg/lapack.js';
+import { runAsync, runSync, type Steps } from './steps.js';
+import { nativeStep } from './native.js';
 
 /** Options of the {@link PCA} constructor. */
 export interface PCAOptions {
@@ -104,7 +104,23 @@ export class PCA {
    * ```
    */
   fit(x: Tensor): this {
-    this.fitImpl(x);
+    runSync(this.fitSteps(x));
+    return this;
+  }
+
+  /**
+   * {@link PCA.fit | fit} with the covariance (or SVD) and the eigendecomposition on the libuv
+   * thread pool, so that the event loop keeps running; resolves to this PCA. Checks run first, and
+   * their errors become rejections. `x` must not be modified until the promise settles.
+   *
+   * @example
+   * ```ts
+   * const pca = await new PCA({ nComponents: 2 }).fitAsync(randn([100, 5], { seed: 0 }));
+   * pca.explainedVarianceRatio.shape; // [2]
+   * ```
+   */
+  async fitAsync(x: Tensor): Promise<this> {
+    await runAsync(this.fitSteps(x));
     return this;
   }
 
@@ -120,8 +136,24 @@ export class PCA {
    * ```
    */
   fitTransform(x: Tensor): Tensor {
-    const u = this.fitImpl(x);
-    if (u === null) return this.transform(x);
+    return runSync(this.fitTransformSteps(x));
+  }
+
+  /**
+   * {@link PCA.fitTransform | fitTransform} with the heavy work on the libuv thread pool.
+   *
+   * @example
+   * ```ts
+   * (await new PCA({ nComponents: 3 }).fitTransformAsync(randn([50, 8], { seed: 0 }))).shape; // [50, 3]
+   * ```
+   */
+  fitTransformAsync(x: Tensor): Promise<Tensor> {
+    return runAsync(this.fitTransformSteps(x));
+  }
+
+  private *fitTransformSteps(x: Tensor): Steps<Tensor> {
+    const u = yield* this.fitSteps(x);
+    if (u === null) return yield* this.transformSteps(x);
     // Full SVD: the projections are U S (U already sign-flipped with Vt).
     const k = this.nComponents;
     let z = mul(u.slice(null, [0, k]), this.singularValues);
@@ -144,13 +176,33 @@ export class PCA {
    * ```
    */
   transform(x: Tensor): Tensor {
+    return runSync(this.transformSteps(x));
+  }
+
+  /**
+   * {@link PCA.transform | transform} with the product on the libuv thread pool.
+   *
+   * @example
+   * ```ts
+   * const pca = new PCA({ nComponents: 2 }).fit(randn([100, 4], { seed: 1 }));
+   * (await pca.transformAsync(randn([5, 4], { seed: 2 }))).shape; // [5, 2]
+   * ```
+   */
+  transformAsync(x: Tensor): Promise<Tensor> {
+    return runAsync(this.transformSteps(x));
+  }
+
+  private *transformSteps(x: Tensor): Steps<Tensor> {
     this.checkFitted();
     const a = this.checkInput(x, this.nFeatures);
-    // X C^T - mean C^T: no centered copy of X, as scikit-learn does.
+    // X C^T - mean C^T: no centered copy of X, as scikit-learn does. Components and mean are
+    // read now, so a fit finishing meanwhile cannot mix two models into one projection.
     const ct = this.components.T;
-    const z = matmul(a, ct);
-    z.sub(matmul(this.mean.reshape(1, -1), ct), { out: z });
-    if (this.whiten) z.div(this.explainedVariance.sqrt(), { out: z });
+    const shift = matmul(this.mean.reshape(1, -1), ct);
+    const whiten = this.whiten ? this.explainedVariance.sqrt() : null;
+    const z = yield* matmulSteps(a, ct);
+    z.sub(shift, { out: z });
+    if (whiten) z.div(whiten, { out: z });
     return z;
   }
 
@@ -189,8 +241,11 @@ export class PCA {
     return x.dtype === 'int32' ? x.astype('float64') : x;
   }
 
-  /** Fits; returns U (sign-flipped) for the full solver, null for covarianceEigh. */
-  private fitImpl(xIn: Tensor): Tensor | null {
+  /**
+   * Fits; returns U (sign-flipped) for the full solver, null for covarianceEigh. The attributes are
+   * set at the end, all at once, so an async fit that fails leaves the previous fit in place.
+   */
+  private *fitSteps(xIn: Tensor): Steps<Tensor | null> {
     const x = this.checkInput(xIn, null);
     const [n, p] = x.shape;
     if (n < 2) throw new RangeError(`PCA needs at least 2 samples, got ${n}`);
@@ -211,11 +266,11 @@ export class PCA {
     let restVariance = 0;
     if (solver === 'covarianceEigh') {
       let c: Tensor;
-      ({ mean, covariance: c } = covariance(x));
+      ({ mean, covariance: c } = yield* covarianceSteps(x));
       // An integer nComponents needs only the top k eigenpairs (syevr); the total variance, for
       // the ratios and the noise variance, is the trace. A fraction needs the whole spectrum.
       const top = req !== undefined && req >= 1 && req < p ? req : p;
-      const { values, vectors } = top < p ? runSync(eighTopSteps(c, top)) : eigh(c);
+      const { values, vectors } = top < p ? yield* eighTopSteps(c, top) : ((yield* eighSteps(c)) as { values: Tensor; vectors: Tensor });
       explained = values.slice([null, null, -1]).maximum(0); // descending, tiny negatives clipped
       singular = explained.mul(n - 1).sqrt();
       vt = vectors.slice(null, [null, null, -1]).T; // a view of eigh's own output; flipped in place below
@@ -228,7 +283,7 @@ export class PCA {
     } else {
       mean = red.mean(x, 0) as Tensor;
       const centered = sub(x, mean);
-      const r = svd(centered, { fullMatrices: false }) as { u: Tensor; s: Tensor; vt: Tensor };
+      const r = (yield* svdSteps(centered, { fullMatrices: false })) as { u: Tensor; s: Tensor; vt: Tensor };
       u = r.u;
       vt = r.vt;
       singular = r.s;
@@ -274,14 +329,14 @@ export class PCA {
  * scikit-learn's covariance_eigh solver forms them without a centered copy, but shifted first
  * (see ShiftedGram in native/blas.cc) so that features with a large mean keep their digits.
  */
-function covariance(xIn: Tensor): { mean: Tensor; covariance: Tensor } {
+function* covarianceSteps(xIn: Tensor): Steps<{ mean: Tensor; covariance: Tensor }> {
   // Any non-negative strides are read in place (a Fortran-ordered X down its columns).
   const x = xIn.strides[0] >= 0 && xIn.strides[1] >= 0 ? xIn : xIn.contiguous();
   const [n, p] = x.shape;
   const gram = Tensor._output([p, p], x.dtype);
   const sums = new Float64Array(p);
   const shift = new Float64Array(p);
-  native.shiftedGram(x.data, x.offset, n, p, x.strides[0], x.strides[1], gram.data, sums, shift);
+  yield nativeStep('shiftedGram', x.data, x.offset, n, p, x.strides[0], x.strides[1], gram.data, sums, shift);
   const mean = Tensor._output([p], x.dtype);
   for (let j = 0; j < p; j++) mean.data[j] = shift[j] + sums[j] / n;
   // C = (G - s s^T / n) / (n - 1), in place over the gram.

@@ -463,6 +463,7 @@ constexpr int64_t kMaxSafeInt = (int64_t{1} << 53) - 1;
 // x (float32 or float64) holds the rows x cols matrix at offset with the given non-negative
 // strides; gram has x's dtype and at least cols^2 elements; sums and shift are Float64Arrays of at
 // least cols.
+template <bool Async>
 Napi::Value ShiftedGramOp(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   Buffer x, gram, sums, shift;
@@ -489,7 +490,7 @@ Napi::Value ShiftedGramOp(const Napi::CallbackInfo& info) {
     ThrowRange(env, "shiftedGram: a buffer is too small for rows x cols");
     return env.Undefined();
   }
-  return RunWork(info, false, [=](WorkStatus&) {
+  return RunWork(info, Async, [=](WorkStatus&) {
     if (x.dtype == DType::Float64)
       ShiftedGram(reinterpret_cast<const double*>(x.data) + offset, rows, cols, rs, cs, reinterpret_cast<double*>(gram.data),
                   reinterpret_cast<double*>(sums.data), reinterpret_cast<double*>(shift.data));
@@ -507,7 +508,7 @@ Napi::Value PackedOperands(const Napi::CallbackInfo& info) {
 
 void InitBlas(Napi::Env env, Napi::Object exports) {
   ExportTwins<MatmulOp<false>, MatmulOp<true>>(env, exports, "matmul");
-  exports.Set("shiftedGram", Napi::Function::New(env, ShiftedGramOp, "shiftedGram"));
+  ExportTwins<ShiftedGramOp<false>, ShiftedGramOp<true>>(env, exports, "shiftedGram");
   exports.Set("packedOperands", Napi::Function::New(env, PackedOperands, "packedOperands"));
 }
 

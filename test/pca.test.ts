@@ -126,6 +126,45 @@ describe('PCA (scikit-learn definitions)', () => {
     expect(values(tiny.explainedVariance)).toEqual([2]);
     expect(values(tiny.mean)).toEqual([2]);
   });
+  it('fitAsync, fitTransformAsync and transformAsync match their synchronous twins', async () => {
+    const x = tb.randn([20000, 30], { seed: 18 }).add(5);
+    for (const opts of [{ nComponents: 4 }, { nComponents: 3, solver: 'full' as const }, { nComponents: 0.9, whiten: true }]) {
+      const sync = new PCA(opts).fit(x);
+      const fitted = await new PCA(opts).fitAsync(x);
+      expect(fitted).toBeInstanceOf(PCA);
+      expect(fitted.solver).toBe(sync.solver);
+      expect(fitted.nComponents).toBe(sync.nComponents);
+      expect(maxRelErr(fitted.explainedVariance, sync.explainedVariance)).toBeLessThan(1e-12);
+      expect(maxRelErr(fitted.components, sync.components)).toBeLessThan(1e-9);
+      const z = await fitted.transformAsync(x.slice([0, 50]));
+      expect(maxRelErr(z, sync.transform(x.slice([0, 50])))).toBeLessThan(1e-9);
+      const zz = await new PCA(opts).fitTransformAsync(x);
+      expect(maxRelErr(zz, new PCA(opts).fitTransform(x))).toBeLessThan(1e-9);
+    }
+    // Bad input rejects (never throws synchronously), and a failed fit leaves the last one in place.
+    const p = new PCA({ nComponents: 2 }).fit(x);
+    await expect(p.fitAsync(tb.zeros([3]))).rejects.toThrow(RangeError);
+    await expect(p.fitAsync(tb.zeros([1, 30]))).rejects.toThrow(RangeError);
+    expect(p.nSamples).toBe(20000);
+    await expect(new PCA().transformAsync(x)).rejects.toThrow(/not fitted/);
+  });
+  it("the covariance's own threads leave the configured thread counts in place, async work in flight or not", async () => {
+    const before = tb.config();
+    const x = tb.randn([30000, 20], { seed: 19 });
+    const want = new PCA({ nComponents: 2 }).fit(x).explainedVariance;
+    expect(tb.config().blas.numThreads).toBe(before.blas.numThreads);
+    expect(tb.config().loopThreads).toBe(before.loopThreads);
+    // A synchronous fit while async LAPACK and PCA work is on the pool (own threads refused then).
+    const m = tb.randn([300, 300], { seed: 20 }).add(tb.eye(300).mul(30));
+    const pending = Promise.all([tb.linalg.invAsync(m), new PCA({ nComponents: 2 }).fitAsync(x)]);
+    const during = new PCA({ nComponents: 2 }).fit(x).explainedVariance;
+    const [, asyncFit] = await pending;
+    expect(maxRelErr(during, want)).toBeLessThan(1e-12);
+    expect(maxRelErr(asyncFit.explainedVariance, want)).toBeLessThan(1e-12);
+    const after = tb.config();
+    expect(after.blas.numThreads).toBe(before.blas.numThreads);
+    expect(after.loopThreads).toBe(before.loopThreads);
+  });
   it('the top-k eigensolver (syevr) matches the last k of eigh, for float64 and float32', () => {
     for (const dtype of ['float64', 'float32'] as const) {
       const r = tb.randn([30, 12], { seed: 9, dtype });

@@ -383,7 +383,7 @@ function* eighImpl(aIn: Tensor, uplo: 'L' | 'U', vectors: boolean, op: string): 
 }
 
 /** numpy.linalg.eigh: ascending eigenvalues and orthonormal eigenvectors (columns) of a symmetric matrix. */
-function* eighSteps(a: Tensor, uplo: 'L' | 'U' = 'L'): Steps<{
+export function* eighSteps(a: Tensor, uplo: 'L' | 'U' = 'L'): Steps<{
   /** Eigenvalues in ascending order, (..., N). */
   values: Tensor;
   /** Orthonormal eigenvectors as columns, (..., N, N): column i belongs to value i. */
@@ -427,7 +427,7 @@ export interface SvdOptions {
 }
 
 /** numpy.linalg.svd: a = u @ diag(s) @ vt, singular values descending. */
-function* svdSteps(aIn: Tensor, opts: SvdOptions = {}): Steps<{
+export function* svdSteps(aIn: Tensor, opts: SvdOptions = {}): Steps<{
   /** Left singular vectors as columns, (..., M, M), or (..., M, K) without fullMatrices; absent without computeUV. */
   u?: Tensor;
   /** Singular values in descending order, (..., K) with K = min(M, N). */
