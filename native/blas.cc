@@ -384,11 +384,15 @@ void ShiftedGram(const T* x, int64_t rows, int64_t cols, int64_t rs, int64_t cs,
   }
   std::fill(sums, sums + cols, 0.0);
   if (cols == 0) return;
-  if (cols > kOwnLoopsMaxCols && rows > 0 && OffsetsAreSmall(x, head, rows, cols, rs, cs, shift) &&
-      UnshiftedGram(x, rows, cols, rs, cs, gram, sums)) {
+  // Data whose first rows show no large offset needs no shift: then the blocks are syrk'd
+  // straight from X (row-major X: no scratch copy at all), or, wide, one syrk covers all of X.
+  const bool unshifted = rows > 0 && OffsetsAreSmall(x, head, rows, cols, rs, cs, shift);
+  if (unshifted) {
     std::fill(shift, shift + cols, 0.0);
-    return;
+    std::fill(shiftT.begin(), shiftT.end(), T(0));
+    if (cols > kOwnLoopsMaxCols && UnshiftedGram(x, rows, cols, rs, cs, gram, sums)) return;
   }
+  const bool inPlace = unshifted && cs == 1 && rs >= cols && rs <= INT32_MAX;
 
   const int64_t rowBytes = static_cast<int64_t>(sizeof(T)) * cols;
   const int64_t cacheRows = std::max(kGramMinBlockRows, kGramBlockBytes / rowBytes);
@@ -405,7 +409,7 @@ void ShiftedGram(const T* x, int64_t rows, int64_t cols, int64_t rs, int64_t cs,
   // Everything the parts need is allocated here, where a bad_alloc still reaches the caller.
   std::vector<T> partial(static_cast<size_t>((parts - 1) * cols * cols));
   std::vector<double> partSums(static_cast<size_t>(parts * cols), 0.0);
-  std::vector<T> blocks(static_cast<size_t>(parts * blockRows * cols));
+  std::vector<T> blocks(inPlace ? 0 : static_cast<size_t>(parts * blockRows * cols));
   const int64_t perPart = (rows + parts - 1) / parts;
   const int n = static_cast<int>(cols);
   ParallelFor(parts, 1, [&](int64_t p0, int64_t p1) {
@@ -418,6 +422,13 @@ void ShiftedGram(const T* x, int64_t rows, int64_t cols, int64_t rs, int64_t cs,
       for (int64_t r = r0; r < r1; r += blockRows) {
         const int64_t nr = std::min(blockRows, r1 - r);
         const T* src = x + r * rs;
+        if (inPlace) {
+          for (int64_t i = 0; i < nr; i++)
+            for (int64_t j = 0; j < cols; j++) ps[j] += static_cast<double>(src[i * rs + j]);
+          // The sums pass has just brought the block into cache for the syrk.
+          Syrk(CblasTrans, n, static_cast<int>(nr), src, static_cast<int>(rs), g, n, r == r0 ? 0.0 : 1.0);
+          continue;
+        }
         if (cs == 1 || rs > cs) {  // along rows (C order)
           for (int64_t i = 0; i < nr; i++)
             for (int64_t j = 0; j < cols; j++) {
