@@ -3,7 +3,7 @@
  *
  * @example
  * ```ts
- * import { tensor, zeros, distance } from 'tensorblas';
+ * import { tensor, distance } from 'tensorblas';
  * distance.cdist(tensor([[0, 0]]), tensor([[3, 4], [1, 0]])).toArray(); // [[5, 1]]
  * ```
  *

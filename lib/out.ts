@@ -15,37 +15,26 @@ export type Overlap = 'none' | 'same' | 'partial';
 
 const isShared = (t: Tensor): boolean => typeof SharedArrayBuffer !== 'undefined' && t.data.buffer instanceof SharedArrayBuffer;
 
-/** Byte range [start, end) that a tensor's elements span in its ArrayBuffer; no allocation (hot path). */
-function byteSpan(t: Tensor): [number, number] {
-  let lo = t.offset;
-  let hi = t.offset;
-  for (let i = 0; i < t.shape.length; i++) {
-    const span = t.strides[i] * (t.shape[i] - 1);
-    if (span < 0) lo += span;
-    else hi += span;
-  }
-  const item = t.data.BYTES_PER_ELEMENT;
-  return [t.data.byteOffset + lo * item, t.data.byteOffset + (hi + 1) * item];
-}
-
 /**
  * How `out` and `input` share memory. With `broadcast`, the input is read broadcast to out's shape
  * (elementwise operands); without, it must have out's shape to count as the same view.
  */
 export function overlapOf(out: Tensor, input: Tensor, broadcast = false): Overlap {
   if (out.size === 0 || input.size === 0) return 'none';
+  const sameBuffer = out.data.buffer === input.data.buffer;
+  // Distinct ArrayBuffers never alias, but two SharedArrayBuffer objects can be the same memory.
+  if (!sameBuffer && !(isShared(out) && isShared(input))) return 'none';
+  const [olo, ohi] = extentOf(out.shape, out.strides, out.offset);
+  const [ilo, ihi] = extentOf(input.shape, input.strides, input.offset);
   let relation: number;
-  if (out.data.buffer === input.data.buffer) {
-    const [os, oe] = byteSpan(out);
-    const [is, ie] = byteSpan(input);
+  if (sameBuffer) {
+    // Byte ranges, so that views of other dtypes over one buffer compare correctly.
+    const ob = out.data.BYTES_PER_ELEMENT, ib = input.data.BYTES_PER_ELEMENT;
+    const os = out.data.byteOffset + olo * ob, oe = out.data.byteOffset + (ohi + 1) * ob;
+    const is = input.data.byteOffset + ilo * ib, ie = input.data.byteOffset + (ihi + 1) * ib;
     relation = oe <= is || ie <= os ? 0 : os === is ? 2 : 1;
-  } else if (isShared(out) && isShared(input)) {
-    // Two SharedArrayBuffer objects can be the same memory: compare addresses natively.
-    const [olo, ohi] = extentOf(out.shape, out.strides, out.offset);
-    const [ilo, ihi] = extentOf(input.shape, input.strides, input.offset);
-    relation = native.memoryOverlap(out.data, olo, ohi + 1, input.data, ilo, ihi + 1);
   } else {
-    return 'none'; // distinct ArrayBuffers never alias
+    relation = native.memoryOverlap(out.data, olo, ohi + 1, input.data, ilo, ihi + 1); // by address
   }
   if (relation === 0) return 'none';
   if (relation !== 2 || out.dtype !== input.dtype) return 'partial';

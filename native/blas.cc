@@ -27,6 +27,13 @@ struct Mat {
   T& at(int64_t i, int64_t j) const { return p[i * rs + j * cs]; }
 };
 
+// syrk computes one triangle; this copies the upper one onto the lower.
+template <typename T>
+void MirrorUpper(const Mat<T>& c) {
+  for (int64_t i = 1; i < c.rows; i++)
+    for (int64_t j = 0; j < i; j++) c.at(i, j) = c.at(j, i);
+}
+
 // How a matrix is described to row-major CBLAS, if it can be.
 struct BlasLayout {
   bool ok = false;
@@ -194,8 +201,7 @@ void MatmulOne(Mat<T> A, Mat<T> B, Mat<T> C, Scratch<T>& s) {
     const BlasLayout la = RowMajorLayout(A), lc = RowMajorLayout(C);
     if (la.ok && lc.ok && lc.trans == CblasNoTrans) {
       Syrk(la.trans, static_cast<int>(M), static_cast<int>(K), A.p, static_cast<int>(la.ld), C.p, static_cast<int>(lc.ld));
-      for (int64_t i = 1; i < M; i++)
-        for (int64_t j = 0; j < i; j++) C.at(i, j) = C.at(j, i);
+      MirrorUpper(C);
       return;
     }
   }
@@ -363,8 +369,7 @@ bool UnshiftedGram(const T* x, int64_t rows, int64_t cols, int64_t rs, int64_t c
   // Row-major X is a (rows x cols) A with C = A^T A; column-major X is stored as A^T, C = A A^T.
   Syrk(rowMajor ? CblasTrans : CblasNoTrans, static_cast<int>(cols), static_cast<int>(rows), x, static_cast<int>(ld), gram,
        static_cast<int>(cols));
-  for (int64_t i = 1; i < cols; i++)
-    for (int64_t j = 0; j < i; j++) gram[i * cols + j] = gram[j * cols + i];
+  MirrorUpper(Mat<T>{gram, cols, cols, cols, 1});
   return true;
 }
 
@@ -461,8 +466,7 @@ void ShiftedGram(const T* x, int64_t rows, int64_t cols, int64_t rs, int64_t cs,
     for (int64_t i = 0; i < cols; i++)
       for (int64_t j = i; j < cols; j++) gram[i * cols + j] += g[i * cols + j];
   }
-  for (int64_t i = 1; i < cols; i++)
-    for (int64_t j = 0; j < i; j++) gram[i * cols + j] = gram[j * cols + i];
+  MirrorUpper(Mat<T>{gram, cols, cols, cols, 1});
 }
 
 // Rows and strides are bounded only by what a JS number holds exactly: a broadcast X (row stride

@@ -141,6 +141,15 @@ describe('PCA (scikit-learn definitions)', () => {
       const zz = await new PCA(opts).fitTransformAsync(x);
       expect(maxRelErr(zz, new PCA(opts).fitTransform(x))).toBeLessThan(1e-9);
     }
+    // The work is on the libuv pool: timers keep firing while a large fit runs.
+    const big = tb.rand([200000, 40], { seed: 21 });
+    let ticks = 0;
+    const timer = setInterval(() => ticks++, 1);
+    const started = performance.now();
+    await new PCA({ nComponents: 2 }).fitAsync(big);
+    const elapsed = performance.now() - started;
+    clearInterval(timer);
+    if (elapsed > 5) expect(ticks).toBeGreaterThan(0); // ~25 ms here; a fit on the JS thread would leave 0
     // Bad input rejects (never throws synchronously), and a failed fit leaves the last one in place.
     const p = new PCA({ nComponents: 2 }).fit(x);
     await expect(p.fitAsync(tb.zeros([3]))).rejects.toThrow(RangeError);

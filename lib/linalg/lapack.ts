@@ -1,14 +1,14 @@
 // The LAPACK half of linalg: JS checks shapes and dtypes and allocates outputs in the layout
 // LAPACK writes (so results are not copied again); native/lapack/*.cc loops over stacked matrices.
 import { formatShape, LinAlgError, ShapeError, describe } from '../errors.js';
-import { META, native, nativeStep } from '../native.js';
+import { META, nativeStep } from '../native.js';
 import { twins, type Steps } from '../steps.js';
 import { broadcastShapes, broadcastStrides, contiguousStrides, shapesEqual, sizeOf } from '../shape.js';
 import { Tensor, type OutOption } from '../tensor.js';
 import type { DType } from '../dtype.js';
 import { allocate } from '../alloc.js';
-import { overlapOf, selfOverlaps } from '../out.js';
-import { div, mul, abs as absT } from '../elementwise.js';
+import { overlapOf } from '../out.js';
+import { div, mul, prepareOut, abs as absT } from '../elementwise.js';
 import * as red from '../reduce.js';
 import { matmulSteps, normSteps } from '../blas.js';
 
@@ -330,14 +330,10 @@ function* lstsqSteps(aIn: Tensor, bIn: Tensor, rcond?: number | null): Steps<{
  * memory with an input, except by being exactly the same view of it (the routines read each input
  * matrix before writing that output matrix, so that computes in place).
  */
-function lapackOut(out: unknown, shape: readonly number[], dtype: DType, op: string, inputs: readonly Tensor[]): Tensor {
-  if (!(out instanceof Tensor)) throw new TypeError(`Expected a Tensor for out but received ${describe(out)}`);
-  if (!shapesEqual(out.shape, shape)) {
-    throw new ShapeError(`${op}: out has shape ${formatShape(out.shape)} but the result has shape ${formatShape(shape)}`);
-  }
+function lapackOut(outIn: Tensor, shape: readonly number[], dtype: DType, op: string, inputs: readonly Tensor[]): Tensor {
+  // prepareOut checks the type, the shape and that no element is reached twice.
+  const out = prepareOut({ out: outIn }, shape, dtype, op);
   if (out.dtype !== dtype) throw new TypeError(`${op}: out must be ${dtype} like the result, not ${out.dtype}`);
-  if (out.size === 0) return out;
-  if (selfOverlaps(out)) throw new RangeError(`${op}: out reaches some elements more than once (a broadcast or overlapping view)`);
   for (const input of inputs) {
     if (overlapOf(out, input) === 'partial') throw new RangeError(`${op}: out overlaps an input; pass that input itself (in place) or separate memory`);
   }

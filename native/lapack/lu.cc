@@ -6,7 +6,6 @@
 namespace tb {
 namespace {
 
-
 // det(A^T) = det(A): the input is copied as its transpose, a straight copy for C-ordered input.
 // Accumulates log|u_ii| in double, as NumPy does, so large matrices neither overflow nor underflow.
 template <typename T>
