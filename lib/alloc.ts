@@ -3,6 +3,7 @@
 // ones are V8's own typed arrays with transparent huge pages advised before the first write (fresh
 // outputs are page-fault bound otherwise).
 import { ARRAY_TYPES, type DType, type TypedArray, type TypedArrayConstructor } from './dtype.js';
+import { markAsUntransferable } from 'node:worker_threads';
 import { native } from './native.js';
 
 const POOL_BYTES = 64 * 1024;
@@ -15,7 +16,16 @@ const HUGE_PAGE = 2 * 1024 * 1024;
 
 const viewOf = (Ctor: TypedArrayConstructor, raw: Buffer, n: number): TypedArray => new Ctor(raw.buffer as ArrayBuffer, raw.byteOffset, n);
 
-let slab = new ArrayBuffer(POOL_BYTES);
+// A slab holds many unrelated tensors, so it must never be detached: transferring one small
+// tensor's `data.buffer` to a worker would detach all of them. Marked untransferable, a transfer
+// copies it instead (Node 20) or throws (Node 21+), as Node does for its own Buffer pool.
+function newSlab(): ArrayBuffer {
+  const buffer = new ArrayBuffer(POOL_BYTES);
+  markAsUntransferable(buffer);
+  return buffer;
+}
+
+let slab = newSlab();
 let used = 0;
 
 /**
@@ -28,8 +38,9 @@ export function allocate(dtype: DType, n: number, zeroed = true): TypedArray {
   const bytes = n * Ctor.BYTES_PER_ELEMENT;
   if (bytes <= POOLED_MAX_BYTES) {
     if (n === 0) return new Ctor(0);
-    if (used + bytes > POOL_BYTES) {
-      slab = new ArrayBuffer(POOL_BYTES);
+    // byteLength 0: detached anyway (ArrayBuffer.prototype.transfer, Node 21+, ignores the mark).
+    if (used + bytes > POOL_BYTES || slab.byteLength === 0) {
+      slab = newSlab();
       used = 0;
     }
     const view = new Ctor(slab, used, n);

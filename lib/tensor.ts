@@ -93,6 +93,7 @@ export class Tensor {
     }
     const dtype = dtypeOfArray(data);
     if (dtype === undefined) throw new TypeError(`Expected a Float64Array, Float32Array or Int32Array but received ${describe(data)}`);
+    assertAttached(data);
     const shp = checkShape(shape);
     const str = strides === undefined ? contiguousStrides(shp) : checkStrides(strides, shp.length);
     const off = offset ?? 0;
@@ -110,6 +111,7 @@ export class Tensor {
    * @internal Builds a tensor whose invariants the caller has already established.
    */
   static _trusted(data: TypedArray, shape: readonly number[], strides: readonly number[], offset: number): Tensor {
+    if (data.byteLength === 0) assertAttached(data); // every view is made here: none of a detached buffer
     return new Tensor(data, shape, strides, offset, TRUSTED);
   }
 
@@ -184,6 +186,7 @@ export class Tensor {
    * ```
    */
   toArray(): number | unknown[] {
+    if (this.data.byteLength === 0) assertAttached(this.data);
     if (this.ndim === 0) return this.data[this.offset];
     const build = (dim: number, off: number): unknown[] => {
       const n = this.shape[dim];
@@ -206,11 +209,13 @@ export class Tensor {
    * ```
    */
   item(): number {
+    if (this.data.byteLength === 0) assertAttached(this.data);
     if (this.size !== 1) throw new RangeError(`can only convert a tensor of size 1 to a number, got size ${this.size}`);
     return this.data[this.offset]; // size 1: every index is 0
   }
 
   private indexOffset(idx: readonly number[]): number {
+    if (this.data.byteLength === 0) assertAttached(this.data);
     if (idx.length !== this.ndim) {
       throw new RangeError(`Expected ${this.ndim} indices for a tensor of shape ${formatShape(this.shape)} but received ${idx.length}`);
     }
@@ -303,6 +308,7 @@ export class Tensor {
    * ```
    */
   contiguous(): Tensor {
+    if (this.data.byteLength === 0) assertAttached(this.data);
     return this.isContiguous ? this : this.clone();
   }
 
@@ -331,6 +337,7 @@ export class Tensor {
    * ```
    */
   toString(): string {
+    if (this.data.byteLength === 0) assertAttached(this.data);
     return format(this);
   }
 
@@ -344,6 +351,7 @@ export class Tensor {
    * ```
    */
   [inspect.custom](): string {
+    if (this.data.byteLength === 0) assertAttached(this.data);
     const body = format(this, 'tensor(', ', ');
     return this.dtype === 'float64' ? `tensor(${body})` : `tensor(${body}, dtype=${this.dtype})`;
   }
@@ -927,6 +935,21 @@ export class Tensor {
    */
   norm(ord?: blas.NormOrd, axis?: number | [number, number], keepdims = false): Tensor | number {
     return blas.norm(this, ord, axis, keepdims);
+  }
+}
+
+/**
+ * TypeError when `data`'s buffer is detached (transferred to a worker or by ArrayBuffer#transfer):
+ * reads of a detached typed array give undefined and writes vanish, so nothing may touch it. Only
+ * a zero-length array can be detached, so callers test `byteLength === 0` first.
+ */
+export function assertAttached(data: TypedArray): void {
+  if (data.byteLength !== 0) return;
+  try {
+    // Node 20 has no ArrayBuffer#detached; constructing a view of a detached buffer throws.
+    new Uint8Array(data.buffer, 0, 0);
+  } catch {
+    throw new TypeError('Cannot use a tensor whose buffer is detached (transferred to a worker or by ArrayBuffer#transfer)');
   }
 }
 

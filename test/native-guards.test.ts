@@ -4,7 +4,7 @@ import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import * as tb from '../lib/index.js';
-import { tensor } from '../lib/index.js';
+import { tensor, Tensor } from '../lib/index.js';
 
 const root = join(__dirname, '..');
 
@@ -113,6 +113,90 @@ describe('public API errors for bad input', () => {
     expect(() => t.add(1)).toThrow(TypeError);
     expect(() => t.sum()).toThrow(TypeError);
     expect(() => t.matmul(tensor([1, 2, 3, 4]))).toThrow(TypeError);
+  });
+  // Arguments for the Tensor methods that need some; every other method is called with none.
+  const methodArgs: Record<string, () => unknown[]> = {
+    get: () => [0, 0], set: () => [0, 0, 1], reshape: () => [4], swapaxes: () => [0, 1], slice: () => [0],
+    expandDims: () => [0], broadcastTo: () => [[3, 2, 2]], astype: () => ['float32'], clip: () => [0, 1],
+    add: () => [1], sub: () => [1], mul: () => [1], div: () => [1], pow: () => [2], maximum: () => [0], minimum: () => [0],
+    dot: () => [tensor([[1, 0], [0, 1]])], matmul: () => [tensor([[1, 0], [0, 1]])], matmulAsync: () => [tensor([[1, 0], [0, 1]])],
+  };
+  const detachedMatrix = (): Tensor => {
+    const t = tensor(new Float64Array([4, 1, 1, 3])).reshape(2, 2);
+    structuredClone(t.data.buffer, { transfer: [t.data.buffer] });
+    return t;
+  };
+  // Metadata stays readable (as NumPy's shape of a freed array would be); everything that reads,
+  // writes or views elements must refuse.
+  const metadata = new Set(['constructor', 'ndim', 'isContiguous']);
+  const methods = Reflect.ownKeys(Tensor.prototype).filter((n) => typeof n === 'symbol' || !metadata.has(n));
+
+  it.each(methods.map((m) => [String(m), m] as const))('Tensor#%s on a detached buffer is a TypeError', async (_, name) => {
+    const t = detachedMatrix();
+    const d = Object.getOwnPropertyDescriptor(Tensor.prototype, name)!;
+    const call = (): unknown => (d.get ? d.get.call(t) : (d.value as (...a: unknown[]) => unknown).apply(t, typeof name === 'string' && Object.hasOwn(methodArgs, name) ? methodArgs[name]() : []));
+    let result: unknown;
+    try {
+      result = call();
+    } catch (e) {
+      expect(e, String(name)).toBeInstanceOf(TypeError);
+      expect(String(e)).toMatch(/detached/);
+      return;
+    }
+    expect(result, `${String(name)} returned instead of throwing`).toBeInstanceOf(Promise);
+    await expect(result).rejects.toThrow(TypeError);
+  });
+  it('a size-1 and a 0-d detached tensor refuse item(), get() and toArray() (no undefined)', () => {
+    for (const shape of [[1], []]) {
+      const t = tensor(new Float64Array([5])).reshape(shape);
+      structuredClone(t.data.buffer, { transfer: [t.data.buffer] });
+      expect(() => t.item()).toThrow(TypeError);
+      expect(() => t.toArray()).toThrow(TypeError);
+      expect(() => t.get(...shape.map(() => 0))).toThrow(TypeError);
+      expect(() => new Tensor(t.data, [0])).toThrow(TypeError);
+    }
+  });
+  it('free functions refuse a detached tensor with a TypeError (or a rejection)', async () => {
+    const calls: [string, () => unknown][] = [
+      ['tensor', () => tensor(detachedMatrix().data)],
+      ['sum', () => tb.sum(detachedMatrix())],
+      ['argmax', () => tb.argmax(detachedMatrix())],
+      ['exp', () => tb.exp(detachedMatrix())],
+      ['concat', () => tb.concat([detachedMatrix(), tb.eye(2)])],
+      ['triu', () => tb.triu(detachedMatrix())],
+      ['vdot', () => tb.vdot(detachedMatrix(), tb.eye(2))],
+      ['outer', () => tb.outer(tb.ones(2), detachedMatrix())],
+      ['toNpy', () => tb.toNpy(detachedMatrix())],
+      ['linalg.det', () => tb.linalg.det(detachedMatrix())],
+      ['linalg.norm', () => tb.linalg.norm(detachedMatrix())],
+      ['linalg.trace', () => tb.linalg.trace(detachedMatrix())],
+      ['linalg.solve', () => tb.linalg.solve(tb.eye(2), detachedMatrix())],
+      ['linalg.svd', () => tb.linalg.svd(detachedMatrix())],
+      ['linalg.eighAsync', () => tb.linalg.eighAsync(detachedMatrix())],
+      ['distance.cdist', () => tb.distance.cdist(detachedMatrix(), tb.eye(2))],
+      ['distance.cosine', () => tb.distance.cosine(detachedMatrix().ravel(), tb.ones(4))],
+      ['PCA.fit', () => new tb.PCA({ nComponents: 1 }).fit(detachedMatrix())],
+    ];
+    for (const [name, call] of calls) {
+      let result: unknown;
+      try {
+        result = call();
+      } catch (e) {
+        expect(e, name).toBeInstanceOf(TypeError);
+        continue;
+      }
+      expect(result, `${name} returned instead of throwing`).toBeInstanceOf(Promise);
+      await expect(result, name).rejects.toThrow(TypeError);
+    }
+  });
+  it('small tensors share a pooled slab that cannot be detached: transferring one copies it', () => {
+    const a = tensor([1, 2, 3]);
+    const b = tensor([4, 5, 6]);
+    expect(a.data.buffer).toBe(b.data.buffer);
+    structuredClone(a.data.buffer, { transfer: [a.data.buffer] });
+    expect(a.toArray()).toEqual([1, 2, 3]);
+    expect(b.toArray()).toEqual([4, 5, 6]);
+    expect(tensor([7, 8]).toArray()).toEqual([7, 8]);
   });
   it('a SharedArrayBuffer-backed tensor works like any other', () => {
     const shared = new Float64Array(new SharedArrayBuffer(32));
