@@ -76,6 +76,23 @@ const mainOnlyDir = join(work, 'main-only');
 mkdirSync(mainOnlyDir);
 const mainOnly = JSON.parse(npm(['pack', '--json', '--ignore-scripts', '--pack-destination', mainOnlyDir], join(stage, 'package')))[0];
 console.log(`main package without binaries: ${formatSize(mainOnly.size)} packed, ${mainOnly.files.length} files`);
+// The packaging lints on what gets published: arethetypeswrong (the types resolve for ESM,
+// CommonJS, node10 and bundlers) and publint (exports, files and fields agree).
+function runBin(pkg, bin, args) {
+  const pkgJson = require.resolve(`${pkg}/package.json`);
+  const { bin: bins } = require(pkgJson);
+  const entry = join(dirname(pkgJson), typeof bins === 'string' ? bins : bins[bin]);
+  const r = spawnSync(process.execPath, [entry, ...args], { cwd: root, env: process.env, encoding: 'utf8' });
+  if (r.status !== 0) {
+    console.error(`test:install: ${bin} reports problems:\n${r.stdout}${r.stderr}`);
+    process.exit(1);
+  }
+  return r.stdout;
+}
+runBin('@arethetypeswrong/cli', 'attw', [join(mainOnlyDir, mainOnly.filename)]);
+console.log('ok arethetypeswrong: no problems for node10, node16 (CommonJS and ESM) and bundlers');
+runBin('publint', 'publint', ['--strict', join(stage, 'package')]);
+console.log('ok publint: no problems, no suggestions');
 const platform = pack(platformDir);
 console.log(`platform package ${platform.name}: ${formatSize(platform.size)} packed, ${formatSize(platform.unpackedSize)} unpacked, files: ${platform.files.map((f) => f.path).join(', ')}`);
 
@@ -95,6 +112,12 @@ const cfg = config();
 console.log(JSON.stringify({ ok, binary: cfg.binary, blas: cfg.blas.config }));
 `;
 
+// The same smoke test from a CommonJS file: require('tensorblas') must compute too.
+const SMOKE_CJS = SMOKE.replace(
+  "import { tensor, matmul, linalg, config } from 'tensorblas';",
+  "const { tensor, matmul, linalg, config } = require('tensorblas');",
+);
+
 function project(name, tarballs, { allowScripts, ignoreScripts = false }) {
   const dir = join(work, name);
   mkdirSync(dir);
@@ -103,9 +126,11 @@ function project(name, tarballs, { allowScripts, ignoreScripts = false }) {
     JSON.stringify({ name: `install-test-${name}`, private: true, type: 'module', ...(allowScripts ? { allowScripts: { tensorblas: true } } : {}) }, null, 2),
   );
   writeFileSync(join(dir, 'smoke.mjs'), SMOKE);
+  writeFileSync(join(dir, 'smoke.cjs'), SMOKE_CJS);
   const log = npm(['install', '--no-save', ...(ignoreScripts ? ['--ignore-scripts'] : []), ...tarballs], dir);
   const run = spawnSync(process.execPath, ['smoke.mjs'], { cwd: dir, env, encoding: 'utf8' });
-  return { dir, log, run };
+  const runCjs = spawnSync(process.execPath, ['smoke.cjs'], { cwd: dir, env, encoding: 'utf8' });
+  return { dir, log, run, runCjs };
 }
 
 const failures = [];
@@ -131,6 +156,12 @@ function expectSmoke(name, result, source) {
   }
   const checked = check === null ? 'dependencies not checked on this OS' : 'no OpenBLAS, LAPACK or gfortran in ldd';
   console.log(`ok ${name}: ${report.binary.source} ${report.binary.path.replace(result.dir, '.')} (${report.blas}; ${checked})`);
+  const cjsLine = result.runCjs.stdout.trim().split('\n').pop() ?? '';
+  if (result.runCjs.status !== 0 || cjsLine !== line) {
+    failures.push(`${name}: require('tensorblas') from CommonJS did not compute the same: status ${result.runCjs.status}\n${result.runCjs.stdout}${result.runCjs.stderr}`);
+    return;
+  }
+  console.log(`ok ${name} (CommonJS): require('tensorblas') computes the same with the same binary`);
 }
 
 // The install script is allowed to run in the first two, so it must find the binary and not build.
