@@ -1,5 +1,8 @@
 // Matrix and vector products over BLAS (native/blas.cc), with NumPy's matmul/dot/inner/outer rules.
-import { promote } from './dtype.js';
+import { promote, type DType } from './dtype.js';
+import type {
+  BinaryDType, DotRank, DTypeOfTensor, FloatOf, MatmulRank, Operand, OutOr, Promote, RankOf, Reduced, ScalarOrStack,
+} from './typing.js';
 import { describe, formatShape, LinAlgError, ShapeError } from './errors.js';
 import { META, native, nativeStep } from './native.js';
 import { broadcastShapes, broadcastStrides } from './shape.js';
@@ -8,7 +11,7 @@ import { copyInto, mul, prepareOut } from './elementwise.js';
 import * as red from './reduce.js';
 import { writesDirectly } from './out.js';
 import { assertStackedSquare, invSteps, svdNormSteps } from './linalg/lapack.js';
-import { runAsync, runSync, twins, type Steps } from './steps.js';
+import { runAsync, runSync, syncOf, asyncOf, type Steps } from './steps.js';
 
 function checkTensor(x: unknown, op: string, which: string): Tensor {
   if (!(x instanceof Tensor)) throw new TypeError(`Expected a Tensor for ${which} of ${op} but received ${describe(x)}`);
@@ -32,13 +35,19 @@ function checkTensor(x: unknown, op: string, which: string): Tensor {
  * matmul(zeros([5, 2, 3]), zeros([3, 4])).shape; // [5, 2, 4]
  * ```
  */
-export function matmul(x: Tensor, y: Tensor, opts?: OutOption): Tensor {
+export function matmul<A extends Tensor, B extends Tensor, O extends Tensor = never>(a: A, b: B, opts?: OutOption<O>): MatmulResult<A, B, O> {
   // The common 2-D case skips the step machinery: small products are dominated by call overhead.
-  if (opts === undefined && x instanceof Tensor && y instanceof Tensor && x.ndim === 2 && y.ndim === 2 && x.dtype === y.dtype) {
-    return matmul2d(x, y);
+  if (opts === undefined && a instanceof Tensor && b instanceof Tensor && a.ndim === 2 && b.ndim === 2 && a.dtype === b.dtype) {
+    return matmul2d(a, b) as never;
   }
-  return runSync(matmulSteps(x, y, opts));
+  return runSync(matmulSteps(a, b, opts)) as never;
 }
+
+/** What `matmul(a, b, { out })` returns: `out` when given, else a tensor of the promoted dtype and matmul's rank. */
+export type MatmulResult<A extends Tensor, B extends Tensor, O extends Tensor = never> = OutOr<
+  O,
+  Tensor<Promote<DTypeOfTensor<A>, DTypeOfTensor<B>>, MatmulRank<RankOf<A>, RankOf<B>>>
+>;
 
 /**
  * Async twin of {@link matmul}: same arguments, the product runs off the JS thread (on the libuv
@@ -51,7 +60,11 @@ export function matmul(x: Tensor, y: Tensor, opts?: OutOption): Tensor {
  * c.shape; // [300, 300]
  * ```
  */
-export const matmulAsync = (x: Tensor, y: Tensor, opts?: OutOption): Promise<Tensor> => runAsync(matmulSteps(x, y, opts));
+export async function matmulAsync<A extends Tensor, B extends Tensor, O extends Tensor = never>(
+  a: A, b: B, opts?: OutOption<O>,
+): Promise<MatmulResult<A, B, O>> {
+  return runAsync(matmulSteps(a, b, opts)) as never;
+}
 
 export function* matmulSteps(x: Tensor, y: Tensor, opts?: OutOption): Steps<Tensor> {
   checkTensor(x, 'matmul', 'the first operand');
@@ -149,7 +162,11 @@ function writeMatrixLayout(p: number, t: Tensor, ownBatch: readonly number[], ba
 }
 
 /** numpy.dot. */
-function* dotSteps(x: Tensor | number, y: Tensor | number): Steps<Tensor> {
+function* dotSteps<A extends Operand, B extends Operand>(a: A, b: B): Steps<Tensor<BinaryDType<A, B>, DotRank<RankOf<A>, RankOf<B>>>> {
+  return (yield* dotImpl(a, b)) as never;
+}
+
+function* dotImpl(x: Tensor | number, y: Tensor | number): Steps<Tensor> {
   if (typeof x === 'number' || typeof y === 'number' || x.ndim === 0 || y.ndim === 0) return mul(x, y);
   checkTensor(x, 'dot', 'the first operand');
   checkTensor(y, 'dot', 'the second operand');
@@ -169,7 +186,11 @@ function* dotSteps(x: Tensor | number, y: Tensor | number): Steps<Tensor> {
 }
 
 /** numpy.vdot: the dot product of the flattened inputs, as a number. */
-function* vdotSteps(x: Tensor, y: Tensor): Steps<number> {
+function* vdotSteps(a: Tensor, b: Tensor): Steps<number> {
+  return yield* vdotImpl(a, b);
+}
+
+function* vdotImpl(x: Tensor, y: Tensor): Steps<number> {
   checkTensor(x, 'vdot', 'the first operand');
   checkTensor(y, 'vdot', 'the second operand');
   if (x.size !== y.size) throw new ShapeError(`vdot: shapes ${formatShape(x.shape)} and ${formatShape(y.shape)} have different sizes`);
@@ -177,7 +198,11 @@ function* vdotSteps(x: Tensor, y: Tensor): Steps<number> {
 }
 
 /** numpy.inner: contracts the last axes of both operands. */
-function* innerSteps(x: Tensor | number, y: Tensor | number): Steps<Tensor> {
+function* innerSteps<A extends Operand, B extends Operand>(a: A, b: B): Steps<Tensor<BinaryDType<A, B>, DotRank<RankOf<A>, RankOf<B>>>> {
+  return (yield* innerImpl(a, b)) as never;
+}
+
+function* innerImpl(x: Tensor | number, y: Tensor | number): Steps<Tensor> {
   if (typeof x === 'number' || typeof y === 'number' || x.ndim === 0 || y.ndim === 0) return mul(x, y);
   const K = x.shape[x.ndim - 1];
   if (y.shape[y.ndim - 1] !== K) {
@@ -189,18 +214,25 @@ function* innerSteps(x: Tensor | number, y: Tensor | number): Steps<Tensor> {
 
 /** numpy.outer: every product of the flattened inputs, as a matrix. */
 // eslint-disable-next-line require-yield -- elementwise only, but an async twin all the same
-function* outerSteps(x: Tensor, y: Tensor): Steps<Tensor> {
-  checkTensor(x, 'outer', 'the first operand');
-  checkTensor(y, 'outer', 'the second operand');
-  return mul(x.reshape(-1, 1), y.reshape(1, -1));
+function* outerSteps<DA extends DType, DB extends DType>(a: Tensor<DA>, b: Tensor<DB>): Steps<Tensor<Promote<DA, DB>, 2>> {
+  checkTensor(a, 'outer', 'the first operand');
+  checkTensor(b, 'outer', 'the second operand');
+  return mul(a.reshape(-1, 1), b.reshape(1, -1)) as never;
 }
 
 /** numpy.linalg.matrix_power for n >= 0 (by repeated squaring), on stacks too. */
-function* matrixPowerSteps(a: Tensor, n: number): Steps<Tensor> {
+function* matrixPowerSteps<D extends DType, R extends number, N extends number>(a: Tensor<D, R>, n: N): Steps<Tensor<MatrixPowerDType<D, N>, R>> {
+  return (yield* matrixPowerImpl(a, n)) as never;
+}
+
+/** {@link matrixPower}'s dtype: a negative power inverts, so int32 becomes float64 (either when `N` is not known statically). */
+export type MatrixPowerDType<D extends DType, N extends number> = number extends N ? D | FloatOf<D> : `${N}` extends `-${string}` ? FloatOf<D> : D;
+
+function* matrixPowerImpl(a: Tensor, n: number): Steps<Tensor> {
   checkTensor(a, 'matrixPower', 'the first operand');
   if (typeof n !== 'number' || !Number.isInteger(n)) throw new TypeError(`Expected an integer for n but received ${describe(n)}`);
   assertStackedSquare(a, 'matrixPower');
-  if (n < 0) return yield* matrixPowerSteps(yield* invSteps(a), -n);
+  if (n < 0) return yield* matrixPowerImpl(yield* invSteps(a), -n);
   if (n === 0) {
     const m = a.shape[a.ndim - 1];
     const eye = Tensor._empty([m, m], a.dtype);
@@ -221,11 +253,15 @@ function* matrixPowerSteps(a: Tensor, n: number): Steps<Tensor> {
 }
 
 /** numpy.linalg.multi_dot: picks the cheapest parenthesisation (matrix-chain order). */
-function* multiDotSteps(arrays: Tensor[]): Steps<Tensor> {
-  if (!Array.isArray(arrays) || arrays.length < 2) throw new RangeError('multiDot: expecting at least two tensors');
+function* multiDotSteps<D extends DType, R extends number>(arrays: readonly Tensor<D, R>[]): Steps<Tensor<D, R extends 2 ? 2 : number>> {
+  return (yield* multiDotImpl(arrays)) as never;
+}
+
+function* multiDotImpl(arrays: readonly Tensor[]): Steps<Tensor> {
+  if (!Array.isArray(arrays as unknown) || arrays.length < 2) throw new RangeError('multiDot: expecting at least two tensors');
   arrays.forEach((t, i) => checkTensor(t, 'multiDot', `operand ${i}`));
   const n = arrays.length;
-  if (n === 2) return yield* dotSteps(arrays[0], arrays[1]);
+  if (n === 2) return yield* dotImpl(arrays[0], arrays[1]);
   const first = arrays[0];
   const last = arrays[n - 1];
   const ms = arrays.slice();
@@ -266,9 +302,9 @@ function* multiDotSteps(arrays: Tensor[]): Steps<Tensor> {
 
 /** numpy.linalg.trace: the sum along the diagonal of the last two axes. */
 // eslint-disable-next-line require-yield -- a reduction over a view, but an async twin all the same
-function* traceSteps(a: Tensor, offset = 0): Steps<Tensor | number> {
+function* traceSteps<D extends DType, R extends number>(a: Tensor<D, R>, offset = 0): Steps<ScalarOrStack<FloatOf<D>, R>> {
   checkTensor(a, 'trace', 'the operand');
-  return red.sum(a.diagonal(offset), -1);
+  return red.sum(a.diagonal(offset) as Tensor, -1) as never;
 }
 
 /**
@@ -278,7 +314,13 @@ function* traceSteps(a: Tensor, offset = 0): Steps<Tensor | number> {
 export type NormOrd = number | 'fro' | 'nuc' | undefined | null;
 
 /** numpy.linalg.norm. */
-export function* normSteps(x: Tensor, ord?: NormOrd, axis?: number | readonly number[] | null, keepdims = false): Steps<Tensor | number> {
+export function* normSteps<D extends DType, R extends number, A extends number | readonly [] | readonly number[] | null | undefined = undefined, K extends boolean = false>(
+  x: Tensor<D, R>, ord?: NormOrd, axis?: A, keepdims: K = false as K,
+): Steps<Reduced<FloatOf<D>, R, A, K>> {
+  return (yield* normImpl(x, ord, axis, keepdims)) as never;
+}
+
+function* normImpl(x: Tensor, ord: NormOrd, axis: number | readonly number[] | null | undefined, keepdims: boolean): Steps<Tensor | number> {
   checkTensor(x, 'norm', 'the operand');
   const a = x.dtype === 'int32' ? x.astype('float64') : x;
   const nd = a.ndim;
@@ -349,233 +391,233 @@ function* matrixNorm(a: Tensor, ord: NormOrd, rowAxis: number, colAxis: number, 
 }
 
 
-export const [
-  /**
-   * numpy.dot: for 1-D and 2-D operands the same as {@link matmul}; a scalar multiplies
-   * elementwise; for N-D `x` and M-D `y` (M >= 2) it contracts the last axis of `x` with the
-   * second-to-last of `y`.
-   *
-   * @function
-   * @throws ShapeError if the contracted dimensions differ.
-   * @example
-   * ```ts
-   * dot(tensor([1, 2]), tensor([3, 4])).item();           // 11
-   * dot(tensor([[1, 2], [3, 4]]), tensor([1, 1])).toArray(); // [3, 7]
-   * dot(zeros([2, 3, 4]), zeros([5, 4, 6])).shape;        // [2, 3, 5, 6]
-   * ```
-   */
-  dot,
-  /**
-   * Async twin of {@link dot}: same arguments, runs its BLAS/LAPACK work off the JS thread (on
-   * the libuv pool) and returns a Promise; errors dot would throw become rejections. Do not
-   * mutate the inputs until it settles.
-   *
-   * @function
-   * @example
-   * ```ts
-   * const d = await linalg.dotAsync(tensor([1, 2]), tensor([3, 4]));
-   * d.item(); // 11
-   * ```
-   */
-  dotAsync,
-] = twins(dotSteps);
-export const [
-  /**
-   * numpy.vdot: the dot product of the two tensors flattened, as a number.
-   *
-   * @function
-   * @throws ShapeError if the sizes differ.
-   * @example
-   * ```ts
-   * vdot(tensor([[1, 2], [3, 4]]), tensor([[1, 2], [3, 4]])); // 30
-   * ```
-   */
-  vdot,
-  /**
-   * Async twin of {@link vdot}: same arguments, runs its BLAS/LAPACK work off the JS thread (on
-   * the libuv pool) and returns a Promise; errors vdot would throw become rejections. Do not
-   * mutate the inputs until it settles.
-   *
-   * @function
-   * @example
-   * ```ts
-   * await linalg.vdotAsync(tensor([1, 2]), tensor([3, 4])); // 11
-   * ```
-   */
-  vdotAsync,
-] = twins(vdotSteps);
-export const [
-  /**
-   * numpy.inner: contracts the last axes of both operands; the result has shape
-   * `[...x.shape[:-1], ...y.shape[:-1]]`. A scalar multiplies elementwise.
-   *
-   * @function
-   * @throws ShapeError if the last dimensions differ.
-   * @example
-   * ```ts
-   * inner(tensor([1, 2]), tensor([3, 4])).item();          // 11
-   * inner(tensor([[1, 0], [0, 1]]), tensor([[1, 2], [3, 4]])).toArray(); // [[1, 3], [2, 4]]
-   * ```
-   */
-  inner,
-  /**
-   * Async twin of {@link inner}: same arguments, runs its BLAS/LAPACK work off the JS thread (on
-   * the libuv pool) and returns a Promise; errors inner would throw become rejections. Do not
-   * mutate the inputs until it settles.
-   *
-   * @function
-   * @example
-   * ```ts
-   * const r = await linalg.innerAsync(tensor([1, 2]), tensor([3, 4]));
-   * r.item(); // 11
-   * ```
-   */
-  innerAsync,
-] = twins(innerSteps);
-export const [
-  /**
-   * numpy.outer: every product `x[i] * y[j]` of the flattened inputs, as a matrix.
-   *
-   * @function
-   * @example
-   * ```ts
-   * outer(tensor([1, 2]), tensor([1, 2, 3])).toArray(); // [[1, 2, 3], [2, 4, 6]]
-   * ```
-   */
-  outer,
-  /**
-   * Async twin of {@link outer}: same arguments, returns a Promise. outer makes no BLAS or LAPACK
-   * call, so the work is done on the JS thread before the Promise resolves; the twin exists so
-   * that every `linalg` function has one. Errors become rejections.
-   *
-   * @function
-   * @example
-   * ```ts
-   * const o = await linalg.outerAsync(tensor([1, 2]), tensor([3, 4]));
-   * o.toArray(); // [[3, 4], [6, 8]]
-   * ```
-   */
-  outerAsync,
-] = twins(outerSteps);
-export const [
-  /**
-   * numpy.linalg.matrix_power: `a` multiplied by itself `n` times (by repeated squaring), on stacks
-   * too; `n` = 0 gives the identity, `n` < 0 powers the inverse.
-   *
-   * @function
-   * @throws LinAlgError `NOT_SQUARE` unless the last two axes are square; `SINGULAR` for a negative power of a singular matrix.
-   * @throws TypeError if `n` is not an integer.
-   * @example
-   * ```ts
-   * linalg.matrixPower(tensor([[1, 1], [0, 1]]), 3).toArray(); // [[1, 3], [0, 1]]
-   * linalg.matrixPower(tensor([[2, 0], [0, 4]]), -1).toArray(); // [[0.5, 0], [0, 0.25]]
-   * ```
-   */
-  matrixPower,
-  /**
-   * Async twin of {@link matrixPower}: same arguments, runs its BLAS/LAPACK work off the JS thread (on
-   * the libuv pool) and returns a Promise; errors matrixPower would throw become rejections. Do not
-   * mutate the inputs until it settles.
-   *
-   * @function
-   * @example
-   * ```ts
-   * const p = await linalg.matrixPowerAsync(tensor([[1, 1], [0, 1]]), 10);
-   * p.toArray(); // [[1, 10], [0, 1]]
-   * ```
-   */
-  matrixPowerAsync,
-] = twins(matrixPowerSteps);
-export const [
-  /**
-   * numpy.linalg.multi_dot: the product of a chain of matrices, multiplied in the cheapest order
-   * (matrix-chain order). The first and last operands may be 1-D (a row and a column vector).
-   *
-   * @function
-   * @param args - One argument: the list of tensors (at least two).
-   * @throws RangeError for fewer than two tensors, or a middle operand that is not 2-D.
-   * @throws ShapeError if neighbouring dimensions differ.
-   * @example
-   * ```ts
-   * linalg.multiDot([zeros([10, 100]), zeros([100, 5]), zeros([5, 50])]).shape; // [10, 50]
-   * linalg.multiDot([tensor([1, 2]), tensor([[1, 2], [3, 4]]), tensor([1, 1])]).item(); // 17
-   * ```
-   */
-  multiDot,
-  /**
-   * Async twin of {@link multiDot}: same arguments, runs its BLAS/LAPACK work off the JS thread (on
-   * the libuv pool) and returns a Promise; errors multiDot would throw become rejections. Do not
-   * mutate the inputs until it settles.
-   *
-   * @function
-   * @example
-   * ```ts
-   * const m = await linalg.multiDotAsync([eye(2), eye(2), tensor([1, 2])]);
-   * m.toArray(); // [1, 2]
-   * ```
-   */
-  multiDotAsync,
-] = twins(multiDotSteps);
-export const [
-  /**
-   * numpy.linalg.trace: the sum along diagonal `offset` of the last two axes.
-   *
-   * @function
-   * @returns A number for a single matrix, a Tensor for a stack.
-   * @throws RangeError for fewer than two axes.
-   * @example
-   * ```ts
-   * linalg.trace(tensor([[1, 2], [3, 4]]));    // 5
-   * linalg.trace(tensor([[1, 2], [3, 4]]), 1); // 2
-   * (linalg.trace(stack([eye(2), eye(2)])) as Tensor).toArray(); // [2, 2]
-   * ```
-   */
-  trace,
-  /**
-   * Async twin of {@link trace}: same arguments, returns a Promise. trace makes no BLAS or LAPACK
-   * call, so the work is done on the JS thread before the Promise resolves; the twin exists so
-   * that every `linalg` function has one. Errors become rejections.
-   *
-   * @function
-   * @example
-   * ```ts
-   * await linalg.traceAsync(eye(3)); // 3
-   * ```
-   */
-  traceAsync,
-] = twins(traceSteps);
-export const [
-  /**
-   * numpy.linalg.norm. Without `axis`: the 2-norm of a vector, a matrix norm of a matrix (Frobenius
-   * by default), and with `ord` undefined the 2-norm of all elements of any tensor. With one axis:
-   * vector norms along it; with two: matrix norms over them. See {@link NormOrd}.
-   *
-   * @function
-   * @param args - `x`, then `ord` ({@link NormOrd}), `axis` (one axis or two) and `keepdims`.
-   * @returns A number when the result is a single value (and `keepdims` is false), else a Tensor.
-   * @throws RangeError for an invalid `ord`, an axis out of range or repeated, or `ord` without `axis` on a tensor that is not 1-D or 2-D.
-   * @example
-   * ```ts
-   * const a = tensor([[1, 2], [3, 4]]);
-   * linalg.norm(tensor([3, 4]));         // 5
-   * linalg.norm(tensor([3, -4]), 1);     // 7
-   * linalg.norm(a, 'fro');               // 5.477225575051661
-   * linalg.norm(a, Infinity);            // 7
-   * linalg.norm(a, 2);                   // 5.464985704219042
-   * (linalg.norm(a, undefined, 1) as Tensor).toArray(); // [2.23606797749979, 5]
-   * ```
-   */
-  norm,
-  /**
-   * Async twin of {@link norm}: same arguments, runs its BLAS/LAPACK work off the JS thread (on
-   * the libuv pool) and returns a Promise; errors norm would throw become rejections. Do not
-   * mutate the inputs until it settles.
-   *
-   * @function
-   * @example
-   * ```ts
-   * await linalg.normAsync(tensor([[1, 2], [3, 4]]), 'nuc'); // 5.830951894845299
-   * ```
-   */
-  normAsync,
-] = twins(normSteps);
+/**
+ * numpy.dot: for 1-D and 2-D operands the same as {@link matmul}; a scalar multiplies
+ * elementwise; for N-D `x` and M-D `y` (M >= 2) it contracts the last axis of `x` with the
+ * second-to-last of `y`.
+ *
+ * @throws ShapeError if the contracted dimensions differ.
+ * @example
+ * ```ts
+ * dot(tensor([1, 2]), tensor([3, 4])).item();           // 11
+ * dot(tensor([[1, 2], [3, 4]]), tensor([1, 1])).toArray(); // [3, 7]
+ * dot(zeros([2, 3, 4]), zeros([5, 4, 6])).shape;        // [2, 3, 5, 6]
+ * ```
+ *
+ * @function
+ */
+export const dot = syncOf(dotSteps);
+/**
+ * Async twin of {@link dot}: same arguments, runs its BLAS/LAPACK work off the JS thread (on
+ * the libuv pool) and returns a Promise; errors dot would throw become rejections. Do not
+ * mutate the inputs until it settles.
+ *
+ * @example
+ * ```ts
+ * const d = await linalg.dotAsync(tensor([1, 2]), tensor([3, 4]));
+ * d.item(); // 11
+ * ```
+ *
+ * @function
+ */
+export const dotAsync = asyncOf(dotSteps);
+/**
+ * numpy.vdot: the dot product of the two tensors flattened, as a number.
+ *
+ * @throws ShapeError if the sizes differ.
+ * @example
+ * ```ts
+ * vdot(tensor([[1, 2], [3, 4]]), tensor([[1, 2], [3, 4]])); // 30
+ * ```
+ *
+ * @function
+ */
+export const vdot = syncOf(vdotSteps);
+/**
+ * Async twin of {@link vdot}: same arguments, runs its BLAS/LAPACK work off the JS thread (on
+ * the libuv pool) and returns a Promise; errors vdot would throw become rejections. Do not
+ * mutate the inputs until it settles.
+ *
+ * @example
+ * ```ts
+ * await linalg.vdotAsync(tensor([1, 2]), tensor([3, 4])); // 11
+ * ```
+ *
+ * @function
+ */
+export const vdotAsync = asyncOf(vdotSteps);
+/**
+ * numpy.inner: contracts the last axes of both operands; the result has shape
+ * `[...x.shape[:-1], ...y.shape[:-1]]`. A scalar multiplies elementwise.
+ *
+ * @throws ShapeError if the last dimensions differ.
+ * @example
+ * ```ts
+ * inner(tensor([1, 2]), tensor([3, 4])).item();          // 11
+ * inner(tensor([[1, 0], [0, 1]]), tensor([[1, 2], [3, 4]])).toArray(); // [[1, 3], [2, 4]]
+ * ```
+ *
+ * @function
+ */
+export const inner = syncOf(innerSteps);
+/**
+ * Async twin of {@link inner}: same arguments, runs its BLAS/LAPACK work off the JS thread (on
+ * the libuv pool) and returns a Promise; errors inner would throw become rejections. Do not
+ * mutate the inputs until it settles.
+ *
+ * @example
+ * ```ts
+ * const r = await linalg.innerAsync(tensor([1, 2]), tensor([3, 4]));
+ * r.item(); // 11
+ * ```
+ *
+ * @function
+ */
+export const innerAsync = asyncOf(innerSteps);
+/**
+ * numpy.outer: every product `x[i] * y[j]` of the flattened inputs, as a matrix.
+ *
+ * @example
+ * ```ts
+ * outer(tensor([1, 2]), tensor([1, 2, 3])).toArray(); // [[1, 2, 3], [2, 4, 6]]
+ * ```
+ *
+ * @function
+ */
+export const outer = syncOf(outerSteps);
+/**
+ * Async twin of {@link outer}: same arguments, returns a Promise. outer makes no BLAS or LAPACK
+ * call, so the work is done on the JS thread before the Promise resolves; the twin exists so
+ * that every `linalg` function has one. Errors become rejections.
+ *
+ * @example
+ * ```ts
+ * const o = await linalg.outerAsync(tensor([1, 2]), tensor([3, 4]));
+ * o.toArray(); // [[3, 4], [6, 8]]
+ * ```
+ *
+ * @function
+ */
+export const outerAsync = asyncOf(outerSteps);
+/**
+ * numpy.linalg.matrix_power: `a` multiplied by itself `n` times (by repeated squaring), on stacks
+ * too; `n` = 0 gives the identity, `n` < 0 powers the inverse.
+ *
+ * @throws LinAlgError `NOT_SQUARE` unless the last two axes are square; `SINGULAR` for a negative power of a singular matrix.
+ * @throws TypeError if `n` is not an integer.
+ * @example
+ * ```ts
+ * linalg.matrixPower(tensor([[1, 1], [0, 1]]), 3).toArray(); // [[1, 3], [0, 1]]
+ * linalg.matrixPower(tensor([[2, 0], [0, 4]]), -1).toArray(); // [[0.5, 0], [0, 0.25]]
+ * ```
+ *
+ * @function
+ */
+export const matrixPower = syncOf(matrixPowerSteps);
+/**
+ * Async twin of {@link matrixPower}: same arguments, runs its BLAS/LAPACK work off the JS thread (on
+ * the libuv pool) and returns a Promise; errors matrixPower would throw become rejections. Do not
+ * mutate the inputs until it settles.
+ *
+ * @example
+ * ```ts
+ * const p = await linalg.matrixPowerAsync(tensor([[1, 1], [0, 1]]), 10);
+ * p.toArray(); // [[1, 10], [0, 1]]
+ * ```
+ *
+ * @function
+ */
+export const matrixPowerAsync = asyncOf(matrixPowerSteps);
+/**
+ * numpy.linalg.multi_dot: the product of a chain of matrices, multiplied in the cheapest order
+ * (matrix-chain order). The first and last operands may be 1-D (a row and a column vector).
+ *
+ * @param args - One argument: the list of tensors (at least two).
+ * @throws RangeError for fewer than two tensors, or a middle operand that is not 2-D.
+ * @throws ShapeError if neighbouring dimensions differ.
+ * @example
+ * ```ts
+ * linalg.multiDot([zeros([10, 100]), zeros([100, 5]), zeros([5, 50])]).shape; // [10, 50]
+ * linalg.multiDot([tensor([1, 2]), tensor([[1, 2], [3, 4]]), tensor([1, 1])]).item(); // 17
+ * ```
+ *
+ * @function
+ */
+export const multiDot = syncOf(multiDotSteps);
+/**
+ * Async twin of {@link multiDot}: same arguments, runs its BLAS/LAPACK work off the JS thread (on
+ * the libuv pool) and returns a Promise; errors multiDot would throw become rejections. Do not
+ * mutate the inputs until it settles.
+ *
+ * @example
+ * ```ts
+ * const m = await linalg.multiDotAsync([eye(2), eye(2), tensor([1, 2])]);
+ * m.toArray(); // [1, 2]
+ * ```
+ *
+ * @function
+ */
+export const multiDotAsync = asyncOf(multiDotSteps);
+/**
+ * numpy.linalg.trace: the sum along diagonal `offset` of the last two axes.
+ *
+ * @returns A number for a single matrix, a Tensor for a stack.
+ * @throws RangeError for fewer than two axes.
+ * @example
+ * ```ts
+ * linalg.trace(tensor([[1, 2], [3, 4]]));    // 5
+ * linalg.trace(tensor([[1, 2], [3, 4]]), 1); // 2
+ * (linalg.tracestack([eye(2), eye(2)])).toArray(); // [2, 2]
+ * ```
+ *
+ * @function
+ */
+export const trace = syncOf(traceSteps);
+/**
+ * Async twin of {@link trace}: same arguments, returns a Promise. trace makes no BLAS or LAPACK
+ * call, so the work is done on the JS thread before the Promise resolves; the twin exists so
+ * that every `linalg` function has one. Errors become rejections.
+ *
+ * @example
+ * ```ts
+ * await linalg.traceAsync(eye(3)); // 3
+ * ```
+ *
+ * @function
+ */
+export const traceAsync = asyncOf(traceSteps);
+/**
+ * numpy.linalg.norm. Without `axis`: the 2-norm of a vector, a matrix norm of a matrix (Frobenius
+ * by default), and with `ord` undefined the 2-norm of all elements of any tensor. With one axis:
+ * vector norms along it; with two: matrix norms over them. See {@link NormOrd}.
+ *
+ * @param args - `x`, then `ord` ({@link NormOrd}), `axis` (one axis or two) and `keepdims`.
+ * @returns A number when the result is a single value (and `keepdims` is false), else a Tensor.
+ * @throws RangeError for an invalid `ord`, an axis out of range or repeated, or `ord` without `axis` on a tensor that is not 1-D or 2-D.
+ * @example
+ * ```ts
+ * const a = tensor([[1, 2], [3, 4]]);
+ * linalg.norm(tensor([3, 4]));         // 5
+ * linalg.norm(tensor([3, -4]), 1);     // 7
+ * linalg.norm(a, 'fro');               // 5.477225575051661
+ * linalg.norm(a, Infinity);            // 7
+ * linalg.norm(a, 2);                   // 5.464985704219042
+ * linalg.norm(a, undefined, 1).toArray(); // [2.23606797749979, 5]
+ * ```
+ *
+ * @function
+ */
+export const norm = syncOf(normSteps);
+/**
+ * Async twin of {@link norm}: same arguments, runs its BLAS/LAPACK work off the JS thread (on
+ * the libuv pool) and returns a Promise; errors norm would throw become rejections. Do not
+ * mutate the inputs until it settles.
+ *
+ * @example
+ * ```ts
+ * await linalg.normAsync(tensor([[1, 2], [3, 4]]), 'nuc'); // 5.830951894845299
+ * ```
+ *
+ * @function
+ */
+export const normAsync = asyncOf(normSteps);

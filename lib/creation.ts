@@ -3,20 +3,29 @@
 import { allocate } from './alloc.js';
 import { ARRAY_TYPES, checkDType, dtypeOfArray, promote, type DType, type TypedArray } from './dtype.js';
 import { describe, formatShape, ShapeError } from './errors.js';
-import { Tensor } from './tensor.js';
+import { Tensor, type ShapeArg } from './tensor.js';
+import type { DTypeOf, DTypeOfTensor, NestedArray, NestedRank, Promote, RankOf, RankOfShape, RankPlus } from './typing.js';
 import { copyInto } from './elementwise.js';
 import { checkShape, contiguousStrides, normalizeAxis, sizeOf } from './shape.js';
 import { Xoshiro128 } from './random.js';
 
-/** A number or (nested) arrays of numbers, as accepted by {@link tensor}; every level must be rectangular. */
-export type NestedArray = number | NestedArray[];
+export type { NestedArray };
 /** Options of {@link tensor}. */
-export interface TensorOptions {
+export interface TensorOptions<T extends DType = DType, S extends ShapeArg = ShapeArg> {
   /** Element type: float64 for numbers and nested arrays by default, the array's own type for a typed array. */
-  dtype?: DType;
+  dtype?: T;
   /** Shape to give the data (same number of elements); typed arrays are 1-D otherwise. */
-  shape?: number | number[];
+  shape?: S;
 }
+
+/** The dtype {@link tensor} gives data `X` with options dtype `T` (`never` when not given). */
+export type TensorDType<X, T extends DType> = [T] extends [never]
+  ? X extends Tensor<infer D, number> ? D : X extends Float64Array | Float32Array | Int32Array ? DTypeOf<X> : 'float64'
+  : T;
+/** The rank {@link tensor} gives data `X` with options shape `S` (`never` when not given). */
+export type TensorRank<X, S> = [S] extends [never]
+  ? X extends Tensor ? RankOf<X> : X extends Float64Array | Float32Array | Int32Array ? 1 : NestedRank<X>
+  : RankOfShape<S>;
 
 /**
  * Builds a tensor from a number (0-d), nested arrays, a typed array or another Tensor, like
@@ -35,7 +44,13 @@ export interface TensorOptions {
  * tensor(new Int32Array([1, 2])).dtype;            // 'int32'
  * ```
  */
-export function tensor(data: NestedArray | TypedArray | Tensor, opts: TensorOptions = {}): Tensor {
+export function tensor<X extends NestedArray | TypedArray | Tensor, T extends DType = never, S extends ShapeArg = never>(
+  data: X, opts?: TensorOptions<T, S>,
+): Tensor<TensorDType<X, T>, TensorRank<X, S>> {
+  return tensorImpl(data, opts ?? {}) as never;
+}
+
+function tensorImpl(data: NestedArray | TypedArray | Tensor, opts: TensorOptions): Tensor {
   if (opts === null || typeof opts !== 'object') throw new TypeError(`Expected an options object but received ${describe(opts)}`);
   const wanted = opts.dtype === undefined ? undefined : checkDType(opts.dtype);
   let t: Tensor;
@@ -101,8 +116,8 @@ function fromNested(data: NestedArray[], dtype: DType): Tensor {
  * zeros(3, 'int32').toArray(); // [0, 0, 0]
  * ```
  */
-export function zeros(shape: number | number[], dtype: DType = 'float64'): Tensor {
-  return Tensor._empty(checkShape(shape), checkDType(dtype));
+export function zeros<S extends ShapeArg, T extends DType = 'float64'>(shape: S, dtype: T = 'float64' as T): Tensor<T, RankOfShape<S>> {
+  return Tensor._empty(checkShape(shape), checkDType(dtype)) as never;
 }
 
 /**
@@ -116,7 +131,7 @@ export function zeros(shape: number | number[], dtype: DType = 'float64'): Tenso
  * full([2, 2], 7).toArray(); // [[7, 7], [7, 7]]
  * ```
  */
-export function full(shape: number | number[], value: number, dtype: DType = 'float64'): Tensor {
+export function full<S extends ShapeArg, T extends DType = 'float64'>(shape: S, value: number, dtype: T = 'float64' as T): Tensor<T, RankOfShape<S>> {
   if (typeof value !== 'number') throw new TypeError(`Expected a number for value but received ${describe(value)}`);
   const t = zeros(shape, dtype);
   if (value !== 0) t.data.fill(value);
@@ -133,7 +148,7 @@ export function full(shape: number | number[], value: number, dtype: DType = 'fl
  * ones(3, 'float32').toArray(); // [1, 1, 1]
  * ```
  */
-export function ones(shape: number | number[], dtype: DType = 'float64'): Tensor {
+export function ones<S extends ShapeArg, T extends DType = 'float64'>(shape: S, dtype: T = 'float64' as T): Tensor<T, RankOfShape<S>> {
   return full(shape, 1, dtype);
 }
 
@@ -156,13 +171,13 @@ function checkInt(v: unknown, what: string, min = -Infinity): number {
  * eye(2, 3, { k: 1 }).toArray();    // [[0, 1, 0], [0, 0, 1]]
  * ```
  */
-export function eye(n: number, m?: number | null, opts: { k?: number; dtype?: DType } = {}): Tensor {
+export function eye<T extends DType = 'float64'>(n: number, m?: number | null, opts: { k?: number; dtype?: T } = {}): Tensor<T, 2> {
   const rows = checkInt(n, 'n', 0);
   const cols = m === undefined || m === null ? rows : checkInt(m, 'm', 0);
   const k = checkInt(opts.k ?? 0, 'k');
   const t = zeros([rows, cols], opts.dtype ?? 'float64');
   for (let i = Math.max(0, -k); i < rows && i + k < cols; i++) t.data[i * cols + i + k] = 1;
-  return t;
+  return t as never;
 }
 
 /**
@@ -177,7 +192,11 @@ export function eye(n: number, m?: number | null, opts: { k?: number; dtype?: DT
  * arange(3, 0, -1).toArray();     // [3, 2, 1]
  * ```
  */
-export function arange(start: number, stop?: number, step = 1, dtype: DType = 'float64'): Tensor {
+export function arange<T extends DType = 'float64'>(start: number, stop?: number, step = 1, dtype: T = 'float64' as T): Tensor<T, 1> {
+  return arangeImpl(start, stop, step, dtype) as never;
+}
+
+function arangeImpl(start: number, stop: number | undefined, step: number, dtype: DType): Tensor {
   if (stop === undefined) [start, stop] = [0, start];
   for (const [v, w] of [[start, 'start'], [stop, 'stop'], [step, 'step']] as const) {
     if (typeof v !== 'number' || !Number.isFinite(v)) throw new TypeError(`Expected a finite number for ${w} but received ${describe(v)}`);
@@ -199,7 +218,11 @@ export function arange(start: number, stop?: number, step = 1, dtype: DType = 'f
  * linspace(0, 1, 5).toArray(); // [0, 0.25, 0.5, 0.75, 1]
  * ```
  */
-export function linspace(start: number, stop: number, num = 50, dtype: DType = 'float64'): Tensor {
+export function linspace<T extends DType = 'float64'>(start: number, stop: number, num = 50, dtype: T = 'float64' as T): Tensor<T, 1> {
+  return linspaceImpl(start, stop, num, dtype) as never;
+}
+
+function linspaceImpl(start: number, stop: number, num: number, dtype: DType): Tensor {
   if (typeof start !== 'number' || typeof stop !== 'number') throw new TypeError('linspace: start and stop must be numbers');
   const n = checkInt(num, 'num', 0);
   const t = zeros([n], dtype);
@@ -222,7 +245,20 @@ export function linspace(start: number, stop: number, num = 50, dtype: DType = '
  * diag(tensor([[1, 2], [3, 4]]), 1).toArray();  // [2]
  * ```
  */
-export function diag(v: Tensor, k = 0): Tensor {
+export function diag<D extends DType, R extends number>(v: Tensor<D, R>, k = 0): Tensor<D, DiagRank[R]> {
+  return diagImpl(v, k) as never;
+}
+
+/** `DiagRank[R]`: {@link diag} of a vector is a matrix and of a matrix its diagonal; other ranks are an error. */
+export interface DiagRank {
+  [rank: number]: number;
+  /** A vector becomes a matrix. */
+  1: 2;
+  /** A matrix gives its diagonal. */
+  2: 1;
+}
+
+function diagImpl(v: Tensor, k: number): Tensor {
   if (!(v instanceof Tensor)) throw new TypeError(`Expected a Tensor for diag but received ${describe(v)}`);
   checkInt(k, 'k');
   if (v.ndim === 1) {
@@ -235,7 +271,15 @@ export function diag(v: Tensor, k = 0): Tensor {
   throw new RangeError(`diag: input must be 1-D or 2-D, got ${v.ndim}-D`);
 }
 
-function randomTensor(shape: number | number[], opts: { seed?: number; dtype?: DType }, draw: (g: Xoshiro128) => number): Tensor {
+/** Options of {@link rand} and {@link randn}. */
+export interface RandomOptions<T extends 'float64' | 'float32' = 'float64' | 'float32'> {
+  /** Seed of the generator: the same seed gives the same numbers on every platform. */
+  seed?: number;
+  /** float64 (the default) or float32. */
+  dtype?: T;
+}
+
+function randomTensor(shape: ShapeArg, opts: RandomOptions, draw: (g: Xoshiro128) => number): Tensor {
   if (opts.seed !== undefined && (typeof opts.seed !== 'number' || !Number.isFinite(opts.seed))) {
     throw new TypeError(`Expected a finite number for seed but received ${describe(opts.seed)}`);
   }
@@ -260,8 +304,8 @@ function randomTensor(shape: number | number[], opts: { seed?: number; dtype?: D
  * a.toArray().toString() === rand([2, 3], { seed: 42 }).toArray().toString(); // true
  * ```
  */
-export function rand(shape: number | number[], opts: { seed?: number; dtype?: DType } = {}): Tensor {
-  return randomTensor(shape, opts, (g) => g.nextDouble());
+export function rand<S extends ShapeArg, T extends 'float64' | 'float32' = 'float64'>(shape: S, opts: RandomOptions<T> = {}): Tensor<T, RankOfShape<S>> {
+  return randomTensor(shape, opts, (g) => g.nextDouble()) as never;
 }
 
 /**
@@ -276,8 +320,8 @@ export function rand(shape: number | number[], opts: { seed?: number; dtype?: DT
  * w.dtype; // 'float32'
  * ```
  */
-export function randn(shape: number | number[], opts: { seed?: number; dtype?: DType } = {}): Tensor {
-  return randomTensor(shape, opts, (g) => g.nextNormal());
+export function randn<S extends ShapeArg, T extends 'float64' | 'float32' = 'float64'>(shape: S, opts: RandomOptions<T> = {}): Tensor<T, RankOfShape<S>> {
+  return randomTensor(shape, opts, (g) => g.nextNormal()) as never;
 }
 
 /**
@@ -292,8 +336,19 @@ export function randn(shape: number | number[], opts: { seed?: number; dtype?: D
  * concat([zeros([2, 2]), ones([2, 1])], 1).shape;             // [2, 3]
  * ```
  */
-export function concat(tensors: Tensor[], axis = 0): Tensor {
-  if (!Array.isArray(tensors) || tensors.length === 0) throw new RangeError('concat: need at least one tensor');
+export function concat<D extends DType, R extends number>(tensors: readonly Tensor<D, R>[], axis = 0): Tensor<JoinedDType<D>, R> {
+  return concatImpl(tensors, axis) as never;
+}
+
+/**
+ * The dtype of {@link concat} or {@link stack} of tensors whose dtypes are `D`: that dtype when it
+ * is one; when the list's dtypes are a union, any of them (all alike) or float64 (a mix promotes).
+ */
+export type JoinedDType<D extends DType> = IsUnion<D> extends true ? D | 'float64' : D;
+type IsUnion<T, U = T> = T extends unknown ? ([U] extends [T] ? false : true) : never;
+
+function concatImpl(tensors: readonly Tensor[], axis: number): Tensor {
+  if (!Array.isArray(tensors as unknown) || tensors.length === 0) throw new RangeError('concat: need at least one tensor');
   tensors.forEach((t, i) => {
     if (!(t instanceof Tensor)) throw new TypeError(`Expected a Tensor at index ${i} but received ${describe(t)}`);
   });
@@ -332,8 +387,12 @@ export function concat(tensors: Tensor[], axis = 0): Tensor {
  * stack([tensor([1, 2]), tensor([3, 4])], 1).toArray(); // [[1, 3], [2, 4]]
  * ```
  */
-export function stack(tensors: Tensor[], axis = 0): Tensor {
-  if (!Array.isArray(tensors) || tensors.length === 0) throw new RangeError('stack: need at least one tensor');
+export function stack<D extends DType, R extends number>(tensors: readonly Tensor<D, R>[], axis = 0): Tensor<JoinedDType<D>, RankPlus<R, 1>> {
+  return stackImpl(tensors, axis) as never;
+}
+
+function stackImpl(tensors: readonly Tensor[], axis: number): Tensor {
+  if (!Array.isArray(tensors as unknown) || tensors.length === 0) throw new RangeError('stack: need at least one tensor');
   const first = tensors[0];
   for (const t of tensors) {
     if (!(t instanceof Tensor)) throw new TypeError(`Expected a Tensor but received ${describe(t)}`);
@@ -376,7 +435,9 @@ function triangle(a: Tensor, k: number, keepLower: boolean): Tensor {
  * triu(tensor([[1, 2], [3, 4]]), 1).toArray();  // [[0, 2], [0, 0]]
  * ```
  */
-export const triu = (a: Tensor, k = 0): Tensor => triangle(a, k, false);
+export function triu<D extends DType, R extends number>(a: Tensor<D, R>, k = 0): Tensor<D, R> {
+  return triangle(a, k, false) as never;
+}
 /**
  * Lower triangle of the last two axes: a copy with elements above diagonal `k` zeroed (numpy.tril);
  * works on stacks of matrices.
@@ -388,4 +449,6 @@ export const triu = (a: Tensor, k = 0): Tensor => triangle(a, k, false);
  * tril(tensor([[1, 2], [3, 4]]), -1).toArray(); // [[0, 0], [3, 0]]
  * ```
  */
-export const tril = (a: Tensor, k = 0): Tensor => triangle(a, k, true);
+export function tril<D extends DType, R extends number>(a: Tensor<D, R>, k = 0): Tensor<D, R> {
+  return triangle(a, k, true) as never;
+}

@@ -11,7 +11,8 @@
  */
 // euclidean and sqeuclidean run as one gemm plus one fused pass with |x|^2 + |y|^2 - 2 x.y, cosine
 // through one gemm too; cityblock and chebyshev are exact loops in C++ (native/distance.cc).
-import { promote } from './dtype.js';
+import { promote, type DType } from './dtype.js';
+import type { FloatOf, MaxRank, OutOr, Promote } from './typing.js';
 import { describe, formatShape, ShapeError } from './errors.js';
 import { META, native } from './native.js';
 import { Tensor, type OutOption } from './tensor.js';
@@ -41,8 +42,8 @@ const sqNorms = (t: Tensor): Tensor => red.sum(t.mul(t), 1) as Tensor;
  * 'euclidean' and 'sqeuclidean' use one gemm (`|x|^2 + |y|^2 - 2 x.y`, so rounding can differ from a
  * direct difference in the last bits), 'cosine' one gemm; 'cityblock' and 'chebyshev' are exact loops.
  *
- * @param xIn - Observations x features, (M, D).
- * @param yIn - Observations x features, (N, D).
+ * @param x - Observations x features, (M, D).
+ * @param y - Observations x features, (N, D).
  * @param opts - `{ out }` (SciPy's `out=`): an (M, N) tensor to write the distances into and
  *   return, so that a loop reuses one buffer instead of faulting in a fresh one each call. Any
  *   layout and any dtype the result casts to safely; one that shares memory with x or y is
@@ -61,7 +62,13 @@ const sqNorms = (t: Tensor): Tensor => red.sum(t.mul(t), 1) as Tensor;
  * distance.cdist(x, y, 'euclidean', { out: d }) === d; // true: written into d
  * ```
  */
-export function cdist(xIn: Tensor, yIn: Tensor, metric: Metric = 'euclidean', opts?: OutOption): Tensor {
+export function cdist<DX extends DType, DY extends DType, O extends Tensor = never>(
+  x: Tensor<DX>, y: Tensor<DY>, metric: Metric = 'euclidean', opts?: OutOption<O>,
+): OutOr<O, Tensor<FloatOf<Promote<DX, DY>>, 2>> {
+  return cdistImpl(x, y, metric, opts) as never;
+}
+
+function cdistImpl(xIn: Tensor, yIn: Tensor, metric: Metric, opts?: OutOption): Tensor {
   let x = asMatrix(xIn, 'x');
   let y = asMatrix(yIn, 'y');
   if (x.shape[1] !== y.shape[1]) {
@@ -193,11 +200,13 @@ export function cosine(u: Tensor, v: Tensor): number {
  * project(tensor([[1, 1], [2, 0]]), tensor([0, 2])).toArray(); // [[0, 1], [0, 0]]
  * ```
  */
-export function project(a: Tensor, onto: Tensor): Tensor {
+export function project<DA extends DType, RA extends number, DB extends DType, RB extends number>(
+  a: Tensor<DA, RA>, onto: Tensor<DB, RB>,
+): Tensor<FloatOf<Promote<DA, DB>>, MaxRank<RA, RB>> {
   for (const [t, w] of [[a, 'a'], [onto, 'onto']] as const) {
     if (!(t instanceof Tensor)) throw new TypeError(`Expected a Tensor for ${w} but received ${describe(t)}`);
     if (t.ndim === 0) throw new RangeError(`project: ${w} must have at least one dimension`);
   }
-  const scale = div(red.sum(mul(a, onto), -1, true) as Tensor, red.sum(mul(onto, onto), -1, true) as Tensor);
-  return mul(scale, onto);
+  const scale: Tensor = div(red.sum(mul(a, onto), -1, true), red.sum(mul(onto, onto), -1, true));
+  return mul(scale, onto) as never;
 }

@@ -4,7 +4,8 @@ import { canCast, floatOf, promote, promoteScalar, type DType } from './dtype.js
 import { describe, formatShape, ShapeError } from './errors.js';
 import { META, native } from './native.js';
 import { broadcastShapes, broadcastStrides, shapesEqual } from './shape.js';
-import { Tensor, type OutOption } from './tensor.js';
+import { Tensor, type Axis, type OutOption } from './tensor.js';
+import type { BinaryDType, FloatOf, MaxRank, Operand, OutOr, RankOf, Reduced, WithScalar } from './typing.js';
 import * as red from './reduce.js';
 import { selfOverlaps, writesDirectly } from './out.js';
 
@@ -128,7 +129,7 @@ export function copyInto(src: Tensor, dst: Tensor): void {
 }
 
 /** An elementwise operand: a Tensor, or a JS number (a weak scalar that keeps the tensor's dtype where it can). */
-export type Operand = Tensor | number;
+export type { Operand };
 /**
  * Elementwise `a + b` with NumPy broadcasting and promotion (numpy.add).
  *
@@ -146,7 +147,11 @@ export type Operand = Tensor | number;
  * add(acc, tensor([1, 2]), { out: acc }) === acc;       // true: acc now holds [1, 2]
  * ```
  */
-export const add = (a: Operand, b: Operand, opts?: OutOption): Tensor => binary('add', a, b, opts);
+export function add<A extends Operand, B extends Operand, O extends Tensor = never>(
+  a: A, b: B, opts?: OutOption<O>,
+): OutOr<O, Tensor<BinaryDType<A, B>, MaxRank<RankOf<A>, RankOf<B>>>> {
+  return binary('add', a, b, opts) as never;
+}
 /**
  * Elementwise `a - b` with NumPy broadcasting and promotion (numpy.subtract).
  *
@@ -160,7 +165,11 @@ export const add = (a: Operand, b: Operand, opts?: OutOption): Tensor => binary(
  * sub(10, tensor([1, 2])).toArray(); // [9, 8]
  * ```
  */
-export const sub = (a: Operand, b: Operand, opts?: OutOption): Tensor => binary('sub', a, b, opts);
+export function sub<A extends Operand, B extends Operand, O extends Tensor = never>(
+  a: A, b: B, opts?: OutOption<O>,
+): OutOr<O, Tensor<BinaryDType<A, B>, MaxRank<RankOf<A>, RankOf<B>>>> {
+  return binary('sub', a, b, opts) as never;
+}
 /**
  * Elementwise `a * b` with NumPy broadcasting and promotion (numpy.multiply).
  *
@@ -174,7 +183,11 @@ export const sub = (a: Operand, b: Operand, opts?: OutOption): Tensor => binary(
  * mul(tensor([[1, 2], [3, 4]]), tensor([10, 100])).toArray(); // [[10, 200], [30, 400]]
  * ```
  */
-export const mul = (a: Operand, b: Operand, opts?: OutOption): Tensor => binary('mul', a, b, opts);
+export function mul<A extends Operand, B extends Operand, O extends Tensor = never>(
+  a: A, b: B, opts?: OutOption<O>,
+): OutOr<O, Tensor<BinaryDType<A, B>, MaxRank<RankOf<A>, RankOf<B>>>> {
+  return binary('mul', a, b, opts) as never;
+}
 /**
  * Elementwise `a / b` with broadcasting (numpy.true_divide); the result is always a float
  * (int32 operands give float64).
@@ -189,7 +202,11 @@ export const mul = (a: Operand, b: Operand, opts?: OutOption): Tensor => binary(
  * div(tensor([1, 3], { dtype: 'int32' }), 2).toArray(); // [0.5, 1.5]
  * ```
  */
-export const div = (a: Operand, b: Operand, opts?: OutOption): Tensor => binary('div', a, b, opts);
+export function div<A extends Operand, B extends Operand, O extends Tensor = never>(
+  a: A, b: B, opts?: OutOption<O>,
+): OutOr<O, Tensor<FloatOf<BinaryDType<A, B>>, MaxRank<RankOf<A>, RankOf<B>>>> {
+  return binary('div', a, b, opts) as never;
+}
 /**
  * Elementwise `a ** b` with broadcasting (numpy.power); C's `pow`, so `pow(-1, Infinity)` is 1.
  *
@@ -205,7 +222,11 @@ export const div = (a: Operand, b: Operand, opts?: OutOption): Tensor => binary(
  * pow(2, tensor([0, 1, 2])).toArray(); // [1, 2, 4]
  * ```
  */
-export const pow = (a: Operand, b: Operand, opts?: OutOption): Tensor => binary('pow', a, b, opts);
+export function pow<A extends Operand, B extends Operand, O extends Tensor = never>(
+  a: A, b: B, opts?: OutOption<O>,
+): OutOr<O, Tensor<BinaryDType<A, B>, MaxRank<RankOf<A>, RankOf<B>>>> {
+  return binary('pow', a, b, opts) as never;
+}
 /**
  * Elementwise larger of `a` and `b` with broadcasting; NaN propagates (numpy.maximum).
  *
@@ -219,7 +240,11 @@ export const pow = (a: Operand, b: Operand, opts?: OutOption): Tensor => binary(
  * maximum(tensor([1, 5, NaN]), tensor([3, 2, 0])).toArray(); // [3, 5, NaN]
  * ```
  */
-export const maximum = (a: Operand, b: Operand, opts?: OutOption): Tensor => binary('maximum', a, b, opts);
+export function maximum<A extends Operand, B extends Operand, O extends Tensor = never>(
+  a: A, b: B, opts?: OutOption<O>,
+): OutOr<O, Tensor<BinaryDType<A, B>, MaxRank<RankOf<A>, RankOf<B>>>> {
+  return binary('maximum', a, b, opts) as never;
+}
 /**
  * Elementwise smaller of `a` and `b` with broadcasting; NaN propagates (numpy.minimum).
  *
@@ -233,7 +258,11 @@ export const maximum = (a: Operand, b: Operand, opts?: OutOption): Tensor => bin
  * minimum(tensor([1, 5]), 3).toArray(); // [1, 3]
  * ```
  */
-export const minimum = (a: Operand, b: Operand, opts?: OutOption): Tensor => binary('minimum', a, b, opts);
+export function minimum<A extends Operand, B extends Operand, O extends Tensor = never>(
+  a: A, b: B, opts?: OutOption<O>,
+): OutOr<O, Tensor<BinaryDType<A, B>, MaxRank<RankOf<A>, RankOf<B>>>> {
+  return binary('minimum', a, b, opts) as never;
+}
 
 /**
  * Elementwise `-a` (numpy.negative).
@@ -246,7 +275,9 @@ export const minimum = (a: Operand, b: Operand, opts?: OutOption): Tensor => bin
  * neg(tensor([1, -2])).toArray(); // [-1, 2]
  * ```
  */
-export const neg = (a: Tensor, opts?: OutOption): Tensor => unary('neg', a, opts);
+export function neg<D extends DType, R extends number, O extends Tensor = never>(a: Tensor<D, R>, opts?: OutOption<O>): OutOr<O, Tensor<D, R>> {
+  return unary('neg', a, opts) as never;
+}
 /**
  * Elementwise absolute value (numpy.abs).
  *
@@ -258,7 +289,9 @@ export const neg = (a: Tensor, opts?: OutOption): Tensor => unary('neg', a, opts
  * abs(tensor([-1.5, 2])).toArray(); // [1.5, 2]
  * ```
  */
-export const abs = (a: Tensor, opts?: OutOption): Tensor => unary('abs', a, opts);
+export function abs<D extends DType, R extends number, O extends Tensor = never>(a: Tensor<D, R>, opts?: OutOption<O>): OutOr<O, Tensor<D, R>> {
+  return unary('abs', a, opts) as never;
+}
 /**
  * Elementwise `e ** a` (numpy.exp); int32 input gives float64.
  *
@@ -270,7 +303,9 @@ export const abs = (a: Tensor, opts?: OutOption): Tensor => unary('abs', a, opts
  * exp(tensor([0, 1])).toArray(); // [1, 2.718281828459045]
  * ```
  */
-export const exp = (a: Tensor, opts?: OutOption): Tensor => unary('exp', a, opts);
+export function exp<D extends DType, R extends number, O extends Tensor = never>(a: Tensor<D, R>, opts?: OutOption<O>): OutOr<O, Tensor<FloatOf<D>, R>> {
+  return unary('exp', a, opts) as never;
+}
 /**
  * Elementwise natural logarithm (numpy.log); int32 input gives float64, `log(0)` is -Infinity.
  *
@@ -282,7 +317,9 @@ export const exp = (a: Tensor, opts?: OutOption): Tensor => unary('exp', a, opts
  * log(tensor([1, 0])).toArray(); // [0, -Infinity]
  * ```
  */
-export const log = (a: Tensor, opts?: OutOption): Tensor => unary('log', a, opts);
+export function log<D extends DType, R extends number, O extends Tensor = never>(a: Tensor<D, R>, opts?: OutOption<O>): OutOr<O, Tensor<FloatOf<D>, R>> {
+  return unary('log', a, opts) as never;
+}
 /**
  * Elementwise square root (numpy.sqrt); int32 input gives float64, negative input NaN.
  *
@@ -294,7 +331,9 @@ export const log = (a: Tensor, opts?: OutOption): Tensor => unary('log', a, opts
  * sqrt(tensor([4, 2])).toArray(); // [2, 1.4142135623730951]
  * ```
  */
-export const sqrt = (a: Tensor, opts?: OutOption): Tensor => unary('sqrt', a, opts);
+export function sqrt<D extends DType, R extends number, O extends Tensor = never>(a: Tensor<D, R>, opts?: OutOption<O>): OutOr<O, Tensor<FloatOf<D>, R>> {
+  return unary('sqrt', a, opts) as never;
+}
 /**
  * Elementwise `a * a` (numpy.square); keeps the dtype.
  *
@@ -306,7 +345,9 @@ export const sqrt = (a: Tensor, opts?: OutOption): Tensor => unary('sqrt', a, op
  * square(tensor([-3, 4], { dtype: 'int32' })).toArray(); // [9, 16]
  * ```
  */
-export const square = (a: Tensor, opts?: OutOption): Tensor => unary('square', a, opts);
+export function square<D extends DType, R extends number, O extends Tensor = never>(a: Tensor<D, R>, opts?: OutOption<O>): OutOr<O, Tensor<D, R>> {
+  return unary('square', a, opts) as never;
+}
 /**
  * Elementwise sine in radians (numpy.sin); int32 input gives float64.
  *
@@ -318,7 +359,9 @@ export const square = (a: Tensor, opts?: OutOption): Tensor => unary('square', a
  * sin(tensor([0, Math.PI / 2])).toArray(); // [0, 1]
  * ```
  */
-export const sin = (a: Tensor, opts?: OutOption): Tensor => unary('sin', a, opts);
+export function sin<D extends DType, R extends number, O extends Tensor = never>(a: Tensor<D, R>, opts?: OutOption<O>): OutOr<O, Tensor<FloatOf<D>, R>> {
+  return unary('sin', a, opts) as never;
+}
 /**
  * Elementwise cosine in radians (numpy.cos); int32 input gives float64.
  *
@@ -330,7 +373,9 @@ export const sin = (a: Tensor, opts?: OutOption): Tensor => unary('sin', a, opts
  * cos(tensor([0, Math.PI])).toArray(); // [1, -1]
  * ```
  */
-export const cos = (a: Tensor, opts?: OutOption): Tensor => unary('cos', a, opts);
+export function cos<D extends DType, R extends number, O extends Tensor = never>(a: Tensor<D, R>, opts?: OutOption<O>): OutOr<O, Tensor<FloatOf<D>, R>> {
+  return unary('cos', a, opts) as never;
+}
 /**
  * Elementwise hyperbolic tangent (numpy.tanh); int32 input gives float64.
  *
@@ -342,7 +387,9 @@ export const cos = (a: Tensor, opts?: OutOption): Tensor => unary('cos', a, opts
  * tanh(tensor([0, Infinity])).toArray(); // [0, 1]
  * ```
  */
-export const tanh = (a: Tensor, opts?: OutOption): Tensor => unary('tanh', a, opts);
+export function tanh<D extends DType, R extends number, O extends Tensor = never>(a: Tensor<D, R>, opts?: OutOption<O>): OutOr<O, Tensor<FloatOf<D>, R>> {
+  return unary('tanh', a, opts) as never;
+}
 /**
  * Elementwise logistic function `1 / (1 + e ** -a)` (scipy.special.expit); int32 input gives float64.
  *
@@ -354,7 +401,9 @@ export const tanh = (a: Tensor, opts?: OutOption): Tensor => unary('tanh', a, op
  * sigmoid(tensor([0, Infinity, -Infinity])).toArray(); // [0.5, 1, 0]
  * ```
  */
-export const sigmoid = (a: Tensor, opts?: OutOption): Tensor => unary('sigmoid', a, opts);
+export function sigmoid<D extends DType, R extends number, O extends Tensor = never>(a: Tensor<D, R>, opts?: OutOption<O>): OutOr<O, Tensor<FloatOf<D>, R>> {
+  return unary('sigmoid', a, opts) as never;
+}
 /**
  * Elementwise `max(a, 0)`; keeps the dtype.
  *
@@ -366,7 +415,9 @@ export const sigmoid = (a: Tensor, opts?: OutOption): Tensor => unary('sigmoid',
  * relu(tensor([-2, 0, 3])).toArray(); // [0, 0, 3]
  * ```
  */
-export const relu = (a: Tensor, opts?: OutOption): Tensor => unary('relu', a, opts);
+export function relu<D extends DType, R extends number, O extends Tensor = never>(a: Tensor<D, R>, opts?: OutOption<O>): OutOr<O, Tensor<D, R>> {
+  return unary('relu', a, opts) as never;
+}
 /**
  * Elementwise -1, 0 or 1 by sign, NaN for NaN (numpy.sign); keeps the dtype.
  *
@@ -378,7 +429,9 @@ export const relu = (a: Tensor, opts?: OutOption): Tensor => unary('relu', a, op
  * sign(tensor([-2, 0, 3])).toArray(); // [-1, 0, 1]
  * ```
  */
-export const sign = (a: Tensor, opts?: OutOption): Tensor => unary('sign', a, opts);
+export function sign<D extends DType, R extends number, O extends Tensor = never>(a: Tensor<D, R>, opts?: OutOption<O>): OutOr<O, Tensor<D, R>> {
+  return unary('sign', a, opts) as never;
+}
 
 /**
  * Limits each element to `[min, max]` (numpy.clip). On int32 input, fractional or infinite bounds
@@ -391,7 +444,13 @@ export const sign = (a: Tensor, opts?: OutOption): Tensor => unary('sign', a, op
  * clip(tensor([-2, 0.5, 3]), 0, 1).toArray(); // [0, 0.5, 1]
  * ```
  */
-export function clip(a: Tensor, min: number, max: number, opts?: OutOption): Tensor {
+export function clip<D extends DType, R extends number, Lo extends number, Hi extends number, O extends Tensor = never>(
+  a: Tensor<D, R>, min: Lo, max: Hi, opts?: OutOption<O>,
+): OutOr<O, Tensor<WithScalar<WithScalar<D, Lo>, Hi>, R>> {
+  return clipImpl(a, min, max, opts) as never;
+}
+
+function clipImpl(a: Tensor, min: number, max: number, opts?: OutOption): Tensor {
   if (typeof min !== 'number' || typeof max !== 'number') {
     throw new TypeError(`Expected numbers for clip bounds but received ${describe(min)} and ${describe(max)}`);
   }
@@ -414,11 +473,11 @@ export function clip(a: Tensor, min: number, max: number, opts?: OutOption): Ten
  * softmax(tensor([[0, 0], [1000, 1000]])).toArray(); // [[0.5, 0.5], [0.5, 0.5]]
  * ```
  */
-export function softmax(a: Tensor, axis = -1): Tensor {
-  const m = red.max(a, axis, true) as Tensor;
-  const e = exp(sub(a, m));
-  const s = red.sum(e, axis, true) as Tensor;
-  return div(e, s, { out: e });
+export function softmax<D extends DType, R extends number>(a: Tensor<D, R>, axis = -1): Tensor<FloatOf<D>, R> {
+  const m: Tensor = red.max(a, axis, true);
+  const e: Tensor = exp(sub(a, m));
+  const s: Tensor = red.sum(e, axis, true);
+  return div(e, s, { out: e }) as never;
 }
 
 /**
@@ -430,15 +489,19 @@ export function softmax(a: Tensor, axis = -1): Tensor {
  * @example
  * ```ts
  * logSumExp(tensor([1000, 1000]));                   // 1000.6931471805599
- * (logSumExp(tensor([[0, 0], [0, 0]]), 1) as Tensor).toArray(); // [0.6931471805599453, 0.6931471805599453]
+ * logSumExp(tensor([[0, 0], [0, 0]]), 1).toArray(); // [0.6931471805599453, 0.6931471805599453]
  * ```
  */
-export function logSumExp(a: Tensor, axis?: number | number[], keepdims = false): Tensor | number {
-  const m = red.max(a, axis, true) as Tensor;
+export function logSumExp<D extends DType, R extends number, A extends Axis = undefined, K extends boolean = false>(
+  a: Tensor<D, R>, axis?: A, keepdims: K = false as K,
+): Reduced<FloatOf<D>, R, A, K> {
+  const m: Tensor = red.max(a, axis, true);
   const finite = m.data.map((v) => (Number.isFinite(v) ? v : 0));
   const shift = Tensor._trusted(finite, m.shape, m.strides, m.offset);
-  const s = red.sum(exp(sub(a, shift)), axis, true) as Tensor;
-  const r = add(log(s), shift);
-  if (keepdims) return r;
-  return axis === undefined ? r.item() : r.squeeze(axis);
+  const s: Tensor = red.sum(exp(sub(a, shift)), axis, true);
+  const r: Tensor = add(log(s), shift);
+  if (keepdims) return r as never;
+  // As the reductions: a number when every axis is reduced.
+  const squeezed = r.squeeze(axis ?? undefined);
+  return (squeezed.ndim === 0 ? squeezed.item() : squeezed) as never;
 }

@@ -1,14 +1,16 @@
 // Public exports only.
-export { Tensor, type OutOption, type SliceSpec } from './tensor.js';
+export { Tensor, type OutOption, type SliceSpec, type ShapeArg, type NestedList, type Index, type SliceRank, type ReshapeRank } from './tensor.js';
+// The type-level dtype and rank rules the signatures are written in.
+export type * from './typing.js';
+export type { NestedListAny } from './rank-tables.js';
 export { ShapeError, LinAlgError, type LinAlgErrorCode } from './errors.js';
 export type { DType, TypedArray } from './dtype.js';
 export {
   tensor, zeros, ones, full, eye, arange, linspace, diag, rand, randn, concat, stack, triu, tril,
-  type NestedArray, type TensorOptions,
+  type TensorOptions, type TensorDType, type TensorRank, type DiagRank, type JoinedDType, type RandomOptions,
 } from './creation.js';
 export {
   add, sub, mul, div, pow, maximum, minimum,
-  type Operand,
   neg, abs, exp, log, sqrt, square, sin, cos, tanh, sigmoid, relu, sign, clip, softmax, logSumExp,
 } from './elementwise.js';
 export { sum, mean, prod, max, min, std, variance as var, argmax, argmin, type Axis, type DdofOption } from './reduce.js';
@@ -19,5 +21,7 @@ import * as linalg from './linalg/index.js';
 import * as distance from './distance.js';
 export { linalg, distance };
 export { project } from './distance.js';
-export { PCA, type PCAOptions } from './pca.js';
-export { toNpy, fromNpy, save, load, saveAsync, loadAsync, parseCsv, readCsv, readCsvAsync, type CsvOptions } from './io.js';
+export { PCA, type PCAOptions, type PCADType } from './pca.js';
+export { toNpy, fromNpy, save, load, saveAsync, loadAsync, parseCsv, readCsv, readCsvAsync,
+  type CsvOptions, type CsvLabelOptions, type LabeledCsv, type FilePath,
+} from './io.js';

@@ -4,10 +4,10 @@ import { floatOf, type DType } from './dtype.js';
 import { describe } from './errors.js';
 import { META, native } from './native.js';
 import { contiguousStrides, normalizeAxes, normalizeAxis } from './shape.js';
-import { Tensor } from './tensor.js';
+import { Tensor, type Axis } from './tensor.js';
+import type { FloatOf, Reduced } from './typing.js';
 
-/** Axes to reduce: one axis, several, or all of them when undefined or null. Negative axes count from the end. */
-export type Axis = number | number[] | undefined | null;
+export type { Axis };
 /** Options of {@link std} and {@link variance | var}. */
 export interface DdofOption {
   /** Delta degrees of freedom: the divisor is `N - ddof` (0 by default; 1 for the unbiased sample variance). */
@@ -100,11 +100,15 @@ function singleAxis(axis: number | undefined | null, nd: number): Axis {
  * ```ts
  * const a = tensor([[1, 2], [3, 4]]);
  * sum(a);                   // 10
- * (sum(a, 0) as Tensor).toArray();      // [4, 6]
- * (sum(a, [0, 1], true) as Tensor).shape; // [1, 1]
+ * sum(a, 0).toArray();      // [4, 6]
+ * sum(a, [0, 1], true).shape; // [1, 1]
  * ```
  */
-export const sum = (a: Tensor, axis?: Axis, keepdims = false): Tensor | number => reduce('sum', a, axis, keepdims);
+export function sum<D extends DType, R extends number, A extends Axis = undefined, K extends boolean = false>(
+  a: Tensor<D, R>, axis?: A, keepdims: K = false as K,
+): Reduced<FloatOf<D>, R, A, K> {
+  return reduce('sum', a, axis, keepdims) as never;
+}
 /**
  * Product over `axis` (all axes when omitted), as numpy.prod; int32 input gives float64.
  *
@@ -114,10 +118,14 @@ export const sum = (a: Tensor, axis?: Axis, keepdims = false): Tensor | number =
  * @throws TypeError if `a` is not a Tensor.
  * @example
  * ```ts
- * (prod(tensor([[1, 2], [3, 4]]), 1) as Tensor).toArray(); // [2, 12]
+ * prod(tensor([[1, 2], [3, 4]]), 1).toArray(); // [2, 12]
  * ```
  */
-export const prod = (a: Tensor, axis?: Axis, keepdims = false): Tensor | number => reduce('prod', a, axis, keepdims);
+export function prod<D extends DType, R extends number, A extends Axis = undefined, K extends boolean = false>(
+  a: Tensor<D, R>, axis?: A, keepdims: K = false as K,
+): Reduced<FloatOf<D>, R, A, K> {
+  return reduce('prod', a, axis, keepdims) as never;
+}
 /**
  * Arithmetic mean over `axis` (all axes when omitted), as numpy.mean; int32 input gives float64,
  * float32 stays float32 (accumulated in double).
@@ -128,10 +136,14 @@ export const prod = (a: Tensor, axis?: Axis, keepdims = false): Tensor | number 
  * @throws TypeError if `a` is not a Tensor.
  * @example
  * ```ts
- * (mean(tensor([[1, 2], [3, 4]]), 0) as Tensor).toArray(); // [2, 3]
+ * mean(tensor([[1, 2], [3, 4]]), 0).toArray(); // [2, 3]
  * ```
  */
-export const mean = (a: Tensor, axis?: Axis, keepdims = false): Tensor | number => reduce('mean', a, axis, keepdims);
+export function mean<D extends DType, R extends number, A extends Axis = undefined, K extends boolean = false>(
+  a: Tensor<D, R>, axis?: A, keepdims: K = false as K,
+): Reduced<FloatOf<D>, R, A, K> {
+  return reduce('mean', a, axis, keepdims) as never;
+}
 /**
  * Largest element over `axis` (all axes when omitted), as numpy.max; NaN propagates, the dtype is kept.
  *
@@ -141,10 +153,14 @@ export const mean = (a: Tensor, axis?: Axis, keepdims = false): Tensor | number 
  * @example
  * ```ts
  * max(tensor([[1, 5], [3, 2]]));             // 5
- * (max(tensor([[1, 5], [3, 2]]), 1) as Tensor).toArray(); // [5, 3]
+ * max(tensor([[1, 5], [3, 2]]), 1).toArray(); // [5, 3]
  * ```
  */
-export const max = (a: Tensor, axis?: Axis, keepdims = false): Tensor | number => reduce('max', a, axis, keepdims);
+export function max<D extends DType, R extends number, A extends Axis = undefined, K extends boolean = false>(
+  a: Tensor<D, R>, axis?: A, keepdims: K = false as K,
+): Reduced<D, R, A, K> {
+  return reduce('max', a, axis, keepdims) as never;
+}
 /**
  * Smallest element over `axis` (all axes when omitted), as numpy.min; NaN propagates, the dtype is kept.
  *
@@ -153,10 +169,14 @@ export const max = (a: Tensor, axis?: Axis, keepdims = false): Tensor | number =
  * @throws RangeError when reducing an empty axis, or an axis is out of range or repeated.
  * @example
  * ```ts
- * (min(tensor([[1, 5], [3, 2]]), 0) as Tensor).toArray(); // [1, 2]
+ * min(tensor([[1, 5], [3, 2]]), 0).toArray(); // [1, 2]
  * ```
  */
-export const min = (a: Tensor, axis?: Axis, keepdims = false): Tensor | number => reduce('min', a, axis, keepdims);
+export function min<D extends DType, R extends number, A extends Axis = undefined, K extends boolean = false>(
+  a: Tensor<D, R>, axis?: A, keepdims: K = false as K,
+): Reduced<D, R, A, K> {
+  return reduce('min', a, axis, keepdims) as never;
+}
 /**
  * Variance over `axis` (all axes when omitted), as numpy.var: `sum((a - mean)^2) / (N - ddof)`.
  * Exported from the package as `var`; import it under another name, since `var` is a reserved word.
@@ -173,8 +193,11 @@ export const min = (a: Tensor, axis?: Axis, keepdims = false): Tensor | number =
  * variance(tensor([1, 2, 3, 4]), undefined, false, { ddof: 1 }); // 1.6666666666666667
  * ```
  */
-export const variance = (a: Tensor, axis?: Axis, keepdims = false, opts?: DdofOption): Tensor | number =>
-  reduce('var', a, axis, keepdims, checkDdof(opts));
+export function variance<D extends DType, R extends number, A extends Axis = undefined, K extends boolean = false>(
+  a: Tensor<D, R>, axis?: A, keepdims: K = false as K, opts?: DdofOption,
+): Reduced<FloatOf<D>, R, A, K> {
+  return reduce('var', a, axis, keepdims, checkDdof(opts)) as never;
+}
 /**
  * Standard deviation over `axis` (all axes when omitted), as numpy.std: the square root of
  * {@link variance | var} with the same `{ ddof }`.
@@ -186,11 +209,14 @@ export const variance = (a: Tensor, axis?: Axis, keepdims = false, opts?: DdofOp
  * @throws TypeError if `a` is not a Tensor.
  * @example
  * ```ts
- * (std(tensor([[1, 3], [5, 9]]), 1) as Tensor).toArray(); // [1, 2]
+ * std(tensor([[1, 3], [5, 9]]), 1).toArray(); // [1, 2]
  * ```
  */
-export const std = (a: Tensor, axis?: Axis, keepdims = false, opts?: DdofOption): Tensor | number =>
-  reduce('std', a, axis, keepdims, checkDdof(opts));
+export function std<D extends DType, R extends number, A extends Axis = undefined, K extends boolean = false>(
+  a: Tensor<D, R>, axis?: A, keepdims: K = false as K, opts?: DdofOption,
+): Reduced<FloatOf<D>, R, A, K> {
+  return reduce('std', a, axis, keepdims, checkDdof(opts)) as never;
+}
 /**
  * Index of the first maximum along `axis`, or in the flattened tensor when `axis` is omitted
  * (numpy.argmax); NaN counts as the maximum.
@@ -201,11 +227,14 @@ export const std = (a: Tensor, axis?: Axis, keepdims = false, opts?: DdofOption)
  * @example
  * ```ts
  * argmax(tensor([[1, 5], [7, 2]]));             // 2
- * (argmax(tensor([[1, 5], [7, 2]]), 0) as Tensor).toArray(); // [1, 0]
+ * argmax(tensor([[1, 5], [7, 2]]), 0).toArray(); // [1, 0]
  * ```
  */
-export const argmax = (a: Tensor, axis?: number, keepdims = false): Tensor | number =>
-  reduce('argmax', a, singleAxis(axis, a.ndim), keepdims);
+export function argmax<D extends DType, R extends number, A extends number | null | undefined = undefined, K extends boolean = false>(
+  a: Tensor<D, R>, axis?: A, keepdims: K = false as K,
+): Reduced<'int32', R, A, K> {
+  return reduce('argmax', a, singleAxis(axis, a.ndim), keepdims) as never;
+}
 /**
  * Index of the first minimum along `axis`, or in the flattened tensor when `axis` is omitted
  * (numpy.argmin); NaN counts as the minimum.
@@ -218,5 +247,8 @@ export const argmax = (a: Tensor, axis?: number, keepdims = false): Tensor | num
  * argmin(tensor([3, 1, 1])); // 1
  * ```
  */
-export const argmin = (a: Tensor, axis?: number, keepdims = false): Tensor | number =>
-  reduce('argmin', a, singleAxis(axis, a.ndim), keepdims);
+export function argmin<D extends DType, R extends number, A extends number | null | undefined = undefined, K extends boolean = false>(
+  a: Tensor<D, R>, axis?: A, keepdims: K = false as K,
+): Reduced<'int32', R, A, K> {
+  return reduce('argmin', a, singleAxis(axis, a.ndim), keepdims) as never;
+}

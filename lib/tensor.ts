@@ -1,6 +1,11 @@
 import { inspect } from 'node:util';
 import { allocate } from './alloc.js';
 import { checkDType, dtypeOfArray, type DType, type TypedArray } from './dtype.js';
+import type {
+  ArrayOf, DotRank, ElementwiseDType, DTypeOfTensor, FloatOf, MatmulRank, MaxRank, Operand, OutOr, Promote, RankMinus, RankOf,
+  RankOfShape, RankPlus, Reduced, ShapeOf, WithScalar,
+} from './typing.js';
+import type { IndexTuples, NestedLists } from './rank-tables.js';
 import { describe, formatShape, ShapeError } from './errors.js';
 import {
   broadcastShapes,
@@ -29,10 +34,35 @@ export type SliceSpec = number | null | readonly (number | null | undefined)[];
  * The `{ out }` option of elementwise operations and `matmul`: write the result into `out` and return it.
  * `out` must have the result's shape and a dtype the result casts to safely (same dtype, or float64).
  */
-export interface OutOption {
-  /** Tensor to write the result into (it is also what the call returns). */
-  out?: Tensor;
+export interface OutOption<O extends Tensor = Tensor> {
+  /** Tensor to write the result into (it is also what the call returns, typed as itself). */
+  out?: O;
 }
+
+/** A shape argument: one length, or an array of lengths (a literal array gives the result's rank). */
+export type ShapeArg = number | readonly [] | readonly number[];
+/** The axis argument of the reductions: one axis, several, or every axis when undefined or null. */
+export type Axis = number | readonly [] | readonly number[] | null | undefined;
+
+/** `toArray()`'s result for rank `R`: a number for 0-d, `number[]` for 1-D, `number[][]` for 2-D, and so on. */
+export type NestedList<R extends number> = NestedLists[R];
+/** The indices of one element of a rank-`R` tensor, one per axis. */
+export type Index<R extends number> = IndexTuples[R];
+
+// Counts the integer indices among slice specs, which drop their axes; unknown when a spec's kind is not known statically.
+type DroppedAxes<S extends readonly unknown[], N extends unknown[] = []> = S extends readonly [infer H, ...infer T]
+  ? [H] extends [number]
+    ? DroppedAxes<T, [...N, 0]>
+    : [H] extends [null | undefined | readonly unknown[]]
+      ? DroppedAxes<T, N>
+      : number
+  : number extends S['length']
+    ? number
+    : N['length'];
+/** The rank after {@link Tensor.slice} with specs `S` on a rank-`R` tensor. */
+export type SliceRank<R extends number, S extends readonly unknown[]> = DroppedAxes<S> extends infer K extends number ? RankMinus<R, K> : number;
+/** The rank {@link Tensor.reshape} gives for its arguments `S`. */
+export type ReshapeRank<S extends readonly unknown[]> = S extends readonly [infer A extends readonly number[]] ? RankOfShape<A> : number extends S['length'] ? number : S['length'];
 
 const TRUSTED = Symbol('trusted');
 
@@ -47,16 +77,16 @@ const TRUSTED = Symbol('trusted');
  * const a = tensor([[1, 2, 3], [4, 5, 6]]);
  * a.shape;                     // [2, 3]
  * a.T.matmul(a).shape;         // [3, 3]
- * (a.add(1).sum(0) as Tensor).toArray(); // [7, 9, 11]
+ * a.add(1).sum(0).toArray(); // [7, 9, 11]
  * ```
  */
-export class Tensor {
-  /** The backing typed array, shared with every view of it (never a copy). */
-  readonly data: TypedArray;
+export class Tensor<out D extends DType = DType, out R extends number = number> {
+  /** The backing typed array, shared with every view of it (never a copy): `Float32Array` for a float32 tensor, and so on. */
+  readonly data: ArrayOf<D>;
   /** Element type, given by the type of `data`. */
-  readonly dtype: DType;
-  /** Length of each axis. */
-  readonly shape: readonly number[];
+  readonly dtype: D;
+  /** Length of each axis (a tuple type when the rank is known statically). */
+  readonly shape: ShapeOf<R>;
   /** Elements (not bytes) to step in `data` along each axis: 0 on broadcast axes, negative on reversed ones. */
   readonly strides: readonly number[];
   /** Index in `data` of the first element. */
@@ -81,11 +111,11 @@ export class Tensor {
    * col.toArray(); // [2, 4, 6]
    * ```
    */
-  constructor(data: TypedArray, shape: readonly number[], strides?: readonly number[], offset?: number, token?: symbol) {
+  constructor(data: ArrayOf<D>, shape: readonly number[], strides?: readonly number[], offset?: number, token?: symbol) {
     if (token === TRUSTED) {
       this.data = data;
-      this.dtype = dtypeOfArray(data)!;
-      this.shape = shape;
+      this.dtype = dtypeOfArray(data) as D;
+      this.shape = shape as ShapeOf<R>;
       this.strides = strides!;
       this.offset = offset!;
       this.size = sizeOfTrusted(shape);
@@ -100,8 +130,8 @@ export class Tensor {
     if (!Number.isInteger(off) || off < 0) throw new RangeError(`Expected a non-negative integer for offset but received ${describe(offset)}`);
     checkReach(data.length, shp, str, off);
     this.data = data;
-    this.dtype = dtype;
-    this.shape = shp;
+    this.dtype = dtype as D;
+    this.shape = shp as readonly number[] as ShapeOf<R>;
     this.strides = str;
     this.offset = off;
     this.size = sizeOf(shp);
@@ -112,7 +142,7 @@ export class Tensor {
    */
   static _trusted(data: TypedArray, shape: readonly number[], strides: readonly number[], offset: number): Tensor {
     if (data.byteLength === 0) assertAttached(data); // every view is made here: none of a detached buffer
-    return new Tensor(data, shape, strides, offset, TRUSTED);
+    return new Tensor<DType, number>(data, shape, strides, offset, TRUSTED);
   }
 
   /**
@@ -137,8 +167,8 @@ export class Tensor {
    * zeros([2, 3, 4]).ndim; // 3
    * ```
    */
-  get ndim(): number {
-    return this.shape.length;
+  get ndim(): R {
+    return this.shape.length as R;
   }
 
   /**
@@ -170,8 +200,43 @@ export class Tensor {
    * tensor([[1, 2, 3]]).T.shape; // [3, 1]
    * ```
    */
-  get T(): Tensor {
+  get T(): Tensor<D, R> {
     return this.transpose();
+  }
+
+  /**
+   * This tensor, typed as having `ndim` axes: for a tensor whose rank the types cannot know (one
+   * read from a file, say), so that `linalg.det(t.expectRank(2))` is typed `number`. Checked at
+   * run time, never a blind cast.
+   *
+   * @throws ShapeError if the tensor does not have `ndim` axes.
+   * @example
+   * ```ts
+   * const m = load('weights.npy').expectRank(2); // Tensor<DType, 2>
+   * const [rows, cols] = m.shape;
+   * ```
+   */
+  expectRank<N extends number>(ndim: N): Tensor<D, N> {
+    if (this.ndim !== (ndim as number)) {
+      throw new ShapeError(`expected a tensor with ${describe(ndim)} axes but received one of shape ${formatShape(this.shape)}`);
+    }
+    return this as unknown as Tensor<D, N>;
+  }
+
+  /**
+   * This tensor, typed as holding `dtype`: for a tensor whose dtype the types cannot know, so that
+   * `.data` is the concrete typed array. Checked at run time, never a blind cast.
+   *
+   * @throws TypeError if the tensor's dtype is not `dtype`.
+   * @example
+   * ```ts
+   * const w = load('weights.npy').expectDType('float32');
+   * const raw: Float32Array = w.data;
+   * ```
+   */
+  expectDType<T extends DType>(dtype: T): Tensor<T, R> {
+    if (this.dtype !== checkDType(dtype)) throw new TypeError(`expected a ${dtype} tensor but received a ${this.dtype} one`);
+    return this as unknown as Tensor<T, R>;
   }
 
   // ---- conversion ----
@@ -185,9 +250,9 @@ export class Tensor {
    * tensor(5).toArray();                // 5
    * ```
    */
-  toArray(): number | unknown[] {
+  toArray(): NestedList<R> {
     if (this.data.byteLength === 0) assertAttached(this.data);
-    if (this.ndim === 0) return this.data[this.offset];
+    if (this.ndim === 0) return this.data[this.offset] as NestedList<R>;
     const build = (dim: number, off: number): unknown[] => {
       const n = this.shape[dim];
       const s = this.strides[dim];
@@ -196,7 +261,7 @@ export class Tensor {
       else for (let i = 0; i < n; i++) out[i] = build(dim + 1, off + i * s);
       return out;
     };
-    return build(0, this.offset);
+    return build(0, this.offset) as NestedList<R>;
   }
 
   /**
@@ -243,7 +308,7 @@ export class Tensor {
    * a.get(-1, -1); // 4
    * ```
    */
-  get(...idx: number[]): number {
+  get(...idx: Index<R>): number {
     return this.data[this.indexOffset(idx)];
   }
 
@@ -260,10 +325,10 @@ export class Tensor {
    * a.set(0, 1, 5).toArray(); // [[0, 5], [0, 0]]
    * ```
    */
-  set(...args: number[]): this {
-    const value = args.pop();
+  set(...args: [...index: Index<R>, value: number]): this {
+    const value = (args as number[]).pop();
     if (typeof value !== 'number') throw new TypeError(`Expected a number for value but received ${describe(value)}`);
-    this.data[this.indexOffset(args)] = value;
+    this.data[this.indexOffset(args as number[])] = value;
     return this;
   }
 
@@ -276,11 +341,11 @@ export class Tensor {
    * tensor([1.7, -1.7]).astype('int32').toArray(); // [1, -1]
    * ```
    */
-  astype(dtype: DType): Tensor {
+  astype<T extends DType>(dtype: T): Tensor<T, R> {
     const d = checkDType(dtype);
     const out = Tensor._output(this.shape.slice(), d);
     ew.copyInto(this, out);
-    return out;
+    return out as Tensor<T, R>;
   }
 
   /**
@@ -294,7 +359,7 @@ export class Tensor {
    * a.get(0); // 1
    * ```
    */
-  clone(): Tensor {
+  clone(): Tensor<D, R> {
     return this.astype(this.dtype);
   }
 
@@ -307,7 +372,7 @@ export class Tensor {
    * t.contiguous().isContiguous; // true
    * ```
    */
-  contiguous(): Tensor {
+  contiguous(): Tensor<D, R> {
     if (this.data.byteLength === 0) assertAttached(this.data);
     return this.isContiguous ? this : this.clone();
   }
@@ -323,7 +388,7 @@ export class Tensor {
    * a.slice([1, 3]).toTypedArray();      // Float32Array [2, 3] (a copy)
    * ```
    */
-  toTypedArray(): TypedArray {
+  toTypedArray(): ArrayOf<D> {
     if (this.isContiguous && this.offset === 0 && this.data.length === this.size) return this.data;
     return this.clone().data;
   }
@@ -372,13 +437,13 @@ export class Tensor {
    * arange(6).reshape([-1, 2]).shape; // [3, 2]
    * ```
    */
-  reshape(...shape: (number | readonly number[])[]): Tensor {
+  reshape<S extends (number | readonly [] | readonly number[])[]>(...shape: S): Tensor<D, ReshapeRank<S>> {
     const spec = (shape.length === 1 && Array.isArray(shape[0]) ? shape[0] : shape) as unknown[];
     const target = inferShape(spec, this.size, this.shape);
     const strides = reshapeStrides(this.shape, this.strides, target);
-    if (strides) return Tensor._trusted(this.data, target, strides, this.offset);
+    if (strides) return Tensor._trusted(this.data, target, strides, this.offset) as never;
     const c = this.clone();
-    return Tensor._trusted(c.data, target, contiguousStrides(target), 0);
+    return Tensor._trusted(c.data, target, contiguousStrides(target), 0) as never;
   }
 
   /**
@@ -392,7 +457,7 @@ export class Tensor {
    * zeros([2, 3, 4]).transpose(1, 0, 2).shape; // [3, 2, 4]
    * ```
    */
-  transpose(...axes: (number | readonly number[])[]): Tensor {
+  transpose(...axes: (number | readonly number[])[]): Tensor<D, R> {
     const list = (axes.length === 1 && Array.isArray(axes[0]) ? axes[0] : axes) as number[];
     const n = this.ndim;
     let perm: number[];
@@ -402,7 +467,7 @@ export class Tensor {
       perm = list.map((a) => normalizeAxis(a, n));
       if (new Set(perm).size !== n) throw new RangeError('repeated axis in transpose');
     }
-    return Tensor._trusted(this.data, perm.map((p) => this.shape[p]), perm.map((p) => this.strides[p]), this.offset);
+    return Tensor._trusted(this.data, perm.map((p) => this.shape[p]), perm.map((p) => this.strides[p]), this.offset) as never;
   }
 
   /**
@@ -414,7 +479,7 @@ export class Tensor {
    * zeros([2, 3, 4]).swapaxes(0, -1).shape; // [4, 3, 2]
    * ```
    */
-  swapaxes(a: number, b: number): Tensor {
+  swapaxes(a: number, b: number): Tensor<D, R> {
     const perm = Array.from({ length: this.ndim }, (_, i) => i);
     const i = normalizeAxis(a, this.ndim);
     const j = normalizeAxis(b, this.ndim);
@@ -437,7 +502,7 @@ export class Tensor {
    * a.slice([null, null, -1], -1).toArray(); // [11, 7, 3]         (a[::-1, -1])
    * ```
    */
-  slice(...specs: SliceSpec[]): Tensor {
+  slice<S extends SliceSpec[]>(...specs: S): Tensor<D, SliceRank<R, S>> {
     if (specs.length > this.ndim) throw new RangeError(`too many indices for a tensor of dimension ${this.ndim}`);
     const shape: number[] = [];
     const strides: number[] = [];
@@ -464,7 +529,7 @@ export class Tensor {
         throw new TypeError(`Expected an index, [start, stop, step] or null for axis ${i} but received ${describe(spec)}`);
       }
     }
-    return Tensor._trusted(this.data, shape, strides, offset);
+    return Tensor._trusted(this.data, shape, strides, offset) as never;
   }
 
   /**
@@ -477,7 +542,7 @@ export class Tensor {
    * zeros([1, 3, 1]).squeeze(0).shape; // [3, 1]
    * ```
    */
-  squeeze(axis?: number | readonly number[]): Tensor {
+  squeeze<A extends number | readonly [] | readonly number[] | undefined = undefined>(axis?: A): Tensor<D, A extends number ? RankMinus<R, 1> : A extends readonly number[] ? RankMinus<R, A['length']> : number> {
     let drop: Set<number>;
     if (axis === undefined || axis === null) drop = new Set(this.shape.flatMap((d, i) => (d === 1 ? [i] : [])));
     else {
@@ -487,7 +552,7 @@ export class Tensor {
       }
     }
     const keep = this.shape.map((_, i) => i).filter((i) => !drop.has(i));
-    return Tensor._trusted(this.data, keep.map((i) => this.shape[i]), keep.map((i) => this.strides[i]), this.offset);
+    return Tensor._trusted(this.data, keep.map((i) => this.shape[i]), keep.map((i) => this.strides[i]), this.offset) as never;
   }
 
   /**
@@ -500,8 +565,8 @@ export class Tensor {
    * zeros([3]).expandDims(-1).shape; // [3, 1]
    * ```
    */
-  expandDims(axis: number | readonly number[]): Tensor {
-    const list = typeof axis === 'number' ? [axis] : axis;
+  expandDims<A extends number | readonly [] | readonly number[]>(axis: A): Tensor<D, RankPlus<R, A extends readonly number[] ? A['length'] : 1>> {
+    const list: readonly number[] = typeof axis === 'number' ? [axis] : axis;
     const nd = this.ndim + list.length;
     const axes = new Set(list.map((a) => normalizeAxis(a, nd)));
     if (axes.size !== list.length) throw new RangeError('repeated axis');
@@ -518,7 +583,7 @@ export class Tensor {
         j++;
       }
     }
-    return Tensor._trusted(this.data, shape, strides, this.offset);
+    return Tensor._trusted(this.data, shape, strides, this.offset) as never;
   }
 
   /**
@@ -531,13 +596,13 @@ export class Tensor {
    * tensor([1, 2, 3]).broadcastTo([2, 3]).toArray(); // [[1, 2, 3], [1, 2, 3]]
    * ```
    */
-  broadcastTo(shape: number | readonly number[]): Tensor {
+  broadcastTo<S extends ShapeArg>(shape: S): Tensor<D, RankOfShape<S>> {
     const target = checkShape(shape);
     const b = broadcastShapes(this.shape, target);
     if (!shapesEqual(b, target) || target.length < this.ndim) {
       throw new ShapeError(`cannot broadcast a tensor of shape ${formatShape(this.shape)} to shape ${formatShape(target)}`);
     }
-    return Tensor._trusted(this.data, target, broadcastStrides(this.shape, this.strides, target), this.offset);
+    return Tensor._trusted(this.data, target, broadcastStrides(this.shape, this.strides, target), this.offset) as never;
   }
 
   /**
@@ -548,7 +613,7 @@ export class Tensor {
    * arange(6).reshape(2, 3).ravel().shape; // [6]
    * ```
    */
-  ravel(): Tensor {
+  ravel(): Tensor<D, 1> {
     return this.reshape(-1);
   }
 
@@ -560,9 +625,9 @@ export class Tensor {
    * arange(4).reshape(2, 2).T.flatten().toArray(); // [0, 2, 1, 3]
    * ```
    */
-  flatten(): Tensor {
+  flatten(): Tensor<D, 1> {
     const c = this.clone();
-    return Tensor._trusted(c.data, [this.size], [1], 0);
+    return Tensor._trusted(c.data, [this.size], [1], 0) as never;
   }
 
   /**
@@ -577,7 +642,7 @@ export class Tensor {
    * arange(9).reshape(3, 3).diagonal(1).toArray(); // [1, 5]
    * ```
    */
-  diagonal(offset = 0): Tensor {
+  diagonal(offset = 0): Tensor<D, RankMinus<R, 1>> {
     if (this.ndim < 2) throw new RangeError('diagonal requires a tensor of at least two dimensions');
     if (!Number.isInteger(offset)) throw new TypeError(`Expected an integer for offset but received ${describe(offset)}`);
     const nd = this.ndim;
@@ -585,7 +650,7 @@ export class Tensor {
     const [rs, cs] = [this.strides[nd - 2], this.strides[nd - 1]];
     const len = Math.max(0, offset >= 0 ? Math.min(rows, cols - offset) : Math.min(rows + offset, cols));
     const start = len > 0 ? (offset >= 0 ? offset * cs : -offset * rs) : 0;
-    return Tensor._trusted(this.data, [...this.shape.slice(0, -2), len], [...this.strides.slice(0, -2), rs + cs], this.offset + start);
+    return Tensor._trusted(this.data, [...this.shape.slice(0, -2), len], [...this.strides.slice(0, -2), rs + cs], this.offset + start) as never;
   }
 
   // ---- elementwise ----
@@ -597,7 +662,9 @@ export class Tensor {
    * tensor([[1], [2]]).add(tensor([10, 20])).toArray(); // [[11, 21], [12, 22]]
    * ```
    */
-  add(other: Tensor | Scalar, opts?: OutOption): Tensor { return ew.add(this, other, opts); }
+  add<B extends Operand, O extends Tensor = never>(other: B, opts?: OutOption<O>): OutOr<O, Tensor<ElementwiseDType<D, B>, MaxRank<R, RankOf<B>>>> {
+    return ew.add(this, other, opts) as never;
+  }
   /**
    * `this - other`, elementwise with broadcasting; see {@link ew.sub | sub}.
    *
@@ -606,7 +673,9 @@ export class Tensor {
    * tensor([5, 7]).sub(1).toArray(); // [4, 6]
    * ```
    */
-  sub(other: Tensor | Scalar, opts?: OutOption): Tensor { return ew.sub(this, other, opts); }
+  sub<B extends Operand, O extends Tensor = never>(other: B, opts?: OutOption<O>): OutOr<O, Tensor<ElementwiseDType<D, B>, MaxRank<R, RankOf<B>>>> {
+    return ew.sub(this, other, opts) as never;
+  }
   /**
    * `this * other`, elementwise with broadcasting; see {@link ew.mul | mul}.
    *
@@ -615,7 +684,9 @@ export class Tensor {
    * tensor([1, 2]).mul(tensor([3, 4])).toArray(); // [3, 8]
    * ```
    */
-  mul(other: Tensor | Scalar, opts?: OutOption): Tensor { return ew.mul(this, other, opts); }
+  mul<B extends Operand, O extends Tensor = never>(other: B, opts?: OutOption<O>): OutOr<O, Tensor<ElementwiseDType<D, B>, MaxRank<R, RankOf<B>>>> {
+    return ew.mul(this, other, opts) as never;
+  }
   /**
    * `this / other`, elementwise with broadcasting, always a float result; see {@link ew.div | div}.
    *
@@ -624,7 +695,9 @@ export class Tensor {
    * tensor([1, 2], { dtype: 'int32' }).div(2).toArray(); // [0.5, 1]
    * ```
    */
-  div(other: Tensor | Scalar, opts?: OutOption): Tensor { return ew.div(this, other, opts); }
+  div<B extends Operand, O extends Tensor = never>(other: B, opts?: OutOption<O>): OutOr<O, Tensor<FloatOf<ElementwiseDType<D, B>>, MaxRank<R, RankOf<B>>>> {
+    return ew.div(this, other, opts) as never;
+  }
   /**
    * `this ** other`, elementwise with broadcasting; see {@link ew.pow | pow}.
    *
@@ -633,7 +706,9 @@ export class Tensor {
    * tensor([2, 3]).pow(2).toArray(); // [4, 9]
    * ```
    */
-  pow(other: Tensor | Scalar, opts?: OutOption): Tensor { return ew.pow(this, other, opts); }
+  pow<B extends Operand, O extends Tensor = never>(other: B, opts?: OutOption<O>): OutOr<O, Tensor<ElementwiseDType<D, B>, MaxRank<R, RankOf<B>>>> {
+    return ew.pow(this, other, opts) as never;
+  }
   /**
    * The larger of `this` and `other` elementwise (NaN wins); see {@link ew.maximum | maximum}.
    *
@@ -642,7 +717,9 @@ export class Tensor {
    * tensor([-1, 2]).maximum(0).toArray(); // [0, 2]
    * ```
    */
-  maximum(other: Tensor | Scalar, opts?: OutOption): Tensor { return ew.maximum(this, other, opts); }
+  maximum<B extends Operand, O extends Tensor = never>(other: B, opts?: OutOption<O>): OutOr<O, Tensor<ElementwiseDType<D, B>, MaxRank<R, RankOf<B>>>> {
+    return ew.maximum(this, other, opts) as never;
+  }
   /**
    * The smaller of `this` and `other` elementwise (NaN wins); see {@link ew.minimum | minimum}.
    *
@@ -651,7 +728,9 @@ export class Tensor {
    * tensor([-1, 2]).minimum(0).toArray(); // [-1, 0]
    * ```
    */
-  minimum(other: Tensor | Scalar, opts?: OutOption): Tensor { return ew.minimum(this, other, opts); }
+  minimum<B extends Operand, O extends Tensor = never>(other: B, opts?: OutOption<O>): OutOr<O, Tensor<ElementwiseDType<D, B>, MaxRank<R, RankOf<B>>>> {
+    return ew.minimum(this, other, opts) as never;
+  }
   /**
    * `-this`, elementwise; see {@link ew.neg | neg}.
    *
@@ -660,7 +739,7 @@ export class Tensor {
    * tensor([1, -2]).neg().toArray(); // [-1, 2]
    * ```
    */
-  neg(opts?: OutOption): Tensor { return ew.neg(this, opts); }
+  neg<O extends Tensor = never>(opts?: OutOption<O>): OutOr<O, Tensor<D, R>> { return ew.neg(this, opts) as never; }
   /**
    * `|this|`, elementwise; see {@link ew.abs | abs}.
    *
@@ -669,7 +748,7 @@ export class Tensor {
    * tensor([-1, 2]).abs().toArray(); // [1, 2]
    * ```
    */
-  abs(opts?: OutOption): Tensor { return ew.abs(this, opts); }
+  abs<O extends Tensor = never>(opts?: OutOption<O>): OutOr<O, Tensor<D, R>> { return ew.abs(this, opts) as never; }
   /**
    * `e ** this`, elementwise; see {@link ew.exp | exp}.
    *
@@ -678,7 +757,7 @@ export class Tensor {
    * tensor([0]).exp().toArray(); // [1]
    * ```
    */
-  exp(opts?: OutOption): Tensor { return ew.exp(this, opts); }
+  exp<O extends Tensor = never>(opts?: OutOption<O>): OutOr<O, Tensor<FloatOf<D>, R>> { return ew.exp(this, opts) as never; }
   /**
    * Natural logarithm, elementwise; see {@link ew.log | log}.
    *
@@ -687,7 +766,7 @@ export class Tensor {
    * tensor([1, Math.E]).log().toArray(); // [0, 1]
    * ```
    */
-  log(opts?: OutOption): Tensor { return ew.log(this, opts); }
+  log<O extends Tensor = never>(opts?: OutOption<O>): OutOr<O, Tensor<FloatOf<D>, R>> { return ew.log(this, opts) as never; }
   /**
    * Square root, elementwise; see {@link ew.sqrt | sqrt}.
    *
@@ -696,7 +775,7 @@ export class Tensor {
    * tensor([4, 9]).sqrt().toArray(); // [2, 3]
    * ```
    */
-  sqrt(opts?: OutOption): Tensor { return ew.sqrt(this, opts); }
+  sqrt<O extends Tensor = never>(opts?: OutOption<O>): OutOr<O, Tensor<FloatOf<D>, R>> { return ew.sqrt(this, opts) as never; }
   /**
    * `this * this`, elementwise; see {@link ew.square | square}.
    *
@@ -705,7 +784,7 @@ export class Tensor {
    * tensor([-3, 2]).square().toArray(); // [9, 4]
    * ```
    */
-  square(opts?: OutOption): Tensor { return ew.square(this, opts); }
+  square<O extends Tensor = never>(opts?: OutOption<O>): OutOr<O, Tensor<D, R>> { return ew.square(this, opts) as never; }
   /**
    * Sine (radians), elementwise; see {@link ew.sin | sin}.
    *
@@ -714,7 +793,7 @@ export class Tensor {
    * tensor([0]).sin().toArray(); // [0]
    * ```
    */
-  sin(opts?: OutOption): Tensor { return ew.sin(this, opts); }
+  sin<O extends Tensor = never>(opts?: OutOption<O>): OutOr<O, Tensor<FloatOf<D>, R>> { return ew.sin(this, opts) as never; }
   /**
    * Cosine (radians), elementwise; see {@link ew.cos | cos}.
    *
@@ -723,7 +802,7 @@ export class Tensor {
    * tensor([0]).cos().toArray(); // [1]
    * ```
    */
-  cos(opts?: OutOption): Tensor { return ew.cos(this, opts); }
+  cos<O extends Tensor = never>(opts?: OutOption<O>): OutOr<O, Tensor<FloatOf<D>, R>> { return ew.cos(this, opts) as never; }
   /**
    * Hyperbolic tangent, elementwise; see {@link ew.tanh | tanh}.
    *
@@ -732,7 +811,7 @@ export class Tensor {
    * tensor([0]).tanh().toArray(); // [0]
    * ```
    */
-  tanh(opts?: OutOption): Tensor { return ew.tanh(this, opts); }
+  tanh<O extends Tensor = never>(opts?: OutOption<O>): OutOr<O, Tensor<FloatOf<D>, R>> { return ew.tanh(this, opts) as never; }
   /**
    * Logistic function `1 / (1 + e ** -this)`, elementwise; see {@link ew.sigmoid | sigmoid}.
    *
@@ -741,7 +820,7 @@ export class Tensor {
    * tensor([0]).sigmoid().toArray(); // [0.5]
    * ```
    */
-  sigmoid(opts?: OutOption): Tensor { return ew.sigmoid(this, opts); }
+  sigmoid<O extends Tensor = never>(opts?: OutOption<O>): OutOr<O, Tensor<FloatOf<D>, R>> { return ew.sigmoid(this, opts) as never; }
   /**
    * `max(this, 0)`, elementwise; see {@link ew.relu | relu}.
    *
@@ -750,7 +829,7 @@ export class Tensor {
    * tensor([-1, 2]).relu().toArray(); // [0, 2]
    * ```
    */
-  relu(opts?: OutOption): Tensor { return ew.relu(this, opts); }
+  relu<O extends Tensor = never>(opts?: OutOption<O>): OutOr<O, Tensor<D, R>> { return ew.relu(this, opts) as never; }
   /**
    * -1, 0 or 1 by the sign of each element (NaN stays NaN); see {@link ew.sign | sign}.
    *
@@ -759,7 +838,7 @@ export class Tensor {
    * tensor([-3, 0, 2]).sign().toArray(); // [-1, 0, 1]
    * ```
    */
-  sign(opts?: OutOption): Tensor { return ew.sign(this, opts); }
+  sign<O extends Tensor = never>(opts?: OutOption<O>): OutOr<O, Tensor<D, R>> { return ew.sign(this, opts) as never; }
   /**
    * Limits each element to `[min, max]`; see {@link ew.clip | clip}.
    *
@@ -768,7 +847,9 @@ export class Tensor {
    * tensor([-2, 0.5, 3]).clip(0, 1).toArray(); // [0, 0.5, 1]
    * ```
    */
-  clip(min: number, max: number, opts?: OutOption): Tensor { return ew.clip(this, min, max, opts); }
+  clip<Lo extends number, Hi extends number, O extends Tensor = never>(min: Lo, max: Hi, opts?: OutOption<O>): OutOr<O, Tensor<WithScalar<WithScalar<D, Lo>, Hi>, R>> {
+    return ew.clip(this, min, max, opts) as never;
+  }
   /**
    * Softmax along `axis` (the last by default); see {@link ew.softmax | softmax}.
    *
@@ -777,7 +858,7 @@ export class Tensor {
    * tensor([[0, 0], [1, 1]]).softmax().toArray(); // [[0.5, 0.5], [0.5, 0.5]]
    * ```
    */
-  softmax(axis = -1): Tensor { return ew.softmax(this, axis); }
+  softmax(axis = -1): Tensor<FloatOf<D>, R> { return ew.softmax(this, axis) as never; }
   /**
    * `log(sum(exp(this)))` over `axis` (all axes when omitted), computed stably; see {@link ew.logSumExp | logSumExp}.
    *
@@ -787,7 +868,9 @@ export class Tensor {
    * tensor([1000, 1000]).logSumExp(); // 1000.6931471805599
    * ```
    */
-  logSumExp(axis?: number | number[], keepdims = false): Tensor | number { return ew.logSumExp(this, axis, keepdims); }
+  logSumExp<A extends Axis = undefined, K extends boolean = false>(axis?: A, keepdims?: K): Reduced<FloatOf<D>, R, A, K> {
+    return ew.logSumExp(this, axis, keepdims) as never;
+  }
 
   // ---- reductions ----
   /**
@@ -798,21 +881,25 @@ export class Tensor {
    * ```ts
    * const a = tensor([[1, 2], [3, 4]]);
    * a.sum();              // 10
-   * (a.sum(0) as Tensor).toArray();       // [4, 6]
-   * (a.sum(1, true) as Tensor).shape;     // [2, 1]
+   * a.sum(0).toArray();       // [4, 6]
+   * a.sum(1, true).shape;     // [2, 1]
    * ```
    */
-  sum(axis?: red.Axis, keepdims = false): Tensor | number { return red.sum(this, axis, keepdims); }
+  sum<A extends Axis = undefined, K extends boolean = false>(axis?: A, keepdims?: K): Reduced<FloatOf<D>, R, A, K> {
+    return red.sum(this, axis, keepdims) as never;
+  }
   /**
    * Arithmetic mean over `axis` (all axes when omitted); see {@link red.mean | mean}.
    *
    * @returns A number when every axis is reduced (and not `keepdims`), else a Tensor.
    * @example
    * ```ts
-   * (tensor([[1, 2], [3, 4]]).mean(1) as Tensor).toArray(); // [1.5, 3.5]
+   * tensor([[1, 2], [3, 4]]).mean(1).toArray(); // [1.5, 3.5]
    * ```
    */
-  mean(axis?: red.Axis, keepdims = false): Tensor | number { return red.mean(this, axis, keepdims); }
+  mean<A extends Axis = undefined, K extends boolean = false>(axis?: A, keepdims?: K): Reduced<FloatOf<D>, R, A, K> {
+    return red.mean(this, axis, keepdims) as never;
+  }
   /**
    * Product over `axis` (all axes when omitted); see {@link red.prod | prod}.
    *
@@ -822,7 +909,9 @@ export class Tensor {
    * tensor([1, 2, 3, 4]).prod(); // 24
    * ```
    */
-  prod(axis?: red.Axis, keepdims = false): Tensor | number { return red.prod(this, axis, keepdims); }
+  prod<A extends Axis = undefined, K extends boolean = false>(axis?: A, keepdims?: K): Reduced<FloatOf<D>, R, A, K> {
+    return red.prod(this, axis, keepdims) as never;
+  }
   /**
    * Largest element over `axis` (all axes when omitted; NaN propagates); see {@link red.max | max}.
    *
@@ -830,10 +919,12 @@ export class Tensor {
    * @throws RangeError when reducing an empty axis.
    * @example
    * ```ts
-   * (tensor([[1, 5], [3, 2]]).max(0) as Tensor).toArray(); // [3, 5]
+   * tensor([[1, 5], [3, 2]]).max(0).toArray(); // [3, 5]
    * ```
    */
-  max(axis?: red.Axis, keepdims = false): Tensor | number { return red.max(this, axis, keepdims); }
+  max<A extends Axis = undefined, K extends boolean = false>(axis?: A, keepdims?: K): Reduced<D, R, A, K> {
+    return red.max(this, axis, keepdims) as never;
+  }
   /**
    * Smallest element over `axis` (all axes when omitted; NaN propagates); see {@link red.min | min}.
    *
@@ -844,7 +935,9 @@ export class Tensor {
    * tensor([[1, 5], [3, 2]]).min(); // 1
    * ```
    */
-  min(axis?: red.Axis, keepdims = false): Tensor | number { return red.min(this, axis, keepdims); }
+  min<A extends Axis = undefined, K extends boolean = false>(axis?: A, keepdims?: K): Reduced<D, R, A, K> {
+    return red.min(this, axis, keepdims) as never;
+  }
   /**
    * Standard deviation over `axis` (all axes when omitted), NumPy's `std`; `{ ddof }` as in NumPy
    * (0 by default, 1 for the sample estimate); see {@link red.std | std}.
@@ -856,7 +949,9 @@ export class Tensor {
    * tensor([1, 2, 3, 4]).std(undefined, false, { ddof: 1 }); // 1.2909944487358056
    * ```
    */
-  std(axis?: red.Axis, keepdims = false, opts?: red.DdofOption): Tensor | number { return red.std(this, axis, keepdims, opts); }
+  std<A extends Axis = undefined, K extends boolean = false>(axis?: A, keepdims?: K, opts?: red.DdofOption): Reduced<FloatOf<D>, R, A, K> {
+    return red.std(this, axis, keepdims, opts) as never;
+  }
   /**
    * Variance over `axis` (all axes when omitted), NumPy's `var`, with `{ ddof }` as in {@link Tensor.std}.
    *
@@ -866,7 +961,9 @@ export class Tensor {
    * tensor([1, 2, 3, 4]).var(); // 1.25
    * ```
    */
-  var(axis?: red.Axis, keepdims = false, opts?: red.DdofOption): Tensor | number { return red.variance(this, axis, keepdims, opts); }
+  var<A extends Axis = undefined, K extends boolean = false>(axis?: A, keepdims?: K, opts?: red.DdofOption): Reduced<FloatOf<D>, R, A, K> {
+    return red.variance(this, axis, keepdims, opts) as never;
+  }
   /**
    * Index of the first maximum along `axis`, or in the flattened tensor when `axis` is omitted
    * (NumPy's `argmax`); see {@link red.argmax | argmax}.
@@ -877,10 +974,12 @@ export class Tensor {
    * ```ts
    * const a = tensor([[1, 5], [7, 2]]);
    * a.argmax();            // 2
-   * (a.argmax(1) as Tensor).toArray(); // [1, 0]
+   * a.argmax(1).toArray(); // [1, 0]
    * ```
    */
-  argmax(axis?: number, keepdims = false): Tensor | number { return red.argmax(this, axis, keepdims); }
+  argmax<A extends number | null | undefined = undefined, K extends boolean = false>(axis?: A, keepdims?: K): Reduced<'int32', R, A, K> {
+    return red.argmax(this, axis, keepdims) as never;
+  }
   /**
    * Index of the first minimum along `axis`, or in the flattened tensor when `axis` is omitted
    * (NumPy's `argmin`); see {@link red.argmin | argmin}.
@@ -889,10 +988,12 @@ export class Tensor {
    * @throws RangeError for an empty tensor or axis.
    * @example
    * ```ts
-   * (tensor([[1, 5], [7, 0]]).argmin(0) as Tensor).toArray(); // [0, 1]
+   * tensor([[1, 5], [7, 0]]).argmin(0).toArray(); // [0, 1]
    * ```
    */
-  argmin(axis?: number, keepdims = false): Tensor | number { return red.argmin(this, axis, keepdims); }
+  argmin<A extends number | null | undefined = undefined, K extends boolean = false>(axis?: A, keepdims?: K): Reduced<'int32', R, A, K> {
+    return red.argmin(this, axis, keepdims) as never;
+  }
 
   // ---- products ----
   /**
@@ -903,7 +1004,7 @@ export class Tensor {
    * tensor([1, 2]).dot(tensor([3, 4])).item(); // 11
    * ```
    */
-  dot(other: Tensor | Scalar): Tensor { return blas.dot(this, other); }
+  dot<B extends Operand>(other: B): Tensor<ElementwiseDType<D, B>, DotRank<R, RankOf<B>>> { return blas.dot(this, other) as never; }
   /**
    * Matrix product `this @ other` (NumPy's `matmul`); see {@link blas.matmul | matmul}.
    *
@@ -912,7 +1013,9 @@ export class Tensor {
    * tensor([[1, 2], [3, 4]]).matmul(tensor([1, 1])).toArray(); // [3, 7]
    * ```
    */
-  matmul(other: Tensor, opts?: OutOption): Tensor { return blas.matmul(this, other, opts); }
+  matmul<B extends Tensor, O extends Tensor = never>(other: B, opts?: OutOption<O>): OutOr<O, Tensor<Promote<D, DTypeOfTensor<B>>, MatmulRank<R, RankOf<B>>>> {
+    return blas.matmul(this, other, opts) as never;
+  }
   /**
    * Async twin of {@link Tensor.matmul}: same arguments, the product is computed off the JS thread
    * (on the libuv pool); returns a Promise. Do not mutate the operands until it settles.
@@ -922,7 +1025,9 @@ export class Tensor {
    * const c = await randn([500, 500]).matmulAsync(randn([500, 500]));
    * ```
    */
-  matmulAsync(other: Tensor, opts?: OutOption): Promise<Tensor> { return blas.matmulAsync(this, other, opts); }
+  matmulAsync<B extends Tensor, O extends Tensor = never>(other: B, opts?: OutOption<O>): Promise<OutOr<O, Tensor<Promote<D, DTypeOfTensor<B>>, MatmulRank<R, RankOf<B>>>>> {
+    return blas.matmulAsync(this, other, opts) as never;
+  }
   /**
    * Vector or matrix norm, the same as {@link linalg.norm} with this tensor first.
    *
@@ -930,11 +1035,13 @@ export class Tensor {
    * ```ts
    * tensor([3, 4]).norm();                   // 5
    * tensor([[1, 2], [3, 4]]).norm(1);        // 6
-   * (tensor([[3, 4], [6, 8]]).norm(2, 1) as Tensor).toArray(); // [5, 10]
+   * tensor([[3, 4], [6, 8]]).norm(2, 1).toArray(); // [5, 10]
    * ```
    */
-  norm(ord?: blas.NormOrd, axis?: number | [number, number], keepdims = false): Tensor | number {
-    return blas.norm(this, ord, axis, keepdims);
+  norm<A extends number | readonly [number, number] | null | undefined = undefined, K extends boolean = false>(
+    ord?: blas.NormOrd, axis?: A, keepdims?: K,
+  ): Reduced<FloatOf<D>, R, A, K> {
+    return blas.norm(this, ord, axis, keepdims) as never;
   }
 }
 

@@ -8,7 +8,7 @@
 //   missing:  the main tarball alone: importing must fail with the actionable message.
 // Needs `npm run prebuild` first (it makes prebuilds/ and platform-packages/).
 import { execFileSync, spawnSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { copyFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -171,6 +171,18 @@ expectSmoke(
   project('split', [join(mainOnlyDir, mainOnly.filename), join(work, platform.filename)], { allowScripts: true }),
   'platform package',
 );
+// A strict TypeScript consumer (test/consumer: NodeNext, ESM and CJS files, skipLibCheck off)
+// compiles against the types of what got installed, with no casts.
+{
+  const dir = join(work, 'bundled');
+  cpSync(join(root, 'test', 'consumer'), join(dir, 'ts'), { recursive: true });
+  mkdirSync(join(dir, 'node_modules', '@types'), { recursive: true });
+  symlinkSync(join(root, 'node_modules', '@types', 'node'), join(dir, 'node_modules', '@types', 'node'), 'dir');
+  const tsc = spawnSync(process.execPath, [join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', join(dir, 'ts', 'tsconfig.json')], { cwd: dir, env, encoding: 'utf8' });
+  if (tsc.status !== 0) failures.push(`TypeScript consumer: the installed types do not compile strict user code:\n${tsc.stdout}${tsc.stderr}`);
+  else console.log('ok TypeScript consumer: strict NodeNext ESM and CJS files compile against the installed types');
+}
+
 // No binary anywhere: the install script fails with the loader's message (a source build is off)...
 const name = platformPackageName();
 try {

@@ -1,6 +1,7 @@
 // The README's tour runs as users run it: `import ... from 'tensorblas'` from the repo root,
 // which resolves through package.json's exports to the compiled dist/ that `npm install` built.
 import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 
@@ -41,5 +42,24 @@ describe('examples', () => {
     const out = run('pca-iris.mjs');
     expect(out).toContain('explained variance ratio: [0.92461872 0.05306648]');
     expect(out).toContain('[[ 0.36138659 -0.08452251  0.85667061  0.3582892 ]');
+  });
+  it('examples/iris-classify.mjs reads examples/data/iris.csv and classifies as NumPy does (test/fixtures/gen_iris.py)', () => {
+    const want = JSON.parse(readFileSync(join(root, 'test', 'fixtures', 'iris.json'), 'utf8')) as {
+      rows: number; classes: string[]; train: number; test: number; lstsqRight: number; centroidRight: number;
+      centroidPetalsRight: number; lstsqWeights: { shape: number[]; data: number[] };
+    };
+    const out = run('iris-classify.mjs');
+    const pct = (right: number): string => `${right}/${want.test} = ${((100 * right) / want.test).toFixed(1)}%`;
+    expect(out).toContain(`read ${want.rows} flowers x 4 measurements; classes: ${want.classes.join(', ')}`);
+    expect(out).toContain(`train ${want.train}, test ${want.test} (every fifth flower)`);
+    expect(out).toContain(`least squares, one-vs-rest, 4 measurements: test accuracy ${pct(want.lstsqRight)}`);
+    expect(out).toContain(`nearest centroid, 4 measurements: test accuracy ${pct(want.centroidRight)}`);
+    expect(out).toContain(`nearest centroid, petal_length and petal_width: test accuracy ${pct(want.centroidPetalsRight)}`);
+    // the printed weights (8 decimals) against NumPy's lstsq
+    const m = /weights \(rows: 4 measurements and the bias; columns: classes\):\n(\[\[[^]*?\]\])/.exec(out);
+    expect(m, out).not.toBeNull();
+    const printed = m![1].replace(/[[\]]/g, ' ').trim().split(/\s+/).map(Number);
+    expect(printed.length).toBe(want.lstsqWeights.data.length);
+    printed.forEach((v, i) => expect(Math.abs(v - want.lstsqWeights.data[i]), `weight ${i}`).toBeLessThan(1e-7));
   });
 });

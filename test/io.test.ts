@@ -5,6 +5,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import {
   arange, fromNpy, load, loadAsync, parseCsv, readCsv, readCsvAsync, save, saveAsync, tensor, Tensor, toNpy, zeros,
 } from '../lib/index.js';
+import type { CsvOptions, LabeledCsv } from '../lib/io.js';
 import { num, type FixtureArray } from './helpers.js';
 
 // Fixtures: test/fixtures/gen_npy.py (NumPy 2.4) wrote every file in test/fixtures/npy/.
@@ -509,10 +510,15 @@ describe('readCsv', () => {
     expect(() => parseCsv('x,y\n1,2\n3,4x\n', { header: true })).toThrow('line 3: field 2 "4x" is not a number');
     expect(() => parseCsv('1,2\n\n\n3,,4\n')).toThrow('line 4: field 2 is empty');
     expect(() => parseCsv('1,2,\n')).toThrow('line 1: field 3 is empty');
-    for (const bad of ['0x10', '1_000', '1e', 'e5', '--1', '+-1', '1.2.3', '.', '-', 'infinite', 'nan1', '1 2', '"1"']) {
+    for (const bad of ['0x10', '1_000', '1e', 'e5', '--1', '+-1', '1.2.3', '.', '-', 'infinite', 'nan1', '1 2']) {
       expect(() => parseCsv(`1,${bad}`), bad).toThrow(`line 1: field 2 ${JSON.stringify(bad)} is not a number`);
     }
     expect(() => parseCsv(`1,${'9'.repeat(100)}z`)).toThrow(/"9{40}\.\.\." is not a number/);
+    // a quoted field is the text inside the quotes; an empty one is missing, not a number
+    expect(() => parseCsv('1,"1 2"')).toThrow('line 1: field 2 "1 2" is not a number');
+    expect(() => parseCsv('1,"a ""b"""')).toThrow(`line 1: field 2 ${JSON.stringify('a "b"')} is not a number`);
+    expect(() => parseCsv('1,""')).toThrow('line 1: field 2 is empty');
+    expect(() => parseCsv('1, \t')).toThrow('line 1: field 2 is empty');
   });
 
   it('names the line of a ragged row', () => {
@@ -528,6 +534,8 @@ describe('readCsv', () => {
     expect(() => parseCsv('1', { delimiter: 5 as unknown as string })).toThrow(TypeError);
     expect(() => parseCsv('1', { header: 'yes' as unknown as boolean })).toThrow(TypeError);
     expect(() => parseCsv('1', null as unknown as undefined)).toThrow(TypeError);
+    expect(() => parseCsv('1', { delimiter: '"' })).toThrow(TypeError);
+    expect(() => parseCsv('1', { delimiter: ',"' })).toThrow(TypeError);
     expect(() => readCsv(join(tmp, 'missing.csv'))).toThrow(/ENOENT/);
   });
 
@@ -572,5 +580,286 @@ describe('readCsv', () => {
       expect(bad).toBe(-1);
     }
     expect(a.data.length).toBe(rows * cols);
+  });
+});
+
+// CSV files as exports write them. Fixtures: test/fixtures/gen_csv.py (NumPy's loadtxt and
+// Python's csv module read each file) wrote test/fixtures/csv/.
+const CSV_DIR = join(__dirname, 'fixtures', 'csv');
+const csvManifest = JSON.parse(readFileSync(join(CSV_DIR, 'manifest.json'), 'utf8')) as Record<string, {
+  file: string; options: Record<string, unknown>; data: FixtureArray; labels?: string[]; classes?: string[]; codes?: number[];
+}>;
+
+/** Runs f and gives what it threw (failing if it returned). */
+function thrown(f: () => unknown): Error {
+  try {
+    f();
+  } catch (e) {
+    return e as Error;
+  }
+  throw new Error('expected an error');
+}
+
+describe('readCsv: columns, quoted fields, missing fields, labels', () => {
+  for (const [name, c] of Object.entries(csvManifest)) {
+    it(`reads ${c.file} with ${JSON.stringify(c.options)} as NumPy and Python's csv module do (sync, async, text)`, async () => {
+      const p = join(CSV_DIR, c.file);
+      const opts = { ...c.options } as Record<string, unknown>;
+      if (opts.missing !== undefined) opts.missing = num(opts.missing as number);
+      const results = [readCsv(p, opts as CsvOptions), await readCsvAsync(p, opts as CsvOptions), parseCsv(readFileSync(p, 'utf8'), opts as CsvOptions)] as unknown[];
+      for (const r of results) {
+        if (c.labels) {
+          const l = r as LabeledCsv;
+          expectValues(l.data, c.data);
+          expect(l.labels, name).toEqual(c.labels);
+          expect(l.classes, name).toEqual(c.classes);
+          expect(l.codes.dtype).toBe('int32');
+          expect(l.codes.shape).toEqual([c.codes!.length]);
+          expect(l.codes.toArray()).toEqual(c.codes);
+        } else {
+          expect(r).toBeInstanceOf(Tensor);
+          expectValues(r as Tensor, c.data);
+        }
+      }
+    });
+  }
+
+  describe('columns', () => {
+    const text = 'a,b,c,d\n1,2,3,4\n5,6,7,8\n';
+    it('selects by index, negative index and header name, in the order given', () => {
+      expect(parseCsv(text, { header: true, columns: [2, 0] }).toArray()).toEqual([[3, 1], [7, 5]]);
+      expect(parseCsv(text, { header: true, columns: [-1, -4] }).toArray()).toEqual([[4, 1], [8, 5]]);
+      expect(parseCsv(text, { header: true, columns: ['d', 'b'] }).toArray()).toEqual([[4, 2], [8, 6]]);
+      expect(parseCsv(text, { header: true, columns: ['c', 0, -1] }).toArray()).toEqual([[3, 1, 4], [7, 5, 8]]);
+      expect(parseCsv('1,2,3\n4,5,6', { columns: [1] }).toArray()).toEqual([[2], [5]]);
+    });
+
+    it('may repeat a column, and may select none', () => {
+      expect(parseCsv(text, { header: true, columns: ['b', 1, -3] }).toArray()).toEqual([[2, 2, 2], [6, 6, 6]]);
+      const none = parseCsv(text, { header: true, columns: [] });
+      expect(none.shape).toEqual([2, 0]);
+    });
+
+    it('skips the columns not selected without parsing them (text is fine there)', () => {
+      const t = parseCsv('name,x,comment,y\nann,1,"hi, there",2\nbob,3,ok,4\n', { header: true, columns: ['x', 'y'] });
+      expect(t.toArray()).toEqual([[1, 2], [3, 4]]);
+      // ... but a selected column must hold numbers, and the row must still have every field
+      expect(() => parseCsv('n,x\nann,1\n', { header: true, columns: ['n'] })).toThrow('line 2: field 1 "ann" is not a number');
+      expect(() => parseCsv('n,x\nann,1\nbob\n', { header: true, columns: ['x'] })).toThrow('line 3: ragged row: 1 field where line 2 has 2');
+    });
+
+    it('an unknown name, an ambiguous name or an index out of range is a RangeError that names it and lists the header', () => {
+      const unknown = thrown(() => parseCsv(text, { header: true, columns: ['a', 'e'] }));
+      expect(unknown).toBeInstanceOf(RangeError);
+      expect(unknown.message).toBe('parseCsv: columns[1]: no column named "e"; the header has "a", "b", "c", "d"');
+      const far = thrown(() => parseCsv(text, { header: true, columns: [4] }));
+      expect(far).toBeInstanceOf(RangeError);
+      expect(far.message).toBe('parseCsv: columns[0]: index 4 is out of range for the 4 fields of line 2; the header has "a", "b", "c", "d"');
+      expect(thrown(() => parseCsv('1,2\n', { columns: [-3] })).message).toBe('parseCsv: columns[0]: index -3 is out of range for the 2 fields of line 1');
+      const twice = thrown(() => parseCsv('x,y,x\n1,2,3\n', { header: true, columns: ['x'] }));
+      expect(twice).toBeInstanceOf(RangeError);
+      expect(twice.message).toMatch(/columns\[0\]: the name "x" is ambiguous: the header has it as fields 1 and 3/);
+      // a name beyond the data rows' width
+      expect(thrown(() => parseCsv('a,b,c\n1,2\n', { header: true, columns: ['c'] })).message)
+        .toBe('parseCsv: columns[0]: the column named "c" is field 3 of the header, but line 2 has 2 fields');
+      // the name is checked when the header is read, before any data
+      expect(() => parseCsv('a,b\n', { header: true, columns: ['z'] })).toThrow(RangeError);
+      // long headers are listed in part
+      const wide = Array.from({ length: 30 }, (_, i) => `c${i}`).join(',');
+      expect(thrown(() => parseCsv(`${wide}\n`, { header: true, columns: ['z'] })).message).toMatch(/"c19", \.\.\. \(30 names\)$/);
+    });
+
+    it('checks the option: names need header: true, entries are integers or strings', () => {
+      const noHeader = thrown(() => parseCsv(text, { columns: ['a'] }));
+      expect(noHeader).toBeInstanceOf(TypeError);
+      expect(noHeader.message).toBe('Expected an integer index for columns[0] but received the header name "a": names need header: true');
+      expect(() => parseCsv(text, { columns: [1.5] })).toThrow('Expected an integer index or a header name for columns[0] but received 1.5 of type number');
+      expect(() => parseCsv(text, { columns: 1 as unknown as number[] })).toThrow(TypeError);
+      expect(() => parseCsv(text, { columns: [null as unknown as number] })).toThrow(TypeError);
+    });
+  });
+
+  describe('quoted fields (RFC 4180)', () => {
+    it('holds delimiters, line breaks and "" escapes; quoted numbers are numbers', () => {
+      const r = parseCsv('"x","label"\n"1.5","a, b"\n2,"two\nlines"\n"-3e2","say ""hi"""\n4,""""\n', { header: true, labels: 'label' });
+      expect(r.data.toArray()).toEqual([[1.5], [2], [-300], [4]]);
+      expect(r.labels).toEqual(['a, b', 'two\nlines', 'say "hi"', '"']);
+    });
+
+    it('reads quoted header names, with delimiters, quotes and line breaks in them', () => {
+      const text = '"a,b","say ""x""","two\r\nlines",plain\r\n1,2,3,4\r\n';
+      expect(parseCsv(text, { header: true, columns: ['plain', 'two\r\nlines', 'say "x"', 'a,b'] }).toArray()).toEqual([[4, 3, 2, 1]]);
+    });
+
+    it('keeps spaces inside quotes and ignores those outside; CRLF, tabs and multi-character delimiters work', () => {
+      const r = parseCsv('1 , " a " ,2\r\n3,"b" , 4\r\n', { labels: 1 });
+      expect(r.labels).toEqual([' a ', 'b']);
+      expect(r.data.toArray()).toEqual([[1, 2], [3, 4]]);
+      expect(parseCsv('"1"\t"2"\n3\t" 4 "', { delimiter: '\t' }).toArray()).toEqual([[1, 2], [3, 4]]);
+      expect(parseCsv('1::"a::b"::2\n', { delimiter: '::', labels: 1 }).labels).toEqual(['a::b']);
+      expect(parseCsv('1 "x" 2\n', { delimiter: ' ', labels: 1 }).labels).toEqual(['x']);
+    });
+
+    it('counts the lines inside quoted fields, so later errors name the right line', () => {
+      const text = 'a,b\n1,"x\ny\nz"\n2,"p"\n3,q,r\n';
+      expect(() => parseCsv(text, { header: true, labels: 'b' })).toThrow('parseCsv: line 6: ragged row: 3 fields where line 2 has 2');
+      expect(() => parseCsv('a,b\n"1\n",x\n', { header: true })).toThrow('line 2: field 1 "1\\n" is not a number');
+      expect(() => parseCsv('a,b\n"x\n\ny",5\n1,\n', { header: true, labels: 'a' })).toThrow('parseCsv: line 5: field 2 is empty');
+      expect(() => parseCsv('a,b\n"\n\n",5\n', { header: true })).toThrow('line 2: field 1 "\\n\\n" is not a number'); // line breaks are not spaces
+      expect(() => parseCsv('a,b\n"x\ny",5\n1,"\nx"\n', { header: true, labels: 'a' })).toThrow('line 4: field 2 "\\nx" is not a number');
+    });
+
+    it('an unterminated quote is an Error naming the line it opened on', () => {
+      expect(() => parseCsv('a,b\n1,2\n3,"4\n5,6\n', { header: true })).toThrow('parseCsv: line 3: field 2: unterminated quoted field (the quote opened on this line is never closed)');
+      expect(() => parseCsv('"a')).toThrow('line 1: field 1: unterminated quoted field');
+      expect(() => parseCsv('x\n"a\n\n\n', { header: true, labels: 0 })).toThrow('line 2: field 1: unterminated quoted field');
+    });
+
+    it('a quote inside an unquoted field, or text after a closing quote, is an Error naming line and field', () => {
+      expect(() => parseCsv('1,2\n3,4"\n')).toThrow('parseCsv: line 2: field 2: a double quote inside an unquoted field (quote the whole field and write the quote as "")');
+      expect(() => parseCsv('1,2\n3,"4"5\n')).toThrow('parseCsv: line 2: field 2: unexpected text after the closing quote (a quote inside a quoted field is written "")');
+      expect(() => parseCsv('a,b"c\n1,2\n', { header: true })).toThrow('line 1: field 2: a double quote inside an unquoted field');
+    });
+  });
+
+  describe('missing fields', () => {
+    it('are an Error by default, naming the line and field', () => {
+      expect(() => parseCsv('1,2,3\n4,,6\n')).toThrow('parseCsv: line 2: field 2 is empty (pass { missing: NaN } to read missing fields as NaN)');
+      expect(() => parseCsv('1,2\n3,""\n')).toThrow('line 2: field 2 is empty');
+      expect(() => parseCsv('1,NA\n', { missingValues: ['NA'] })).toThrow('parseCsv: line 1: field 2 is missing ("NA") (pass { missing: NaN } to read missing fields as NaN)');
+      expect(() => parseCsv('1,NA\n')).toThrow('line 1: field 2 "NA" is not a number');
+    });
+
+    it('become the missing value: empty, blank, quoted-empty and missingValues fields', () => {
+      const t = parseCsv('1,,3\n ,"",NA\n"NA",?,nan\n', { missing: NaN, missingValues: ['NA', '?'] });
+      expect(flat(t)).toEqual([1, NaN, 3, NaN, NaN, NaN, NaN, NaN, NaN]);
+      expect(parseCsv('1,\n,2\n', { missing: 0 }).toArray()).toEqual([[1, 0], [0, 2]]);
+      expect(parseCsv('1,\n,2\n', { missing: -1, columns: [1] }).toArray()).toEqual([[-1], [2]]);
+      // compared after trimming; case matters; a missing value need not be a missing text
+      expect(flat(parseCsv(' NA ,"-"\n', { missing: NaN, missingValues: ['NA', '-'] }))).toEqual([NaN, NaN]);
+      expect(() => parseCsv('na,1\n', { missing: NaN, missingValues: ['NA'] })).toThrow('field 1 "na" is not a number');
+    });
+
+    it('do not apply to labels, which are taken as they are', () => {
+      const r = parseCsv('1,\n2,NA\n3,x\n', { labels: 1, missing: NaN, missingValues: ['NA'] });
+      expect(r.labels).toEqual(['', 'NA', 'x']);
+      expect(r.classes).toEqual(['', 'NA', 'x']);
+    });
+
+    it('checks the options', () => {
+      expect(() => parseCsv('1', { missing: 'NaN' as unknown as number })).toThrow('Expected a number (e.g. NaN) for missing but received NaN of type string');
+      expect(() => parseCsv('1', { missingValues: 'NA' as unknown as string[] })).toThrow('Expected an array of strings for missingValues but received NA of type string');
+      expect(() => parseCsv('1', { missingValues: ['NA', 0 as unknown as string] })).toThrow('Expected a string for missingValues[1] but received 0 of type number');
+    });
+  });
+
+  describe('labels', () => {
+    const iris = '"sepal_length","species","petal_length"\n5.1,"setosa",1.4\n7,versicolor,4.7\n6.3,virginica,6\n4.9,setosa,1.5\n';
+    it('returns the label column as strings, sorted classes and int32 codes; the data is every other column', () => {
+      const r = parseCsv(iris, { header: true, labels: 'species' });
+      expect(Object.keys(r).sort()).toEqual(['classes', 'codes', 'data', 'labels']);
+      expect(r.data.dtype).toBe('float64');
+      expect(r.data.toArray()).toEqual([[5.1, 1.4], [7, 4.7], [6.3, 6], [4.9, 1.5]]);
+      expect(r.labels).toEqual(['setosa', 'versicolor', 'virginica', 'setosa']);
+      expect(r.classes).toEqual(['setosa', 'versicolor', 'virginica']);
+      expect(r.codes.dtype).toBe('int32');
+      expect(r.codes.shape).toEqual([4]);
+      expect(r.codes.toArray()).toEqual([0, 1, 2, 0]);
+      for (const labels of [1, -2]) expect(parseCsv(iris, { header: true, labels })).toEqual(r);
+      expect(parseCsv(iris, { header: true, labels: 'species', columns: ['petal_length'] }).data.toArray()).toEqual([[1.4], [4.7], [6], [1.5]]);
+    });
+
+    it('codes follow sorted classes (code point order, as numpy.unique), not first appearance', () => {
+      const words = ['b', 'a', '\u{1F600}', 'B', '\uFFFD', 'é', 'a', 'ab', ''];
+      const r = parseCsv(words.map((w, i) => `${i},"${w}"`).join('\n'), { labels: 1 });
+      // numpy.unique(['b', 'a', '😀', 'B', '\ufffd', 'é', 'a', 'ab', '']) (UTF-16 order would put 😀 before \ufffd)
+      expect(r.classes).toEqual(['', 'B', 'a', 'ab', 'b', 'é', '\uFFFD', '\u{1F600}']);
+      expect(r.codes.toArray()).toEqual([4, 2, 7, 1, 6, 5, 2, 3, 0]);
+      expect(r.labels).toEqual(words);
+      for (let i = 0; i < words.length; i++) expect(r.classes[r.codes.get(i)]).toBe(words[i]);
+    });
+
+    it('gives empty results for text without data rows', () => {
+      const r = parseCsv('a,b\n', { header: true, labels: 'b' });
+      expect(r.data.shape).toEqual([0, 0]);
+      expect(r.labels).toEqual([]);
+      expect(r.classes).toEqual([]);
+      expect(r.codes.shape).toEqual([0]);
+      expect(r.codes.dtype).toBe('int32');
+    });
+
+    it('an unknown label column is a RangeError naming it and listing the header; names need header: true', () => {
+      const e = thrown(() => parseCsv(iris, { header: true, labels: 'Species' }));
+      expect(e).toBeInstanceOf(RangeError);
+      expect(e.message).toBe('parseCsv: labels: no column named "Species"; the header has "sepal_length", "species", "petal_length"');
+      expect(thrown(() => parseCsv('1,2\n', { labels: 2 })).message).toBe('parseCsv: labels: index 2 is out of range for the 2 fields of line 1');
+      expect(() => parseCsv('1,a\n', { labels: 'a' })).toThrow(TypeError);
+      expect(() => parseCsv('1,a\n', { labels: 0.5 as unknown as number })).toThrow('Expected an integer index or a header name for labels but received 0.5 of type number');
+    });
+
+    it('readCsv and readCsvAsync take and return the same', async () => {
+      const p = tmpFile(iris);
+      const sync = readCsv(p, { header: true, labels: 'species' });
+      const async_ = await readCsvAsync(p, { header: true, labels: 'species' });
+      expect(async_).toEqual(sync);
+      expect(sync).toEqual(parseCsv(iris, { header: true, labels: 'species' }));
+      // without labels: a tensor, as before
+      expect(readCsv(p, { header: true, columns: [0] })).toBeInstanceOf(Tensor);
+      expect(await readCsvAsync(p, { header: true, columns: [0] })).toBeInstanceOf(Tensor);
+    });
+  });
+
+  it('reads quotes across 1 MiB chunk boundaries: a split "" escape, a split quoted line break, a quoted field larger than a chunk', async () => {
+    // ASCII only, so character offsets are byte offsets and the chunk boundaries (every 2^20
+    // bytes in readCsv and readCsvAsync) fall where this test puts them.
+    const CHUNK = 1 << 20;
+    let text = '"n","label","x"\n';
+    const labels: string[] = [];
+    const data: number[] = [];
+    let row = 0;
+    const add = (label: string, quoted = true): void => {
+      const x = ((row * 37) % 1000) / 8;
+      text += `${row},${quoted ? `"${label.replaceAll('"', '""')}"` : label},"${x}"\n`;
+      labels.push(label);
+      data.push(row, x);
+      row++;
+    };
+    /** Short rows (some labels quoted, some not) up to a little before `at`. */
+    const fill = (at: number): void => {
+      while (text.length < at - 100) add(`r${row % 7}`, row % 3 !== 0);
+    };
+    /** Where the next row's label text starts. */
+    const labelStart = (): number => text.length + `${row},"`.length;
+    // 1. the first boundary splits a "" escape: the chunk ends with the first quote of the pair
+    fill(CHUNK);
+    add(`${'q'.repeat(CHUNK - 1 - labelStart())}"b\nc, d`);
+    expect(text.slice(CHUNK - 2, CHUNK + 2)).toBe('q""b');
+    // 2. the next chunk begins with a line break inside quotes
+    fill(2 * CHUNK);
+    add(`${'s'.repeat(2 * CHUNK - labelStart())}\nafter`);
+    expect(text.slice(2 * CHUNK - 1, 2 * CHUNK + 2)).toBe('s\na');
+    // 3. a quoted field longer than a chunk, with escapes and line breaks in it
+    const huge = Array.from({ length: 30000 }, (_, i) => `line ${i}, "q${i}"`).join('\r\n') + 'x'.repeat(CHUNK);
+    add(huge);
+    add('last', false);
+    expect(text.length).toBeGreaterThan(3 * CHUNK);
+    const p = tmpFile(text);
+    const opts = { header: true, labels: 'label' } as const;
+    const sync = readCsv(p, opts);
+    const async_ = await readCsvAsync(p, opts);
+    const whole = parseCsv(text, opts);
+    for (const r of [sync, async_, whole]) {
+      expect(r.data.shape).toEqual([row, 2]);
+      expect(Array.from(r.data.data)).toEqual(data);
+      expect(r.labels.length).toBe(labels.length);
+      for (let i = 0; i < labels.length; i++) if (r.labels[i] !== labels[i]) throw new Error(`label ${i} differs`);
+      expect(r.classes).toEqual([...new Set(labels)].sort());
+    }
+    expect(async_.codes.toArray()).toEqual(sync.codes.toArray());
+    // the error line after all of it: every line break inside quotes is counted
+    const lines = text.split('\n').length; // the trailing '\n' gives one more: the bad row's number
+    const bad = tmpFile(`${text}1,x,"y\n`);
+    expect(() => readCsv(bad, opts)).toThrow(`line ${lines}: field 3: unterminated quoted field`);
+    await expect(readCsvAsync(bad, opts)).rejects.toThrow(`line ${lines}: field 3: unterminated quoted field`);
   });
 });

@@ -128,7 +128,7 @@ describe('public API errors for bad input', () => {
   };
   // Metadata stays readable (as NumPy's shape of a freed array would be); everything that reads,
   // writes or views elements must refuse.
-  const metadata = new Set(['constructor', 'ndim', 'isContiguous']);
+  const metadata = new Set(['constructor', 'ndim', 'isContiguous', 'expectRank', 'expectDType']);
   const methods = Reflect.ownKeys(Tensor.prototype).filter((n) => typeof n === 'symbol' || !metadata.has(n));
 
   it.each(methods.map((m) => [String(m), m] as const))('Tensor#%s on a detached buffer is a TypeError', async (_, name) => {

@@ -1,6 +1,8 @@
 // How the package loads, as users load it: from the repository root 'tensorblas' resolves through
 // package.json's exports (a self-reference) to the compiled dist/ that `npm install` built.
 import { spawnSync } from 'node:child_process';
+import { cpSync, mkdtempSync, mkdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 
@@ -36,5 +38,23 @@ describe('packaging', () => {
       });
     `]);
     expect(JSON.parse(out)).toEqual([true, true, 6, true]);
+  });
+  it('a strict TypeScript project (NodeNext, ESM and CJS files) compiles against the published types with no casts', () => {
+    // A user's project: tensorblas in node_modules (this repository, whose exports point at dist/),
+    // @types/node as any Node project has it, and test/consumer's files and strict tsconfig.
+    const dir = mkdtempSync(join(tmpdir(), 'tensorblas-consumer-'));
+    try {
+      writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: 'consumer', private: true, type: 'module' }));
+      mkdirSync(join(dir, 'node_modules', '@types'), { recursive: true });
+      symlinkSync(root, join(dir, 'node_modules', 'tensorblas'), 'dir');
+      symlinkSync(join(root, 'node_modules', '@types', 'node'), join(dir, 'node_modules', '@types', 'node'), 'dir');
+      cpSync(join(root, 'test', 'consumer'), dir, { recursive: true });
+      const tsc = join(root, 'node_modules', 'typescript', 'bin', 'tsc');
+      const r = spawnSync(process.execPath, [tsc, '-p', join(dir, 'tsconfig.json')], { cwd: dir, encoding: 'utf8', timeout: 120_000 });
+      expect(r.stdout + r.stderr).toBe('');
+      expect(r.status).toBe(0);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -15,81 +15,84 @@
  *
  * @module
  */
-import { twins, type Steps } from '../steps.js';
+import { syncOf, asyncOf, type Steps } from '../steps.js';
 import { triu as triuSync, tril as trilSync } from '../creation.js';
 import type { Tensor } from '../tensor.js';
+import type { DType } from '../dtype.js';
 
 export {
   matmul, matmulAsync, dot, dotAsync, vdot, vdotAsync, inner, innerAsync, outer, outerAsync, matrixPower, matrixPowerAsync,
-  multiDot, multiDotAsync, trace, traceAsync, norm, normAsync, type NormOrd,
+  multiDot, multiDotAsync, trace, traceAsync, norm, normAsync, type NormOrd, type MatmulResult, type MatrixPowerDType,
 } from '../blas.js';
 export {
   solve, solveAsync, inv, invAsync, det, detAsync, slogdet, slogdetAsync, lu, luAsync, cholesky, choleskyAsync,
   eigh, eighAsync, eigvalsh, eigvalshAsync, svd, svdAsync, pinv, pinvAsync, matrixRank, matrixRankAsync,
   cond, condAsync, qr, qrAsync, eig, eigAsync, eigvals, eigvalsAsync, lstsq, lstsqAsync,
-  type SvdOptions, type QrMode, type ComplexTensor,
+  type SvdOptions, type QrMode, type ComplexTensor, type SlogdetResult, type LuResult, type QrResult, type QrROnly, type QrResultOf,
+  type EigResult, type LstsqResult, type CholeskyOptions, type EighResult, type SvdResult, type SingularValues, type SvdResultOf,
+  type SolveRank, type MatrixRankOf,
 } from './lapack.js';
 
 // triu/tril are plain copies; their twins exist so that every linalg name has one.
 // eslint-disable-next-line require-yield
-function* triuSteps(a: Tensor, k = 0): Steps<Tensor> {
+function* triuSteps<D extends DType, R extends number>(a: Tensor<D, R>, k = 0): Steps<Tensor<D, R>> {
   return triuSync(a, k);
 }
 // eslint-disable-next-line require-yield
-function* trilSteps(a: Tensor, k = 0): Steps<Tensor> {
+function* trilSteps<D extends DType, R extends number>(a: Tensor<D, R>, k = 0): Steps<Tensor<D, R>> {
   return trilSync(a, k);
 }
-export const [
-  /**
-   * The upper triangle of the last two axes, as {@link tensorblas!triu | the root triu} (numpy.triu): elements
-   * below diagonal `k` zeroed; stacks too.
-   *
-   * @function
-   * @throws RangeError if `a` has fewer than two axes or `k` is not an integer.
-   * @example
-   * ```ts
-   * linalg.triu(tensor([[1, 2], [3, 4]])).toArray(); // [[1, 2], [0, 4]]
-   * ```
-   */
-  triu,
-  /**
-   * Async twin of {@link triu}: same arguments, returns a Promise. triu makes no BLAS or LAPACK
-   * call, so the work is done on the JS thread before the Promise resolves; the twin exists so
-   * that every `linalg` function has one. Errors become rejections.
-   *
-   * @function
-   * @example
-   * ```ts
-   * const u = await linalg.triuAsync(tensor([[1, 2], [3, 4]]));
-   * u.toArray(); // [[1, 2], [0, 4]]
-   * ```
-   */
-  triuAsync,
-] = twins(triuSteps);
-export const [
-  /**
-   * The lower triangle of the last two axes, as {@link tensorblas!tril | the root tril} (numpy.tril): elements
-   * above diagonal `k` zeroed; stacks too.
-   *
-   * @function
-   * @throws RangeError if `a` has fewer than two axes or `k` is not an integer.
-   * @example
-   * ```ts
-   * linalg.tril(tensor([[1, 2], [3, 4]]), -1).toArray(); // [[0, 0], [3, 0]]
-   * ```
-   */
-  tril,
-  /**
-   * Async twin of {@link tril}: same arguments, returns a Promise. tril makes no BLAS or LAPACK
-   * call, so the work is done on the JS thread before the Promise resolves; the twin exists so
-   * that every `linalg` function has one. Errors become rejections.
-   *
-   * @function
-   * @example
-   * ```ts
-   * const l = await linalg.trilAsync(tensor([[1, 2], [3, 4]]));
-   * l.toArray(); // [[1, 0], [3, 4]]
-   * ```
-   */
-  trilAsync,
-] = twins(trilSteps);
+/**
+ * The upper triangle of the last two axes, as {@link tensorblas!triu | the root triu} (numpy.triu): elements
+ * below diagonal `k` zeroed; stacks too.
+ *
+ * @throws RangeError if `a` has fewer than two axes or `k` is not an integer.
+ * @example
+ * ```ts
+ * linalg.triu(tensor([[1, 2], [3, 4]])).toArray(); // [[1, 2], [0, 4]]
+ * ```
+ *
+ * @function
+ */
+export const triu = syncOf(triuSteps);
+/**
+ * Async twin of {@link triu}: same arguments, returns a Promise. triu makes no BLAS or LAPACK
+ * call, so the work is done on the JS thread before the Promise resolves; the twin exists so
+ * that every `linalg` function has one. Errors become rejections.
+ *
+ * @example
+ * ```ts
+ * const u = await linalg.triuAsync(tensor([[1, 2], [3, 4]]));
+ * u.toArray(); // [[1, 2], [0, 4]]
+ * ```
+ *
+ * @function
+ */
+export const triuAsync = asyncOf(triuSteps);
+/**
+ * The lower triangle of the last two axes, as {@link tensorblas!tril | the root tril} (numpy.tril): elements
+ * above diagonal `k` zeroed; stacks too.
+ *
+ * @throws RangeError if `a` has fewer than two axes or `k` is not an integer.
+ * @example
+ * ```ts
+ * linalg.tril(tensor([[1, 2], [3, 4]]), -1).toArray(); // [[0, 0], [3, 0]]
+ * ```
+ *
+ * @function
+ */
+export const tril = syncOf(trilSteps);
+/**
+ * Async twin of {@link tril}: same arguments, returns a Promise. tril makes no BLAS or LAPACK
+ * call, so the work is done on the JS thread before the Promise resolves; the twin exists so
+ * that every `linalg` function has one. Errors become rejections.
+ *
+ * @example
+ * ```ts
+ * const l = await linalg.trilAsync(tensor([[1, 2], [3, 4]]));
+ * l.toArray(); // [[1, 0], [3, 4]]
+ * ```
+ *
+ * @function
+ */
+export const trilAsync = asyncOf(trilSteps);
