@@ -1,7 +1,8 @@
 // Matrix and vector products over BLAS (native/blas.cc), with NumPy's matmul/dot/inner/outer rules.
 import { promote, type DType } from './dtype.js';
+import type { JoinedDType } from './creation.js';
 import type {
-  BinaryDType, DotRank, DTypeOfTensor, FloatOf, MatmulRank, Operand, OutOr, Promote, RankOf, Reduced, ScalarOrStack,
+  BinaryDType, DotRank, DTypeOfTensor, FloatOf, MatmulRank, Operand, OutResult, Promote, RankOf, Reduced, ScalarOrStack,
 } from './typing.js';
 import { describe, formatShape, LinAlgError, ShapeError } from './errors.js';
 import { META, native, nativeStep } from './native.js';
@@ -10,7 +11,9 @@ import { Tensor, type OutOption } from './tensor.js';
 import { copyInto, mul, prepareOut } from './elementwise.js';
 import * as red from './reduce.js';
 import { writesDirectly } from './out.js';
-import { assertStackedSquare, invSteps, svdNormSteps } from './linalg/lapack.js';
+import { assertStackedSquare } from './linalg/common.js';
+import { invSteps } from './linalg/solve.js';
+import { svdNormSteps } from './linalg/svd.js';
 import { runAsync, runSync, syncOf, asyncOf, type Steps } from './steps.js';
 
 function checkTensor(x: unknown, op: string, which: string): Tensor {
@@ -35,7 +38,7 @@ function checkTensor(x: unknown, op: string, which: string): Tensor {
  * matmul(zeros([5, 2, 3]), zeros([3, 4])).shape; // [5, 2, 4]
  * ```
  */
-export function matmul<A extends Tensor, B extends Tensor, O extends Tensor = never>(a: A, b: B, opts?: OutOption<O>): MatmulResult<A, B, O> {
+export function matmul<A extends Tensor, B extends Tensor, P extends OutOption = {}>(a: A, b: B, opts?: P): MatmulResult<A, B, P> {
   // The common 2-D case skips the step machinery: small products are dominated by call overhead.
   if (opts === undefined && a instanceof Tensor && b instanceof Tensor && a.ndim === 2 && b.ndim === 2 && a.dtype === b.dtype) {
     return matmul2d(a, b) as never;
@@ -44,8 +47,7 @@ export function matmul<A extends Tensor, B extends Tensor, O extends Tensor = ne
 }
 
 /** What `matmul(a, b, { out })` returns: `out` when given, else a tensor of the promoted dtype and matmul's rank. */
-export type MatmulResult<A extends Tensor, B extends Tensor, O extends Tensor = never> = OutOr<
-  O,
+export type MatmulResult<A extends Tensor, B extends Tensor, P extends OutOption = {}> = OutResult<P,
   Tensor<Promote<DTypeOfTensor<A>, DTypeOfTensor<B>>, MatmulRank<RankOf<A>, RankOf<B>>>
 >;
 
@@ -60,9 +62,9 @@ export type MatmulResult<A extends Tensor, B extends Tensor, O extends Tensor = 
  * c.shape; // [300, 300]
  * ```
  */
-export async function matmulAsync<A extends Tensor, B extends Tensor, O extends Tensor = never>(
-  a: A, b: B, opts?: OutOption<O>,
-): Promise<MatmulResult<A, B, O>> {
+export async function matmulAsync<A extends Tensor, B extends Tensor, P extends OutOption = {}>(
+  a: A, b: B, opts?: P,
+): Promise<MatmulResult<A, B, P>> {
   return runAsync(matmulSteps(a, b, opts)) as never;
 }
 
@@ -253,7 +255,7 @@ function* matrixPowerImpl(a: Tensor, n: number): Steps<Tensor> {
 }
 
 /** numpy.linalg.multi_dot: picks the cheapest parenthesisation (matrix-chain order). */
-function* multiDotSteps<D extends DType, R extends number>(arrays: readonly Tensor<D, R>[]): Steps<Tensor<D, R extends 2 ? 2 : number>> {
+function* multiDotSteps<D extends DType, R extends number>(arrays: readonly Tensor<D, R>[]): Steps<Tensor<JoinedDType<D>, R extends 2 ? 2 : number>> {
   return (yield* multiDotImpl(arrays)) as never;
 }
 
@@ -532,7 +534,7 @@ export const matrixPowerAsync = asyncOf(matrixPowerSteps);
  * numpy.linalg.multi_dot: the product of a chain of matrices, multiplied in the cheapest order
  * (matrix-chain order). The first and last operands may be 1-D (a row and a column vector).
  *
- * @param args - One argument: the list of tensors (at least two).
+ * @param arrays - The list of tensors (at least two).
  * @throws RangeError for fewer than two tensors, or a middle operand that is not 2-D.
  * @throws ShapeError if neighbouring dimensions differ.
  * @example
@@ -591,7 +593,10 @@ export const traceAsync = asyncOf(traceSteps);
  * by default), and with `ord` undefined the 2-norm of all elements of any tensor. With one axis:
  * vector norms along it; with two: matrix norms over them. See {@link NormOrd}.
  *
- * @param args - `x`, then `ord` ({@link NormOrd}), `axis` (one axis or two) and `keepdims`.
+ * @param x - The tensor.
+ * @param ord - The order ({@link NormOrd}).
+ * @param axis - One axis (vector norms) or two (matrix norms); all of `x` when omitted.
+ * @param keepdims - Keep the reduced axes as length 1.
  * @returns A number when the result is a single value (and `keepdims` is false), else a Tensor.
  * @throws RangeError for an invalid `ord`, an axis out of range or repeated, or `ord` without `axis` on a tensor that is not 1-D or 2-D.
  * @example

@@ -13,9 +13,9 @@ export type { NestedArray };
 /** Options of {@link tensor}. */
 export interface TensorOptions<T extends DType = DType, S extends ShapeArg = ShapeArg> {
   /** Element type: float64 for numbers and nested arrays by default, the array's own type for a typed array. */
-  dtype?: T;
+  dtype?: T | undefined;
   /** Shape to give the data (same number of elements); typed arrays are 1-D otherwise. */
-  shape?: S;
+  shape?: S | undefined;
 }
 
 /** The dtype {@link tensor} gives data `X` with options dtype `T` (`never` when not given). */
@@ -47,7 +47,7 @@ export type TensorRank<X, S> = [S] extends [never]
 export function tensor<X extends NestedArray | TypedArray | Tensor, T extends DType = never, S extends ShapeArg = never>(
   data: X, opts?: TensorOptions<T, S>,
 ): Tensor<TensorDType<X, T>, TensorRank<X, S>> {
-  return tensorImpl(data, opts ?? {}) as never;
+  return tensorImpl(data, opts === undefined ? {} : opts) as never;
 }
 
 function tensorImpl(data: NestedArray | TypedArray | Tensor, opts: TensorOptions): Tensor {
@@ -171,7 +171,7 @@ function checkInt(v: unknown, what: string, min = -Infinity): number {
  * eye(2, 3, { k: 1 }).toArray();    // [[0, 1, 0], [0, 0, 1]]
  * ```
  */
-export function eye<T extends DType = 'float64'>(n: number, m?: number | null, opts: { k?: number; dtype?: T } = {}): Tensor<T, 2> {
+export function eye<T extends DType = 'float64'>(n: number, m?: number | null, opts: { k?: number | undefined; dtype?: T | undefined } = {}): Tensor<T, 2> {
   const rows = checkInt(n, 'n', 0);
   const cols = m === undefined || m === null ? rows : checkInt(m, 'm', 0);
   const k = checkInt(opts.k ?? 0, 'k');
@@ -274,9 +274,9 @@ function diagImpl(v: Tensor, k: number): Tensor {
 /** Options of {@link rand} and {@link randn}. */
 export interface RandomOptions<T extends 'float64' | 'float32' = 'float64' | 'float32'> {
   /** Seed of the generator: the same seed gives the same numbers on every platform. */
-  seed?: number;
+  seed?: number | undefined;
   /** float64 (the default) or float32. */
-  dtype?: T;
+  dtype?: T | undefined;
 }
 
 function randomTensor(shape: ShapeArg, opts: RandomOptions, draw: (g: Xoshiro128) => number): Tensor {

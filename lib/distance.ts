@@ -12,7 +12,7 @@
 // euclidean and sqeuclidean run as one gemm plus one fused pass with |x|^2 + |y|^2 - 2 x.y, cosine
 // through one gemm too; cityblock and chebyshev are exact loops in C++ (native/distance.cc).
 import { promote, type DType } from './dtype.js';
-import type { FloatOf, MaxRank, OutOr, Promote } from './typing.js';
+import type { FloatOf, MaxRank, OutResult, Promote } from './typing.js';
 import { describe, formatShape, ShapeError } from './errors.js';
 import { META, native } from './native.js';
 import { Tensor, type OutOption } from './tensor.js';
@@ -62,9 +62,9 @@ const sqNorms = (t: Tensor): Tensor => red.sum(t.mul(t), 1) as Tensor;
  * distance.cdist(x, y, 'euclidean', { out: d }) === d; // true: written into d
  * ```
  */
-export function cdist<DX extends DType, DY extends DType, O extends Tensor = never>(
-  x: Tensor<DX>, y: Tensor<DY>, metric: Metric = 'euclidean', opts?: OutOption<O>,
-): OutOr<O, Tensor<FloatOf<Promote<DX, DY>>, 2>> {
+export function cdist<DX extends DType, DY extends DType, P extends OutOption = {}>(
+  x: Tensor<DX>, y: Tensor<DY>, metric: Metric = 'euclidean', opts?: P,
+): OutResult<P, Tensor<FloatOf<Promote<DX, DY>>, 2>> {
   return cdistImpl(x, y, metric, opts) as never;
 }
 

@@ -5,7 +5,7 @@ import { describe, formatShape, ShapeError } from './errors.js';
 import { META, native } from './native.js';
 import { broadcastShapes, broadcastStrides, shapesEqual } from './shape.js';
 import { Tensor, type Axis, type OutOption } from './tensor.js';
-import type { BinaryDType, FloatOf, MaxRank, Operand, OutOr, RankOf, Reduced, WithScalar } from './typing.js';
+import type { BinaryDType, FloatOf, MaxRank, Operand, OutResult, RankOf, Reduced, WithScalar } from './typing.js';
 import * as red from './reduce.js';
 import { selfOverlaps, writesDirectly } from './out.js';
 
@@ -147,9 +147,9 @@ export type { Operand };
  * add(acc, tensor([1, 2]), { out: acc }) === acc;       // true: acc now holds [1, 2]
  * ```
  */
-export function add<A extends Operand, B extends Operand, O extends Tensor = never>(
-  a: A, b: B, opts?: OutOption<O>,
-): OutOr<O, Tensor<BinaryDType<A, B>, MaxRank<RankOf<A>, RankOf<B>>>> {
+export function add<A extends Operand, B extends Operand, P extends OutOption = {}>(
+  a: A, b: B, opts?: P,
+): OutResult<P, Tensor<BinaryDType<A, B>, MaxRank<RankOf<A>, RankOf<B>>>> {
   return binary('add', a, b, opts) as never;
 }
 /**
@@ -165,9 +165,9 @@ export function add<A extends Operand, B extends Operand, O extends Tensor = nev
  * sub(10, tensor([1, 2])).toArray(); // [9, 8]
  * ```
  */
-export function sub<A extends Operand, B extends Operand, O extends Tensor = never>(
-  a: A, b: B, opts?: OutOption<O>,
-): OutOr<O, Tensor<BinaryDType<A, B>, MaxRank<RankOf<A>, RankOf<B>>>> {
+export function sub<A extends Operand, B extends Operand, P extends OutOption = {}>(
+  a: A, b: B, opts?: P,
+): OutResult<P, Tensor<BinaryDType<A, B>, MaxRank<RankOf<A>, RankOf<B>>>> {
   return binary('sub', a, b, opts) as never;
 }
 /**
@@ -183,9 +183,9 @@ export function sub<A extends Operand, B extends Operand, O extends Tensor = nev
  * mul(tensor([[1, 2], [3, 4]]), tensor([10, 100])).toArray(); // [[10, 200], [30, 400]]
  * ```
  */
-export function mul<A extends Operand, B extends Operand, O extends Tensor = never>(
-  a: A, b: B, opts?: OutOption<O>,
-): OutOr<O, Tensor<BinaryDType<A, B>, MaxRank<RankOf<A>, RankOf<B>>>> {
+export function mul<A extends Operand, B extends Operand, P extends OutOption = {}>(
+  a: A, b: B, opts?: P,
+): OutResult<P, Tensor<BinaryDType<A, B>, MaxRank<RankOf<A>, RankOf<B>>>> {
   return binary('mul', a, b, opts) as never;
 }
 /**
@@ -202,9 +202,9 @@ export function mul<A extends Operand, B extends Operand, O extends Tensor = nev
  * div(tensor([1, 3], { dtype: 'int32' }), 2).toArray(); // [0.5, 1.5]
  * ```
  */
-export function div<A extends Operand, B extends Operand, O extends Tensor = never>(
-  a: A, b: B, opts?: OutOption<O>,
-): OutOr<O, Tensor<FloatOf<BinaryDType<A, B>>, MaxRank<RankOf<A>, RankOf<B>>>> {
+export function div<A extends Operand, B extends Operand, P extends OutOption = {}>(
+  a: A, b: B, opts?: P,
+): OutResult<P, Tensor<FloatOf<BinaryDType<A, B>>, MaxRank<RankOf<A>, RankOf<B>>>> {
   return binary('div', a, b, opts) as never;
 }
 /**
@@ -222,9 +222,9 @@ export function div<A extends Operand, B extends Operand, O extends Tensor = nev
  * pow(2, tensor([0, 1, 2])).toArray(); // [1, 2, 4]
  * ```
  */
-export function pow<A extends Operand, B extends Operand, O extends Tensor = never>(
-  a: A, b: B, opts?: OutOption<O>,
-): OutOr<O, Tensor<BinaryDType<A, B>, MaxRank<RankOf<A>, RankOf<B>>>> {
+export function pow<A extends Operand, B extends Operand, P extends OutOption = {}>(
+  a: A, b: B, opts?: P,
+): OutResult<P, Tensor<BinaryDType<A, B>, MaxRank<RankOf<A>, RankOf<B>>>> {
   return binary('pow', a, b, opts) as never;
 }
 /**
@@ -240,9 +240,9 @@ export function pow<A extends Operand, B extends Operand, O extends Tensor = nev
  * maximum(tensor([1, 5, NaN]), tensor([3, 2, 0])).toArray(); // [3, 5, NaN]
  * ```
  */
-export function maximum<A extends Operand, B extends Operand, O extends Tensor = never>(
-  a: A, b: B, opts?: OutOption<O>,
-): OutOr<O, Tensor<BinaryDType<A, B>, MaxRank<RankOf<A>, RankOf<B>>>> {
+export function maximum<A extends Operand, B extends Operand, P extends OutOption = {}>(
+  a: A, b: B, opts?: P,
+): OutResult<P, Tensor<BinaryDType<A, B>, MaxRank<RankOf<A>, RankOf<B>>>> {
   return binary('maximum', a, b, opts) as never;
 }
 /**
@@ -258,9 +258,9 @@ export function maximum<A extends Operand, B extends Operand, O extends Tensor =
  * minimum(tensor([1, 5]), 3).toArray(); // [1, 3]
  * ```
  */
-export function minimum<A extends Operand, B extends Operand, O extends Tensor = never>(
-  a: A, b: B, opts?: OutOption<O>,
-): OutOr<O, Tensor<BinaryDType<A, B>, MaxRank<RankOf<A>, RankOf<B>>>> {
+export function minimum<A extends Operand, B extends Operand, P extends OutOption = {}>(
+  a: A, b: B, opts?: P,
+): OutResult<P, Tensor<BinaryDType<A, B>, MaxRank<RankOf<A>, RankOf<B>>>> {
   return binary('minimum', a, b, opts) as never;
 }
 
@@ -275,7 +275,7 @@ export function minimum<A extends Operand, B extends Operand, O extends Tensor =
  * neg(tensor([1, -2])).toArray(); // [-1, 2]
  * ```
  */
-export function neg<D extends DType, R extends number, O extends Tensor = never>(a: Tensor<D, R>, opts?: OutOption<O>): OutOr<O, Tensor<D, R>> {
+export function neg<D extends DType, R extends number, P extends OutOption = {}>(a: Tensor<D, R>, opts?: P): OutResult<P, Tensor<D, R>> {
   return unary('neg', a, opts) as never;
 }
 /**
@@ -289,7 +289,7 @@ export function neg<D extends DType, R extends number, O extends Tensor = never>
  * abs(tensor([-1.5, 2])).toArray(); // [1.5, 2]
  * ```
  */
-export function abs<D extends DType, R extends number, O extends Tensor = never>(a: Tensor<D, R>, opts?: OutOption<O>): OutOr<O, Tensor<D, R>> {
+export function abs<D extends DType, R extends number, P extends OutOption = {}>(a: Tensor<D, R>, opts?: P): OutResult<P, Tensor<D, R>> {
   return unary('abs', a, opts) as never;
 }
 /**
@@ -303,7 +303,7 @@ export function abs<D extends DType, R extends number, O extends Tensor = never>
  * exp(tensor([0, 1])).toArray(); // [1, 2.718281828459045]
  * ```
  */
-export function exp<D extends DType, R extends number, O extends Tensor = never>(a: Tensor<D, R>, opts?: OutOption<O>): OutOr<O, Tensor<FloatOf<D>, R>> {
+export function exp<D extends DType, R extends number, P extends OutOption = {}>(a: Tensor<D, R>, opts?: P): OutResult<P, Tensor<FloatOf<D>, R>> {
   return unary('exp', a, opts) as never;
 }
 /**
@@ -317,7 +317,7 @@ export function exp<D extends DType, R extends number, O extends Tensor = never>
  * log(tensor([1, 0])).toArray(); // [0, -Infinity]
  * ```
  */
-export function log<D extends DType, R extends number, O extends Tensor = never>(a: Tensor<D, R>, opts?: OutOption<O>): OutOr<O, Tensor<FloatOf<D>, R>> {
+export function log<D extends DType, R extends number, P extends OutOption = {}>(a: Tensor<D, R>, opts?: P): OutResult<P, Tensor<FloatOf<D>, R>> {
   return unary('log', a, opts) as never;
 }
 /**
@@ -331,7 +331,7 @@ export function log<D extends DType, R extends number, O extends Tensor = never>
  * sqrt(tensor([4, 2])).toArray(); // [2, 1.4142135623730951]
  * ```
  */
-export function sqrt<D extends DType, R extends number, O extends Tensor = never>(a: Tensor<D, R>, opts?: OutOption<O>): OutOr<O, Tensor<FloatOf<D>, R>> {
+export function sqrt<D extends DType, R extends number, P extends OutOption = {}>(a: Tensor<D, R>, opts?: P): OutResult<P, Tensor<FloatOf<D>, R>> {
   return unary('sqrt', a, opts) as never;
 }
 /**
@@ -345,7 +345,7 @@ export function sqrt<D extends DType, R extends number, O extends Tensor = never
  * square(tensor([-3, 4], { dtype: 'int32' })).toArray(); // [9, 16]
  * ```
  */
-export function square<D extends DType, R extends number, O extends Tensor = never>(a: Tensor<D, R>, opts?: OutOption<O>): OutOr<O, Tensor<D, R>> {
+export function square<D extends DType, R extends number, P extends OutOption = {}>(a: Tensor<D, R>, opts?: P): OutResult<P, Tensor<D, R>> {
   return unary('square', a, opts) as never;
 }
 /**
@@ -359,7 +359,7 @@ export function square<D extends DType, R extends number, O extends Tensor = nev
  * sin(tensor([0, Math.PI / 2])).toArray(); // [0, 1]
  * ```
  */
-export function sin<D extends DType, R extends number, O extends Tensor = never>(a: Tensor<D, R>, opts?: OutOption<O>): OutOr<O, Tensor<FloatOf<D>, R>> {
+export function sin<D extends DType, R extends number, P extends OutOption = {}>(a: Tensor<D, R>, opts?: P): OutResult<P, Tensor<FloatOf<D>, R>> {
   return unary('sin', a, opts) as never;
 }
 /**
@@ -373,7 +373,7 @@ export function sin<D extends DType, R extends number, O extends Tensor = never>
  * cos(tensor([0, Math.PI])).toArray(); // [1, -1]
  * ```
  */
-export function cos<D extends DType, R extends number, O extends Tensor = never>(a: Tensor<D, R>, opts?: OutOption<O>): OutOr<O, Tensor<FloatOf<D>, R>> {
+export function cos<D extends DType, R extends number, P extends OutOption = {}>(a: Tensor<D, R>, opts?: P): OutResult<P, Tensor<FloatOf<D>, R>> {
   return unary('cos', a, opts) as never;
 }
 /**
@@ -387,7 +387,7 @@ export function cos<D extends DType, R extends number, O extends Tensor = never>
  * tanh(tensor([0, Infinity])).toArray(); // [0, 1]
  * ```
  */
-export function tanh<D extends DType, R extends number, O extends Tensor = never>(a: Tensor<D, R>, opts?: OutOption<O>): OutOr<O, Tensor<FloatOf<D>, R>> {
+export function tanh<D extends DType, R extends number, P extends OutOption = {}>(a: Tensor<D, R>, opts?: P): OutResult<P, Tensor<FloatOf<D>, R>> {
   return unary('tanh', a, opts) as never;
 }
 /**
@@ -401,7 +401,7 @@ export function tanh<D extends DType, R extends number, O extends Tensor = never
  * sigmoid(tensor([0, Infinity, -Infinity])).toArray(); // [0.5, 1, 0]
  * ```
  */
-export function sigmoid<D extends DType, R extends number, O extends Tensor = never>(a: Tensor<D, R>, opts?: OutOption<O>): OutOr<O, Tensor<FloatOf<D>, R>> {
+export function sigmoid<D extends DType, R extends number, P extends OutOption = {}>(a: Tensor<D, R>, opts?: P): OutResult<P, Tensor<FloatOf<D>, R>> {
   return unary('sigmoid', a, opts) as never;
 }
 /**
@@ -415,7 +415,7 @@ export function sigmoid<D extends DType, R extends number, O extends Tensor = ne
  * relu(tensor([-2, 0, 3])).toArray(); // [0, 0, 3]
  * ```
  */
-export function relu<D extends DType, R extends number, O extends Tensor = never>(a: Tensor<D, R>, opts?: OutOption<O>): OutOr<O, Tensor<D, R>> {
+export function relu<D extends DType, R extends number, P extends OutOption = {}>(a: Tensor<D, R>, opts?: P): OutResult<P, Tensor<D, R>> {
   return unary('relu', a, opts) as never;
 }
 /**
@@ -429,7 +429,7 @@ export function relu<D extends DType, R extends number, O extends Tensor = never
  * sign(tensor([-2, 0, 3])).toArray(); // [-1, 0, 1]
  * ```
  */
-export function sign<D extends DType, R extends number, O extends Tensor = never>(a: Tensor<D, R>, opts?: OutOption<O>): OutOr<O, Tensor<D, R>> {
+export function sign<D extends DType, R extends number, P extends OutOption = {}>(a: Tensor<D, R>, opts?: P): OutResult<P, Tensor<D, R>> {
   return unary('sign', a, opts) as never;
 }
 
@@ -444,9 +444,9 @@ export function sign<D extends DType, R extends number, O extends Tensor = never
  * clip(tensor([-2, 0.5, 3]), 0, 1).toArray(); // [0, 0.5, 1]
  * ```
  */
-export function clip<D extends DType, R extends number, Lo extends number, Hi extends number, O extends Tensor = never>(
-  a: Tensor<D, R>, min: Lo, max: Hi, opts?: OutOption<O>,
-): OutOr<O, Tensor<WithScalar<WithScalar<D, Lo>, Hi>, R>> {
+export function clip<D extends DType, R extends number, Lo extends number, Hi extends number, P extends OutOption = {}>(
+  a: Tensor<D, R>, min: Lo, max: Hi, opts?: P,
+): OutResult<P, Tensor<WithScalar<WithScalar<D, Lo>, Hi>, R>> {
   return clipImpl(a, min, max, opts) as never;
 }
 

@@ -15,8 +15,7 @@ export {
 } from './elementwise.js';
 export { sum, mean, prod, max, min, std, variance as var, argmax, argmin, type Axis, type DdofOption } from './reduce.js';
 export { matmul, dot, vdot, inner, outer } from './blas.js';
-export { config, setNumThreads, type Config } from './runtime.js';
-export type { LoadedBinary } from './native.js';
+export { config, setNumThreads, type Config, type LoadedBinary } from './runtime.js';
 import * as linalg from './linalg/index.js';
 import * as distance from './distance.js';
 export { linalg, distance };

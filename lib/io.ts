@@ -523,7 +523,7 @@ const PATH_TYPES = 'a string, URL or Buffer path';
  * Checks a {@link FilePath} before node:fs sees it and gives what node:fs should be handed: the
  * string, a file URL's local path, or the bytes as a Buffer (a view, not a copy).
  */
-function checkPath(path: unknown, what: string): string | Buffer {
+export function checkPath(path: unknown, what: string): string | Buffer {
   if (typeof path === 'string') {
     if (path.length === 0) throw new TypeError(`Expected ${PATH_TYPES} for ${what} but received an empty string`);
     const nul = path.indexOf('\0');
@@ -634,12 +634,12 @@ export async function loadAsync(path: FilePath): Promise<Tensor> {
  */
 export interface CsvOptions {
   /** Field separator, one or more characters (no line breaks, no `"`); default `','`. */
-  delimiter?: string;
+  delimiter?: string | undefined;
   /**
    * When true the first line (record) is a header of column names; it is not data, and its names
    * can select `columns` and `labels`. Default false.
    */
-  header?: boolean;
+  header?: boolean | undefined;
   /**
    * The columns to read, in the order given (NumPy's `usecols`, pandas' `usecols`): 0-based
    * indices (negative ones count from the end of the row) or header names (these need
@@ -648,20 +648,20 @@ export interface CsvOptions {
    * An unknown name, an ambiguous one (repeated in the header) or an index outside the row is a
    * RangeError naming it and listing the header.
    */
-  columns?: readonly (number | string)[];
+  columns?: readonly (number | string)[] | undefined;
   /**
    * The number stored for a missing field: an empty field (`1,,3` or `""`) or one of
    * `missingValues`. Usually `NaN` (genfromtxt's `filling_values`; pandas reads empty fields as
    * NaN). Default: none, and a missing field is an Error naming its line and field.
    */
-  missing?: number;
+  missing?: number | undefined;
   /**
    * Field texts that also count as missing, compared after spaces around the field (and the
    * quotes of a quoted field) are removed, e.g. `['NA', 'N/A', '?']` (genfromtxt's
    * `missing_values`, pandas' `na_values`). Default `[]`: only empty fields are missing. (`nan`
    * needs no entry: it is read as NaN anyway.)
    */
-  missingValues?: readonly string[];
+  missingValues?: readonly string[] | undefined;
   /**
    * Not set here: a `labels` column makes the readers return a {@link LabeledCsv}; see
    * {@link CsvLabelOptions}.
@@ -1296,6 +1296,7 @@ function finish(parser: CsvParser): Tensor<'float64', 2> | LabeledCsv {
  */
 export function parseCsv(text: string, opts: CsvLabelOptions): LabeledCsv;
 export function parseCsv(text: string, opts?: CsvOptions): Tensor<'float64', 2>;
+export function parseCsv(text: string, opts?: CsvOptions | CsvLabelOptions): Tensor<'float64', 2> | LabeledCsv;
 export function parseCsv(text: string, opts?: CsvOptions | CsvLabelOptions): Tensor<'float64', 2> | LabeledCsv {
   if (typeof text !== 'string') throw new TypeError(`Expected a string for text but received ${describe(text)}`);
   const p = new CsvParser(opts, 'parseCsv');
@@ -1322,6 +1323,7 @@ export function parseCsv(text: string, opts?: CsvOptions | CsvLabelOptions): Ten
  */
 export function readCsv(path: FilePath, opts: CsvLabelOptions): LabeledCsv;
 export function readCsv(path: FilePath, opts?: CsvOptions): Tensor<'float64', 2>;
+export function readCsv(path: FilePath, opts?: CsvOptions | CsvLabelOptions): Tensor<'float64', 2> | LabeledCsv;
 export function readCsv(path: FilePath, opts?: CsvOptions | CsvLabelOptions): Tensor<'float64', 2> | LabeledCsv {
   const p = checkPath(path, 'path');
   const parser = new CsvParser(opts, `readCsv(${describePath(path)})`);
@@ -1356,6 +1358,7 @@ export function readCsv(path: FilePath, opts?: CsvOptions | CsvLabelOptions): Te
  */
 export async function readCsvAsync(path: FilePath, opts: CsvLabelOptions): Promise<LabeledCsv>;
 export async function readCsvAsync(path: FilePath, opts?: CsvOptions): Promise<Tensor<'float64', 2>>;
+export async function readCsvAsync(path: FilePath, opts?: CsvOptions | CsvLabelOptions): Promise<Tensor<'float64', 2> | LabeledCsv>;
 export async function readCsvAsync(path: FilePath, opts?: CsvOptions | CsvLabelOptions): Promise<Tensor<'float64', 2> | LabeledCsv> {
   const p = checkPath(path, 'path');
   const parser = new CsvParser(opts, `readCsvAsync(${describePath(path)})`);

@@ -5,6 +5,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { TypedArray } from './dtype.js';
 import { LinAlgError } from './errors.js';
+import type { LoadedBinary } from './runtime.js';
 
 export interface NativeConfig {
   blas: { name: string; config: string; corename: string; numThreads: number; parallel: string };
@@ -68,17 +69,6 @@ const here = dirname(fileURLToPath(import.meta.url));
 // lib/ (sources run by vitest) and dist/ (compiled) both sit one level below the package root.
 export const packageRoot = join(here, '..');
 
-/** Which native addon was loaded, and from where ({@link config} reports it). */
-export interface LoadedBinary {
-  /** Absolute path of the `.node` file. */
-  path: string;
-  /**
-   * `'build'`: compiled from source in this package's build/; `'prebuild'`: bundled in its
-   * prebuilds/; `'platform package'`: from the optional `@tensorblas/<platform>-<arch>` package;
-   * `'TENSORBLAS_ADDON'`: the file that environment variable names.
-   */
-  source: 'TENSORBLAS_ADDON' | 'build' | 'prebuild' | 'platform package';
-}
 
 // One loader for the install script and run time (lib/load-binding.cjs): $TENSORBLAS_ADDON, then
 // build/ or prebuilds/ through node-gyp-build, then the @tensorblas/<platform> package. Its error

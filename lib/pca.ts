@@ -4,25 +4,26 @@
 import { describe, formatShape, ShapeError } from './errors.js';
 import { Tensor } from './tensor.js';
 import type { DType } from './dtype.js';
-import type { FloatOf } from './typing.js';
+import type { FloatOf, Promote } from './typing.js';
 
 /** The dtype of a fitted PCA's attributes and projections: float32 data stays float32, other data is float64. */
 export type PCADType = 'float64' | 'float32';
 import { matmul, matmulSteps } from './blas.js';
 import { mul, sub } from './elementwise.js';
 import * as red from './reduce.js';
-import { eighSteps, eighTopSteps, svdSteps } from './linalg/lapack.js';
+import { eighSteps, eighTopSteps } from './linalg/eigh.js';
+import { svdSteps } from './linalg/svd.js';
 import { runAsync, runSync, type Steps } from './steps.js';
 import { nativeStep } from './native.js';
 
 /** Options of the {@link PCA} constructor. */
 export interface PCAOptions {
   /** Components to keep: an integer, a variance fraction in (0, 1), or all when omitted. */
-  nComponents?: number;
+  nComponents?: number | undefined;
   /** Scale the projections to unit variance. */
-  whiten?: boolean;
+  whiten?: boolean | undefined;
   /** 'auto' (scikit-learn's rule), 'covarianceEigh' or 'full'. */
-  solver?: 'auto' | 'covarianceEigh' | 'full';
+  solver?: 'auto' | 'covarianceEigh' | 'full' | undefined;
 }
 
 /**
@@ -180,7 +181,7 @@ export class PCA {
    * pca.transform(randn([5, 4], { seed: 2 })).shape; // [5, 2]
    * ```
    */
-  transform<D extends DType>(x: Tensor<D>): Tensor<FloatOf<D>, 2> {
+  transform<D extends DType>(x: Tensor<D>): Tensor<Promote<FloatOf<D>, PCADType>, 2> {
     return runSync(this.transformSteps(x)) as never;
   }
 
@@ -193,7 +194,7 @@ export class PCA {
    * (await pca.transformAsync(randn([5, 4], { seed: 2 }))).shape; // [5, 2]
    * ```
    */
-  transformAsync<D extends DType>(x: Tensor<D>): Promise<Tensor<FloatOf<D>, 2>> {
+  transformAsync<D extends DType>(x: Tensor<D>): Promise<Tensor<Promote<FloatOf<D>, PCADType>, 2>> {
     return runAsync(this.transformSteps(x)) as never;
   }
 
@@ -222,7 +223,7 @@ export class PCA {
    * ```ts
    * const x = randn([20, 3], { seed: 3 });
    * const pca = new PCA().fit(x);                       // all components: a lossless rotation
-   * (pca.inverseTransformpca.transform(x)).sub(x).abs().max() < 1e-12; // true
+   * pca.inverseTransform(pca.transform(x)).sub(x).abs().max() < 1e-12; // true
    * ```
    */
   inverseTransform(z: Tensor): Tensor<PCADType, 2> {

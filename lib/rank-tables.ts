@@ -113,6 +113,20 @@ export interface NestedLists {
 /** A nested list of unknown depth. */
 export type NestedListAny = number | NestedListAny[];
 
+/** `ShapeTuples[R]`: a rank-`R` tensor's `shape`, a tuple of R lengths; `readonly number[]` when unknown. */
+export interface ShapeTuples {
+  [rank: number]: readonly number[];
+  0: readonly [];
+  1: readonly [number];
+  2: readonly [number, number];
+  3: readonly [number, number, number];
+  4: readonly [number, number, number, number];
+  5: readonly [number, number, number, number, number];
+  6: readonly [number, number, number, number, number, number];
+  7: readonly [number, number, number, number, number, number, number];
+  8: readonly [number, number, number, number, number, number, number, number];
+}
+
 /** `IndexTuples[R]`: one index per axis of a rank-`R` tensor. */
 export interface IndexTuples {
   [rank: number]: number[];

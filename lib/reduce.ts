@@ -11,7 +11,7 @@ export type { Axis };
 /** Options of {@link std} and {@link variance | var}. */
 export interface DdofOption {
   /** Delta degrees of freedom: the divisor is `N - ddof` (0 by default; 1 for the unbiased sample variance). */
-  ddof?: number;
+  ddof?: number | undefined;
 }
 
 const OPS = { sum: 0, prod: 1, max: 2, min: 3, mean: 4, var: 5, std: 6, argmax: 7, argmin: 8 } as const;

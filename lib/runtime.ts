@@ -1,6 +1,19 @@
 import { createRequire } from 'node:module';
 import { describe } from './errors.js';
-import { binary, native, packageRoot, type LoadedBinary } from './native.js';
+import { binary, native, packageRoot } from './native.js';
+
+/** Which native addon was loaded, and from where ({@link config} reports it). */
+export interface LoadedBinary {
+  /** Absolute path of the `.node` file. */
+  path: string;
+  /**
+   * `'build'`: compiled from source in this package's build/; `'prebuild'`: bundled in its
+   * prebuilds/; `'platform package'`: from the optional `@tensorblas/<platform>-<arch>` package;
+   * `'TENSORBLAS_ADDON'`: the file that environment variable names.
+   */
+  source: 'TENSORBLAS_ADDON' | 'build' | 'prebuild' | 'platform package';
+}
+
 
 /** What {@link config} reports. */
 export interface Config {

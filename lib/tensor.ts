@@ -1,8 +1,7 @@
-import { inspect } from 'node:util';
 import { allocate } from './alloc.js';
 import { checkDType, dtypeOfArray, type DType, type TypedArray } from './dtype.js';
 import type {
-  ArrayOf, DotRank, ElementwiseDType, DTypeOfTensor, FloatOf, MatmulRank, MaxRank, Operand, OutOr, Promote, RankMinus, RankOf,
+  ArrayOf, DivDType, DotRank, ElementwiseDType, DTypeOfTensor, FloatOf, MatmulRank, MaxRank, Operand, OutResult, Promote, RankMinus, RankOf,
   RankOfShape, RankPlus, Reduced, ShapeOf, WithScalar,
 } from './typing.js';
 import type { IndexTuples, NestedLists } from './rank-tables.js';
@@ -34,9 +33,9 @@ export type SliceSpec = number | null | readonly (number | null | undefined)[];
  * The `{ out }` option of elementwise operations and `matmul`: write the result into `out` and return it.
  * `out` must have the result's shape and a dtype the result casts to safely (same dtype, or float64).
  */
-export interface OutOption<O extends Tensor = Tensor> {
+export interface OutOption {
   /** Tensor to write the result into (it is also what the call returns, typed as itself). */
-  out?: O;
+  out?: Tensor | undefined;
 }
 
 /** A shape argument: one length, or an array of lengths (a literal array gives the result's rank). */
@@ -65,6 +64,8 @@ export type SliceRank<R extends number, S extends readonly unknown[]> = DroppedA
 export type ReshapeRank<S extends readonly unknown[]> = S extends readonly [infer A extends readonly number[]] ? RankOfShape<A> : number extends S['length'] ? number : S['length'];
 
 const TRUSTED = Symbol('trusted');
+// util.inspect's hook, by its registered name: the published types then need nothing from node:util.
+const inspectCustom: unique symbol = Symbol.for('nodejs.util.inspect.custom') as never;
 
 /**
  * An N-D array over a typed array: (data, dtype, shape, strides, offset), strides in elements.
@@ -101,7 +102,7 @@ export class Tensor<out D extends DType = DType, out R extends number = number> 
    * @param data - The buffer; its type sets the dtype.
    * @param strides - Elements to step along each axis (C order when omitted).
    * @param offset - Index in `data` of the first element (0 when omitted).
-   * @param token - Internal; leave it out.
+   * @param shape - Length of each axis.
    * @throws TypeError if `data` is not a Float64Array, Float32Array or Int32Array, or a dimension or stride is not an integer.
    * @throws RangeError if a dimension is negative or the view reaches outside `data`.
    * @example
@@ -111,6 +112,9 @@ export class Tensor<out D extends DType = DType, out R extends number = number> 
    * col.toArray(); // [2, 4, 6]
    * ```
    */
+  constructor(data: ArrayOf<D>, shape: readonly number[], strides?: readonly number[], offset?: number);
+  /** @internal The trusted path (a token only this module holds): invariants already established by the caller. */
+  constructor(data: ArrayOf<D>, shape: readonly number[], strides: readonly number[] | undefined, offset: number | undefined, token: symbol);
   constructor(data: ArrayOf<D>, shape: readonly number[], strides?: readonly number[], offset?: number, token?: symbol) {
     if (token === TRUSTED) {
       this.data = data;
@@ -415,7 +419,7 @@ export class Tensor<out D extends DType = DType, out R extends number = number> 
    * console.log(tensor([1, 2], { dtype: 'int32' })); // tensor([1, 2], dtype=int32)
    * ```
    */
-  [inspect.custom](): string {
+  [inspectCustom](): string {
     if (this.data.byteLength === 0) assertAttached(this.data);
     const body = format(this, 'tensor(', ', ');
     return this.dtype === 'float64' ? `tensor(${body})` : `tensor(${body}, dtype=${this.dtype})`;
@@ -662,7 +666,7 @@ export class Tensor<out D extends DType = DType, out R extends number = number> 
    * tensor([[1], [2]]).add(tensor([10, 20])).toArray(); // [[11, 21], [12, 22]]
    * ```
    */
-  add<B extends Operand, O extends Tensor = never>(other: B, opts?: OutOption<O>): OutOr<O, Tensor<ElementwiseDType<D, B>, MaxRank<R, RankOf<B>>>> {
+  add<B extends Operand, P extends OutOption = {}>(other: B, opts?: P): OutResult<P, Tensor<ElementwiseDType<D, B>, MaxRank<R, RankOf<B>>>> {
     return ew.add(this, other, opts) as never;
   }
   /**
@@ -673,7 +677,7 @@ export class Tensor<out D extends DType = DType, out R extends number = number> 
    * tensor([5, 7]).sub(1).toArray(); // [4, 6]
    * ```
    */
-  sub<B extends Operand, O extends Tensor = never>(other: B, opts?: OutOption<O>): OutOr<O, Tensor<ElementwiseDType<D, B>, MaxRank<R, RankOf<B>>>> {
+  sub<B extends Operand, P extends OutOption = {}>(other: B, opts?: P): OutResult<P, Tensor<ElementwiseDType<D, B>, MaxRank<R, RankOf<B>>>> {
     return ew.sub(this, other, opts) as never;
   }
   /**
@@ -684,7 +688,7 @@ export class Tensor<out D extends DType = DType, out R extends number = number> 
    * tensor([1, 2]).mul(tensor([3, 4])).toArray(); // [3, 8]
    * ```
    */
-  mul<B extends Operand, O extends Tensor = never>(other: B, opts?: OutOption<O>): OutOr<O, Tensor<ElementwiseDType<D, B>, MaxRank<R, RankOf<B>>>> {
+  mul<B extends Operand, P extends OutOption = {}>(other: B, opts?: P): OutResult<P, Tensor<ElementwiseDType<D, B>, MaxRank<R, RankOf<B>>>> {
     return ew.mul(this, other, opts) as never;
   }
   /**
@@ -695,7 +699,7 @@ export class Tensor<out D extends DType = DType, out R extends number = number> 
    * tensor([1, 2], { dtype: 'int32' }).div(2).toArray(); // [0.5, 1]
    * ```
    */
-  div<B extends Operand, O extends Tensor = never>(other: B, opts?: OutOption<O>): OutOr<O, Tensor<FloatOf<ElementwiseDType<D, B>>, MaxRank<R, RankOf<B>>>> {
+  div<B extends Operand, P extends OutOption = {}>(other: B, opts?: P): OutResult<P, Tensor<DivDType<D, B>, MaxRank<R, RankOf<B>>>> {
     return ew.div(this, other, opts) as never;
   }
   /**
@@ -706,7 +710,7 @@ export class Tensor<out D extends DType = DType, out R extends number = number> 
    * tensor([2, 3]).pow(2).toArray(); // [4, 9]
    * ```
    */
-  pow<B extends Operand, O extends Tensor = never>(other: B, opts?: OutOption<O>): OutOr<O, Tensor<ElementwiseDType<D, B>, MaxRank<R, RankOf<B>>>> {
+  pow<B extends Operand, P extends OutOption = {}>(other: B, opts?: P): OutResult<P, Tensor<ElementwiseDType<D, B>, MaxRank<R, RankOf<B>>>> {
     return ew.pow(this, other, opts) as never;
   }
   /**
@@ -717,7 +721,7 @@ export class Tensor<out D extends DType = DType, out R extends number = number> 
    * tensor([-1, 2]).maximum(0).toArray(); // [0, 2]
    * ```
    */
-  maximum<B extends Operand, O extends Tensor = never>(other: B, opts?: OutOption<O>): OutOr<O, Tensor<ElementwiseDType<D, B>, MaxRank<R, RankOf<B>>>> {
+  maximum<B extends Operand, P extends OutOption = {}>(other: B, opts?: P): OutResult<P, Tensor<ElementwiseDType<D, B>, MaxRank<R, RankOf<B>>>> {
     return ew.maximum(this, other, opts) as never;
   }
   /**
@@ -728,7 +732,7 @@ export class Tensor<out D extends DType = DType, out R extends number = number> 
    * tensor([-1, 2]).minimum(0).toArray(); // [-1, 0]
    * ```
    */
-  minimum<B extends Operand, O extends Tensor = never>(other: B, opts?: OutOption<O>): OutOr<O, Tensor<ElementwiseDType<D, B>, MaxRank<R, RankOf<B>>>> {
+  minimum<B extends Operand, P extends OutOption = {}>(other: B, opts?: P): OutResult<P, Tensor<ElementwiseDType<D, B>, MaxRank<R, RankOf<B>>>> {
     return ew.minimum(this, other, opts) as never;
   }
   /**
@@ -739,7 +743,7 @@ export class Tensor<out D extends DType = DType, out R extends number = number> 
    * tensor([1, -2]).neg().toArray(); // [-1, 2]
    * ```
    */
-  neg<O extends Tensor = never>(opts?: OutOption<O>): OutOr<O, Tensor<D, R>> { return ew.neg(this, opts) as never; }
+  neg<P extends OutOption = {}>(opts?: P): OutResult<P, Tensor<D, R>> { return ew.neg(this, opts) as never; }
   /**
    * `|this|`, elementwise; see {@link ew.abs | abs}.
    *
@@ -748,7 +752,7 @@ export class Tensor<out D extends DType = DType, out R extends number = number> 
    * tensor([-1, 2]).abs().toArray(); // [1, 2]
    * ```
    */
-  abs<O extends Tensor = never>(opts?: OutOption<O>): OutOr<O, Tensor<D, R>> { return ew.abs(this, opts) as never; }
+  abs<P extends OutOption = {}>(opts?: P): OutResult<P, Tensor<D, R>> { return ew.abs(this, opts) as never; }
   /**
    * `e ** this`, elementwise; see {@link ew.exp | exp}.
    *
@@ -757,7 +761,7 @@ export class Tensor<out D extends DType = DType, out R extends number = number> 
    * tensor([0]).exp().toArray(); // [1]
    * ```
    */
-  exp<O extends Tensor = never>(opts?: OutOption<O>): OutOr<O, Tensor<FloatOf<D>, R>> { return ew.exp(this, opts) as never; }
+  exp<P extends OutOption = {}>(opts?: P): OutResult<P, Tensor<FloatOf<D>, R>> { return ew.exp(this, opts) as never; }
   /**
    * Natural logarithm, elementwise; see {@link ew.log | log}.
    *
@@ -766,7 +770,7 @@ export class Tensor<out D extends DType = DType, out R extends number = number> 
    * tensor([1, Math.E]).log().toArray(); // [0, 1]
    * ```
    */
-  log<O extends Tensor = never>(opts?: OutOption<O>): OutOr<O, Tensor<FloatOf<D>, R>> { return ew.log(this, opts) as never; }
+  log<P extends OutOption = {}>(opts?: P): OutResult<P, Tensor<FloatOf<D>, R>> { return ew.log(this, opts) as never; }
   /**
    * Square root, elementwise; see {@link ew.sqrt | sqrt}.
    *
@@ -775,7 +779,7 @@ export class Tensor<out D extends DType = DType, out R extends number = number> 
    * tensor([4, 9]).sqrt().toArray(); // [2, 3]
    * ```
    */
-  sqrt<O extends Tensor = never>(opts?: OutOption<O>): OutOr<O, Tensor<FloatOf<D>, R>> { return ew.sqrt(this, opts) as never; }
+  sqrt<P extends OutOption = {}>(opts?: P): OutResult<P, Tensor<FloatOf<D>, R>> { return ew.sqrt(this, opts) as never; }
   /**
    * `this * this`, elementwise; see {@link ew.square | square}.
    *
@@ -784,7 +788,7 @@ export class Tensor<out D extends DType = DType, out R extends number = number> 
    * tensor([-3, 2]).square().toArray(); // [9, 4]
    * ```
    */
-  square<O extends Tensor = never>(opts?: OutOption<O>): OutOr<O, Tensor<D, R>> { return ew.square(this, opts) as never; }
+  square<P extends OutOption = {}>(opts?: P): OutResult<P, Tensor<D, R>> { return ew.square(this, opts) as never; }
   /**
    * Sine (radians), elementwise; see {@link ew.sin | sin}.
    *
@@ -793,7 +797,7 @@ export class Tensor<out D extends DType = DType, out R extends number = number> 
    * tensor([0]).sin().toArray(); // [0]
    * ```
    */
-  sin<O extends Tensor = never>(opts?: OutOption<O>): OutOr<O, Tensor<FloatOf<D>, R>> { return ew.sin(this, opts) as never; }
+  sin<P extends OutOption = {}>(opts?: P): OutResult<P, Tensor<FloatOf<D>, R>> { return ew.sin(this, opts) as never; }
   /**
    * Cosine (radians), elementwise; see {@link ew.cos | cos}.
    *
@@ -802,7 +806,7 @@ export class Tensor<out D extends DType = DType, out R extends number = number> 
    * tensor([0]).cos().toArray(); // [1]
    * ```
    */
-  cos<O extends Tensor = never>(opts?: OutOption<O>): OutOr<O, Tensor<FloatOf<D>, R>> { return ew.cos(this, opts) as never; }
+  cos<P extends OutOption = {}>(opts?: P): OutResult<P, Tensor<FloatOf<D>, R>> { return ew.cos(this, opts) as never; }
   /**
    * Hyperbolic tangent, elementwise; see {@link ew.tanh | tanh}.
    *
@@ -811,7 +815,7 @@ export class Tensor<out D extends DType = DType, out R extends number = number> 
    * tensor([0]).tanh().toArray(); // [0]
    * ```
    */
-  tanh<O extends Tensor = never>(opts?: OutOption<O>): OutOr<O, Tensor<FloatOf<D>, R>> { return ew.tanh(this, opts) as never; }
+  tanh<P extends OutOption = {}>(opts?: P): OutResult<P, Tensor<FloatOf<D>, R>> { return ew.tanh(this, opts) as never; }
   /**
    * Logistic function `1 / (1 + e ** -this)`, elementwise; see {@link ew.sigmoid | sigmoid}.
    *
@@ -820,7 +824,7 @@ export class Tensor<out D extends DType = DType, out R extends number = number> 
    * tensor([0]).sigmoid().toArray(); // [0.5]
    * ```
    */
-  sigmoid<O extends Tensor = never>(opts?: OutOption<O>): OutOr<O, Tensor<FloatOf<D>, R>> { return ew.sigmoid(this, opts) as never; }
+  sigmoid<P extends OutOption = {}>(opts?: P): OutResult<P, Tensor<FloatOf<D>, R>> { return ew.sigmoid(this, opts) as never; }
   /**
    * `max(this, 0)`, elementwise; see {@link ew.relu | relu}.
    *
@@ -829,7 +833,7 @@ export class Tensor<out D extends DType = DType, out R extends number = number> 
    * tensor([-1, 2]).relu().toArray(); // [0, 2]
    * ```
    */
-  relu<O extends Tensor = never>(opts?: OutOption<O>): OutOr<O, Tensor<D, R>> { return ew.relu(this, opts) as never; }
+  relu<P extends OutOption = {}>(opts?: P): OutResult<P, Tensor<D, R>> { return ew.relu(this, opts) as never; }
   /**
    * -1, 0 or 1 by the sign of each element (NaN stays NaN); see {@link ew.sign | sign}.
    *
@@ -838,7 +842,7 @@ export class Tensor<out D extends DType = DType, out R extends number = number> 
    * tensor([-3, 0, 2]).sign().toArray(); // [-1, 0, 1]
    * ```
    */
-  sign<O extends Tensor = never>(opts?: OutOption<O>): OutOr<O, Tensor<D, R>> { return ew.sign(this, opts) as never; }
+  sign<P extends OutOption = {}>(opts?: P): OutResult<P, Tensor<D, R>> { return ew.sign(this, opts) as never; }
   /**
    * Limits each element to `[min, max]`; see {@link ew.clip | clip}.
    *
@@ -847,7 +851,7 @@ export class Tensor<out D extends DType = DType, out R extends number = number> 
    * tensor([-2, 0.5, 3]).clip(0, 1).toArray(); // [0, 0.5, 1]
    * ```
    */
-  clip<Lo extends number, Hi extends number, O extends Tensor = never>(min: Lo, max: Hi, opts?: OutOption<O>): OutOr<O, Tensor<WithScalar<WithScalar<D, Lo>, Hi>, R>> {
+  clip<Lo extends number, Hi extends number, P extends OutOption = {}>(min: Lo, max: Hi, opts?: P): OutResult<P, Tensor<WithScalar<WithScalar<D, Lo>, Hi>, R>> {
     return ew.clip(this, min, max, opts) as never;
   }
   /**
@@ -1013,7 +1017,7 @@ export class Tensor<out D extends DType = DType, out R extends number = number> 
    * tensor([[1, 2], [3, 4]]).matmul(tensor([1, 1])).toArray(); // [3, 7]
    * ```
    */
-  matmul<B extends Tensor, O extends Tensor = never>(other: B, opts?: OutOption<O>): OutOr<O, Tensor<Promote<D, DTypeOfTensor<B>>, MatmulRank<R, RankOf<B>>>> {
+  matmul<B extends Tensor, P extends OutOption = {}>(other: B, opts?: P): OutResult<P, Tensor<Promote<D, DTypeOfTensor<B>>, MatmulRank<R, RankOf<B>>>> {
     return blas.matmul(this, other, opts) as never;
   }
   /**
@@ -1025,7 +1029,7 @@ export class Tensor<out D extends DType = DType, out R extends number = number> 
    * const c = await randn([500, 500]).matmulAsync(randn([500, 500]));
    * ```
    */
-  matmulAsync<B extends Tensor, O extends Tensor = never>(other: B, opts?: OutOption<O>): Promise<OutOr<O, Tensor<Promote<D, DTypeOfTensor<B>>, MatmulRank<R, RankOf<B>>>>> {
+  matmulAsync<B extends Tensor, P extends OutOption = {}>(other: B, opts?: P): Promise<OutResult<P, Tensor<Promote<D, DTypeOfTensor<B>>, MatmulRank<R, RankOf<B>>>>> {
     return blas.matmulAsync(this, other, opts) as never;
   }
   /**

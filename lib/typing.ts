@@ -10,7 +10,7 @@
 import type { DType } from './dtype.js';
 import type { Tensor } from './tensor.js';
 import type {
-  DotRankTable, MatmulRankTable, MaxRankTable, NestedListAny, RankMinusTable, RankPlusTable, ReducedTable,
+  DotRankTable, MatmulRankTable, MaxRankTable, NestedListAny, RankMinusTable, RankPlusTable, ReducedTable, ShapeTuples,
 } from './rank-tables.js';
 
 /** The typed array that holds the elements of each {@link DType}. */
@@ -87,6 +87,28 @@ export type DTypeOfTensor<T> = T extends Tensor<infer D, number> ? D : never;
 /** The rank (number of axes) of an operand type: 0 for a JS number, `number` when not known statically. */
 export type RankOf<O> = O extends number ? 0 : O extends Tensor<DType, infer R> ? R : number;
 
+/** `FloatPromotionTable[B][A]`: the float dtype `a / b` gives for tensors of dtypes A and B. */
+interface FloatPromotionTable {
+  float64: { float64: 'float64'; float32: 'float64'; int32: 'float64' };
+  float32: { float64: 'float64'; float32: 'float32'; int32: 'float64' };
+  int32: { float64: 'float64'; float32: 'float64'; int32: 'float64' };
+}
+
+/** `FloatScalarPromotion[ScalarKind<N>][D]`: the float dtype `a / n` gives for a `D` tensor and a JS number. */
+interface FloatScalarPromotion {
+  integer: { float64: 'float64'; float32: 'float32'; int32: 'float64' };
+  fractional: { float64: 'float64'; float32: 'float32'; int32: 'float64' };
+  unknown: { float64: 'float64'; float32: 'float32'; int32: 'float64' };
+}
+
+/**
+ * The dtype of `a / b` (always a float) for a `D` tensor and an operand `B`. A table lookup of its
+ * own rather than `FloatOf<ElementwiseDType<D, B>>`, so that the dtype stays the last index.
+ */
+export type DivDType<D extends DType, B extends Operand> = B extends number
+  ? FloatScalarPromotion[ScalarKind<B>][D]
+  : FloatPromotionTable[DTypeOfTensor<B>][D];
+
 /** The dtype of `a op b` for a `D` tensor and an operand `B` of the elementwise functions. */
 export type ElementwiseDType<D extends DType, B extends Operand> = B extends number ? WithScalar<D, B> : Promote<D, DTypeOfTensor<B>>;
 
@@ -98,13 +120,10 @@ export type BinaryDType<A extends Operand, B extends Operand> = A extends number
   : ElementwiseDType<DTypeOfTensor<A>, B>;
 
 /**
- * The type of a `shape` of rank `R`: an array whose `length` is `R` (so `const [rows, cols] =
- * m.shape` reads as it should), `readonly number[]` when unknown.
+ * The type of a `shape` of rank `R`: a tuple of R lengths (so `const [rows, cols] = m.shape` gives
+ * two numbers), `readonly number[]` when the rank is unknown.
  */
-export type ShapeOf<R extends number> = readonly number[] & {
-  /** The rank. */
-  readonly length: R;
-};
+export type ShapeOf<R extends number> = ShapeTuples[R];
 
 /** `R - K` (`never` below zero; `number` when unknown or past the tables). */
 export type RankMinus<R extends number, K extends number> = RankMinusTable[K][R];
@@ -157,5 +176,14 @@ export type NestedRank<T> = NestedArray extends T ? number : T extends number ? 
 /** The rank of a shape argument: 1 for a number, the tuple's length for a literal array, else unknown. */
 export type RankOfShape<S> = S extends number ? 1 : S extends readonly number[] ? (number extends S['length'] ? number : S['length']) : number;
 
-/** `out` given: the call returns that tensor; otherwise the computed type `R`. */
-export type OutOr<O, R> = [O] extends [never] ? R : O extends Tensor ? O : R;
+/**
+ * What a call with options `P` returns when it computes `R`: the `out` tensor when `P` has one
+ * (typed as that tensor), `R` when it has none, either when `out` may or may not be there.
+ */
+export type OutResult<P, R> = P extends { out: infer O }
+  ? (O extends Tensor ? O : never) | (undefined extends O ? R : never)
+  : P extends { out?: infer O }
+    ? [O] extends [Tensor | undefined]
+      ? Exclude<O, undefined> | R
+      : R
+    : R;

@@ -53,6 +53,12 @@ ${ranks.map((r) => `  ${r}: number${'[]'.repeat(r)};`).join('\n')}
 /** A nested list of unknown depth. */
 export type NestedListAny = number | NestedListAny[];
 `,
+  `/** \`ShapeTuples[R]\`: a rank-\`R\` tensor's \`shape\`, a tuple of R lengths; \`readonly number[]\` when unknown. */
+export interface ShapeTuples {
+  [rank: number]: readonly number[];
+${ranks.map((r) => `  ${r}: readonly [${Array(r).fill('number').join(', ')}];`).join('\n')}
+}
+`,
   `/** \`IndexTuples[R]\`: one index per axis of a rank-\`R\` tensor. */
 export interface IndexTuples {
   [rank: number]: number[];

@@ -8,7 +8,7 @@
 //   missing:  the main tarball alone: importing must fail with the actionable message.
 // Needs `npm run prebuild` first (it makes prebuilds/ and platform-packages/).
 import { execFileSync, spawnSync } from 'node:child_process';
-import { copyFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { copyFileSync, cpSync, existsSync, readFileSync, mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -79,8 +79,9 @@ console.log(`main package without binaries: ${formatSize(mainOnly.size)} packed,
 // The packaging lints on what gets published: arethetypeswrong (the types resolve for ESM,
 // CommonJS, node10 and bundlers) and publint (exports, files and fields agree).
 function runBin(pkg, bin, args) {
-  const pkgJson = require.resolve(`${pkg}/package.json`);
-  const { bin: bins } = require(pkgJson);
+  // Not require.resolve(`${pkg}/package.json`): publint's exports map does not expose it.
+  const pkgJson = join(root, 'node_modules', pkg, 'package.json');
+  const { bin: bins } = JSON.parse(readFileSync(pkgJson, 'utf8'));
   const entry = join(dirname(pkgJson), typeof bins === 'string' ? bins : bins[bin]);
   const r = spawnSync(process.execPath, [entry, ...args], { cwd: root, env: process.env, encoding: 'utf8' });
   if (r.status !== 0) {

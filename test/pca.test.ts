@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { PCA, ShapeError, Tensor } from '../lib/index.js';
 import * as tb from '../lib/index.js';
 import { expectClose, fixture, fromFixture, maxRelErr, values } from './helpers.js';
-import { eighTopSteps } from '../lib/linalg/lapack.js';
+import { eighTopSteps } from '../lib/linalg/eigh.js';
 import { runSync } from '../lib/steps.js';
 
 const ml = fixture('ml');

@@ -4,7 +4,7 @@
 import { describe, expect, expectTypeOf, it } from 'vitest';
 import {
   arange, concat, distance, eye, linalg, load, matmul, ones, parseCsv, PCA, rand, randn, readCsvAsync, save, stack, sum, tensor, Tensor, zeros,
-  type DType, type TypedArray,
+  type DType, type LabeledCsv, type TypedArray,
 } from '../lib/index.js';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -133,6 +133,14 @@ describe('types: elementwise keeps dtype and broadcasts rank', () => {
     is(i32.abs(), 'int32', 2);
     expectTypeOf(f32.relu().softmax()).toEqualTypeOf<Tensor<'float32', 2>>();
   });
+  it('an { out } that may be undefined types the result as either', () => {
+    const addOne = (out?: Tensor<'float64', 2>) => i32.add(1, { out });
+    expectTypeOf(addOne()).toEqualTypeOf<Tensor<'float64', 2> | Tensor<'int32', 2>>();
+    is(addOne(), 'int32', 2);
+    is(addOne(zeros([2, 2])), 'float64', 2);
+    const opts: { out?: Tensor<'float32', 2> } = {};
+    expectTypeOf(f32.exp(opts)).toEqualTypeOf<Tensor<'float32', 2>>();
+  });
   it('{ out } returns the out tensor, typed as itself', () => {
     const out = zeros([2, 2]);
     const r = f32.add(f32, { out });
@@ -163,6 +171,7 @@ describe('types: views', () => {
     expectTypeOf(b.diagonal()).toEqualTypeOf<Tensor<'float64', 1>>();
     expectTypeOf(f32.astype('int32')).toEqualTypeOf<Tensor<'int32', 2>>();
     expectTypeOf(f32.astype('int32').data).toEqualTypeOf<Int32Array>();
+    expectTypeOf(b.shape).toEqualTypeOf<readonly [number, number]>();
     const [rows, cols] = b.shape;
     expectTypeOf(rows).toEqualTypeOf<number>();
     expect([rows, cols]).toEqual([3, 4]);
@@ -195,6 +204,9 @@ describe('types: views', () => {
     expectTypeOf(labeled.classes).toEqualTypeOf<string[]>();
     is(labeled.codes, 'int32', 1);
     expect(labeled.classes).toEqual(['a', 'b']);
+    const maybeLabels = (labels: boolean) => parseCsv('x,kind\n1,b\n', labels ? { header: true, labels: 'kind' } : { header: true });
+    expectTypeOf(maybeLabels).returns.toEqualTypeOf<Tensor<'float64', 2> | LabeledCsv>();
+    expect(maybeLabels(true)).toHaveProperty('classes', ['b']);
     const fromFile = readCsvAsync(join(__dirname, 'fixtures', 'npy', 'basic.csv'));
     expectTypeOf(fromFile).toEqualTypeOf<Promise<Tensor<'float64', 2>>>();
     is(await fromFile, 'float64', 2);
@@ -305,6 +317,10 @@ describe('types: linalg returns numbers for a matrix and tensors for a stack', (
     expectTypeOf(linalg.matrixPower(i32, 2)).toEqualTypeOf<Tensor<'int32', 2>>();
     expectTypeOf(linalg.matrixPower(i32, -1)).toEqualTypeOf<Tensor<'float64', 2>>();
     is(linalg.matrixPower(i32, -1), 'float64', 2);
+    expectTypeOf(linalg.multiDot([f32, i32, f32])).toEqualTypeOf<Tensor<'float32' | 'int32' | 'float64', 2>>();
+    is(linalg.multiDot([f32, i32, f32]), 'float64', 2);
+    expect(() => tensor([1, 2], null as never)).toThrow(TypeError);
+    expect(() => linalg.svd(m, null as never)).toThrow(TypeError);
     expectTypeOf(distance.cdist(f32, f32)).toEqualTypeOf<Tensor<'float32', 2>>();
     is(distance.cdist(f32, f32), 'float32', 2);
   });
@@ -315,5 +331,8 @@ describe('types: linalg returns numbers for a matrix and tensors for a stack', (
     is(z, 'float32', 2);
     expectTypeOf(pca.components).toEqualTypeOf<Tensor<'float64' | 'float32', 2>>();
     expectTypeOf(pca.explainedVarianceRatio.sum()).toEqualTypeOf<number>();
+    const fitted64 = new PCA({ nComponents: 1 }).fit(m);
+    expectTypeOf(fitted64.transform(f32)).toEqualTypeOf<Tensor<'float64' | 'float32', 2>>();
+    is(fitted64.transform(f32), 'float64', 2);
   });
 });

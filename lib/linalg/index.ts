@@ -24,14 +24,17 @@ export {
   matmul, matmulAsync, dot, dotAsync, vdot, vdotAsync, inner, innerAsync, outer, outerAsync, matrixPower, matrixPowerAsync,
   multiDot, multiDotAsync, trace, traceAsync, norm, normAsync, type NormOrd, type MatmulResult, type MatrixPowerDType,
 } from '../blas.js';
+export { solve, solveAsync, inv, invAsync, type SolveRank } from './solve.js';
+export { det, detAsync, slogdet, slogdetAsync, lu, luAsync, type SlogdetResult, type LuResult } from './lu.js';
+export { qr, qrAsync, type QrMode, type QrResult, type QrROnly, type QrResultOf } from './qr.js';
+export { cholesky, choleskyAsync, type CholeskyOptions } from './cholesky.js';
+export { eig, eigAsync, eigvals, eigvalsAsync, type ComplexTensor, type EigResult } from './eig.js';
+export { eigh, eighAsync, eigvalsh, eigvalshAsync, type EighResult } from './eigh.js';
+export { lstsq, lstsqAsync, type LstsqResult } from './lstsq.js';
 export {
-  solve, solveAsync, inv, invAsync, det, detAsync, slogdet, slogdetAsync, lu, luAsync, cholesky, choleskyAsync,
-  eigh, eighAsync, eigvalsh, eigvalshAsync, svd, svdAsync, pinv, pinvAsync, matrixRank, matrixRankAsync,
-  cond, condAsync, qr, qrAsync, eig, eigAsync, eigvals, eigvalsAsync, lstsq, lstsqAsync,
-  type SvdOptions, type QrMode, type ComplexTensor, type SlogdetResult, type LuResult, type QrResult, type QrROnly, type QrResultOf,
-  type EigResult, type LstsqResult, type CholeskyOptions, type EighResult, type SvdResult, type SingularValues, type SvdResultOf,
-  type SolveRank, type MatrixRankOf,
-} from './lapack.js';
+  svd, svdAsync, pinv, pinvAsync, matrixRank, matrixRankAsync, cond, condAsync,
+  type SvdOptions, type SvdResult, type SingularValues, type SvdResultOf, type MatrixRankOf,
+} from './svd.js';
 
 // triu/tril are plain copies; their twins exist so that every linalg name has one.
 // eslint-disable-next-line require-yield
