@@ -14,7 +14,7 @@ import { writesDirectly } from './out.js';
 import { assertStackedSquare } from './linalg/common.js';
 import { invSteps } from './linalg/solve.js';
 import { svdNormSteps } from './linalg/svd.js';
-import { runAsync, runSync, syncOf, asyncOf, type Steps } from './steps.js';
+import { runAsync, runSync, type Steps } from './steps.js';
 
 function checkTensor(x: unknown, op: string, which: string): Tensor {
   if (!(x instanceof Tensor)) throw new TypeError(`Expected a Tensor for ${which} of ${op} but received ${describe(x)}`);
@@ -38,7 +38,9 @@ function checkTensor(x: unknown, op: string, which: string): Tensor {
  * matmul(zeros([5, 2, 3]), zeros([3, 4])).shape; // [5, 2, 4]
  * ```
  */
-export function matmul<A extends Tensor, B extends Tensor, P extends OutOption = {}>(a: A, b: B, opts?: P): MatmulResult<A, B, P> {
+export function matmul<A extends Tensor, B extends Tensor, P extends OutOption = {}>(
+  a: A, b: B, opts?: P,
+): MatmulResult<A, B, P> {
   // The common 2-D case skips the step machinery: small products are dominated by call overhead.
   if (opts === undefined && a instanceof Tensor && b instanceof Tensor && a.ndim === 2 && b.ndim === 2 && a.dtype === b.dtype) {
     return matmul2d(a, b) as never;
@@ -405,10 +407,12 @@ function* matrixNorm(a: Tensor, ord: NormOrd, rowAxis: number, colAxis: number, 
  * dot(tensor([[1, 2], [3, 4]]), tensor([1, 1])).toArray(); // [3, 7]
  * dot(zeros([2, 3, 4]), zeros([5, 4, 6])).shape;        // [2, 3, 5, 6]
  * ```
- *
- * @function
  */
-export const dot = syncOf(dotSteps);
+export function dot<A extends Operand, B extends Operand>(
+  a: A, b: B,
+): Tensor<BinaryDType<A, B>, DotRank<RankOf<A>, RankOf<B>>> {
+  return runSync(dotSteps(a, b));
+}
 /**
  * Async twin of {@link dot}: same arguments, runs its BLAS/LAPACK work off the JS thread (on
  * the libuv pool) and returns a Promise; errors dot would throw become rejections. Do not
@@ -419,10 +423,12 @@ export const dot = syncOf(dotSteps);
  * const d = await linalg.dotAsync(tensor([1, 2]), tensor([3, 4]));
  * d.item(); // 11
  * ```
- *
- * @function
  */
-export const dotAsync = asyncOf(dotSteps);
+export async function dotAsync<A extends Operand, B extends Operand>(
+  a: A, b: B,
+): Promise<Tensor<BinaryDType<A, B>, DotRank<RankOf<A>, RankOf<B>>>> {
+  return runAsync(dotSteps(a, b));
+}
 /**
  * numpy.vdot: the dot product of the two tensors flattened, as a number.
  *
@@ -431,10 +437,10 @@ export const dotAsync = asyncOf(dotSteps);
  * ```ts
  * vdot(tensor([[1, 2], [3, 4]]), tensor([[1, 2], [3, 4]])); // 30
  * ```
- *
- * @function
  */
-export const vdot = syncOf(vdotSteps);
+export function vdot(a: Tensor, b: Tensor): number {
+  return runSync(vdotSteps(a, b));
+}
 /**
  * Async twin of {@link vdot}: same arguments, runs its BLAS/LAPACK work off the JS thread (on
  * the libuv pool) and returns a Promise; errors vdot would throw become rejections. Do not
@@ -444,10 +450,10 @@ export const vdot = syncOf(vdotSteps);
  * ```ts
  * await linalg.vdotAsync(tensor([1, 2]), tensor([3, 4])); // 11
  * ```
- *
- * @function
  */
-export const vdotAsync = asyncOf(vdotSteps);
+export async function vdotAsync(a: Tensor, b: Tensor): Promise<number> {
+  return runAsync(vdotSteps(a, b));
+}
 /**
  * numpy.inner: contracts the last axes of both operands; the result has shape
  * `[...x.shape[:-1], ...y.shape[:-1]]`. A scalar multiplies elementwise.
@@ -458,10 +464,12 @@ export const vdotAsync = asyncOf(vdotSteps);
  * inner(tensor([1, 2]), tensor([3, 4])).item();          // 11
  * inner(tensor([[1, 0], [0, 1]]), tensor([[1, 2], [3, 4]])).toArray(); // [[1, 3], [2, 4]]
  * ```
- *
- * @function
  */
-export const inner = syncOf(innerSteps);
+export function inner<A extends Operand, B extends Operand>(
+  a: A, b: B,
+): Tensor<BinaryDType<A, B>, DotRank<RankOf<A>, RankOf<B>>> {
+  return runSync(innerSteps(a, b));
+}
 /**
  * Async twin of {@link inner}: same arguments, runs its BLAS/LAPACK work off the JS thread (on
  * the libuv pool) and returns a Promise; errors inner would throw become rejections. Do not
@@ -472,10 +480,12 @@ export const inner = syncOf(innerSteps);
  * const r = await linalg.innerAsync(tensor([1, 2]), tensor([3, 4]));
  * r.item(); // 11
  * ```
- *
- * @function
  */
-export const innerAsync = asyncOf(innerSteps);
+export async function innerAsync<A extends Operand, B extends Operand>(
+  a: A, b: B,
+): Promise<Tensor<BinaryDType<A, B>, DotRank<RankOf<A>, RankOf<B>>>> {
+  return runAsync(innerSteps(a, b));
+}
 /**
  * numpy.outer: every product `x[i] * y[j]` of the flattened inputs, as a matrix.
  *
@@ -483,10 +493,10 @@ export const innerAsync = asyncOf(innerSteps);
  * ```ts
  * outer(tensor([1, 2]), tensor([1, 2, 3])).toArray(); // [[1, 2, 3], [2, 4, 6]]
  * ```
- *
- * @function
  */
-export const outer = syncOf(outerSteps);
+export function outer<DA extends DType, DB extends DType>(a: Tensor<DA>, b: Tensor<DB>): Tensor<Promote<DA, DB>, 2> {
+  return runSync(outerSteps(a, b));
+}
 /**
  * Async twin of {@link outer}: same arguments, returns a Promise. outer makes no BLAS or LAPACK
  * call, so the work is done on the JS thread before the Promise resolves; the twin exists so
@@ -497,10 +507,12 @@ export const outer = syncOf(outerSteps);
  * const o = await linalg.outerAsync(tensor([1, 2]), tensor([3, 4]));
  * o.toArray(); // [[3, 4], [6, 8]]
  * ```
- *
- * @function
  */
-export const outerAsync = asyncOf(outerSteps);
+export async function outerAsync<DA extends DType, DB extends DType>(
+  a: Tensor<DA>, b: Tensor<DB>,
+): Promise<Tensor<Promote<DA, DB>, 2>> {
+  return runAsync(outerSteps(a, b));
+}
 /**
  * numpy.linalg.matrix_power: `a` multiplied by itself `n` times (by repeated squaring), on stacks
  * too; `n` = 0 gives the identity, `n` < 0 powers the inverse.
@@ -512,10 +524,12 @@ export const outerAsync = asyncOf(outerSteps);
  * linalg.matrixPower(tensor([[1, 1], [0, 1]]), 3).toArray(); // [[1, 3], [0, 1]]
  * linalg.matrixPower(tensor([[2, 0], [0, 4]]), -1).toArray(); // [[0.5, 0], [0, 0.25]]
  * ```
- *
- * @function
  */
-export const matrixPower = syncOf(matrixPowerSteps);
+export function matrixPower<D extends DType, R extends number, N extends number>(
+  a: Tensor<D, R>, n: N,
+): Tensor<MatrixPowerDType<D, N>, R> {
+  return runSync(matrixPowerSteps(a, n));
+}
 /**
  * Async twin of {@link matrixPower}: same arguments, runs its BLAS/LAPACK work off the JS thread (on
  * the libuv pool) and returns a Promise; errors matrixPower would throw become rejections. Do not
@@ -526,10 +540,12 @@ export const matrixPower = syncOf(matrixPowerSteps);
  * const p = await linalg.matrixPowerAsync(tensor([[1, 1], [0, 1]]), 10);
  * p.toArray(); // [[1, 10], [0, 1]]
  * ```
- *
- * @function
  */
-export const matrixPowerAsync = asyncOf(matrixPowerSteps);
+export async function matrixPowerAsync<D extends DType, R extends number, N extends number>(
+  a: Tensor<D, R>, n: N,
+): Promise<Tensor<MatrixPowerDType<D, N>, R>> {
+  return runAsync(matrixPowerSteps(a, n));
+}
 /**
  * numpy.linalg.multi_dot: the product of a chain of matrices, multiplied in the cheapest order
  * (matrix-chain order). The first and last operands may be 1-D (a row and a column vector).
@@ -542,10 +558,12 @@ export const matrixPowerAsync = asyncOf(matrixPowerSteps);
  * linalg.multiDot([zeros([10, 100]), zeros([100, 5]), zeros([5, 50])]).shape; // [10, 50]
  * linalg.multiDot([tensor([1, 2]), tensor([[1, 2], [3, 4]]), tensor([1, 1])]).item(); // 17
  * ```
- *
- * @function
  */
-export const multiDot = syncOf(multiDotSteps);
+export function multiDot<D extends DType, R extends number>(
+  arrays: readonly Tensor<D, R>[],
+): Tensor<JoinedDType<D>, R extends 2 ? 2 : number> {
+  return runSync(multiDotSteps(arrays));
+}
 /**
  * Async twin of {@link multiDot}: same arguments, runs its BLAS/LAPACK work off the JS thread (on
  * the libuv pool) and returns a Promise; errors multiDot would throw become rejections. Do not
@@ -556,10 +574,12 @@ export const multiDot = syncOf(multiDotSteps);
  * const m = await linalg.multiDotAsync([eye(2), eye(2), tensor([1, 2])]);
  * m.toArray(); // [1, 2]
  * ```
- *
- * @function
  */
-export const multiDotAsync = asyncOf(multiDotSteps);
+export async function multiDotAsync<D extends DType, R extends number>(
+  arrays: readonly Tensor<D, R>[],
+): Promise<Tensor<JoinedDType<D>, R extends 2 ? 2 : number>> {
+  return runAsync(multiDotSteps(arrays));
+}
 /**
  * numpy.linalg.trace: the sum along diagonal `offset` of the last two axes.
  *
@@ -571,10 +591,12 @@ export const multiDotAsync = asyncOf(multiDotSteps);
  * linalg.trace(tensor([[1, 2], [3, 4]]), 1); // 2
  * (linalg.tracestack([eye(2), eye(2)])).toArray(); // [2, 2]
  * ```
- *
- * @function
  */
-export const trace = syncOf(traceSteps);
+export function trace<D extends DType, R extends number>(
+  a: Tensor<D, R>, offset?: number,
+): ScalarOrStack<FloatOf<D>, R> {
+  return runSync(traceSteps(a, offset));
+}
 /**
  * Async twin of {@link trace}: same arguments, returns a Promise. trace makes no BLAS or LAPACK
  * call, so the work is done on the JS thread before the Promise resolves; the twin exists so
@@ -584,10 +606,12 @@ export const trace = syncOf(traceSteps);
  * ```ts
  * await linalg.traceAsync(eye(3)); // 3
  * ```
- *
- * @function
  */
-export const traceAsync = asyncOf(traceSteps);
+export async function traceAsync<D extends DType, R extends number>(
+  a: Tensor<D, R>, offset?: number,
+): Promise<ScalarOrStack<FloatOf<D>, R>> {
+  return runAsync(traceSteps(a, offset));
+}
 /**
  * numpy.linalg.norm. Without `axis`: the 2-norm of a vector, a matrix norm of a matrix (Frobenius
  * by default), and with `ord` undefined the 2-norm of all elements of any tensor. With one axis:
@@ -609,10 +633,12 @@ export const traceAsync = asyncOf(traceSteps);
  * linalg.norm(a, 2);                   // 5.464985704219042
  * linalg.norm(a, undefined, 1).toArray(); // [2.23606797749979, 5]
  * ```
- *
- * @function
  */
-export const norm = syncOf(normSteps);
+export function norm<D extends DType, R extends number, A extends number | readonly [] | readonly number[] | null | undefined = undefined, K extends boolean = false>(
+  x: Tensor<D, R>, ord?: NormOrd, axis?: A, keepdims?: K,
+): Reduced<FloatOf<D>, R, A, K> {
+  return runSync(normSteps(x, ord, axis, keepdims));
+}
 /**
  * Async twin of {@link norm}: same arguments, runs its BLAS/LAPACK work off the JS thread (on
  * the libuv pool) and returns a Promise; errors norm would throw become rejections. Do not
@@ -622,7 +648,9 @@ export const norm = syncOf(normSteps);
  * ```ts
  * await linalg.normAsync(tensor([[1, 2], [3, 4]]), 'nuc'); // 5.830951894845299
  * ```
- *
- * @function
  */
-export const normAsync = asyncOf(normSteps);
+export async function normAsync<D extends DType, R extends number, A extends number | readonly [] | readonly number[] | null | undefined = undefined, K extends boolean = false>(
+  x: Tensor<D, R>, ord?: NormOrd, axis?: A, keepdims?: K,
+): Promise<Reduced<FloatOf<D>, R, A, K>> {
+  return runAsync(normSteps(x, ord, axis, keepdims));
+}

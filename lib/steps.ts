@@ -38,17 +38,3 @@ export async function runAsync<R>(g: Steps<R>): Promise<R> {
   }
   return r.value;
 }
-
-// The synchronous function and its async twin from one generator. Each returns one function type,
-// so a generic generator gives generic functions (TypeScript carries the type parameters through):
-// `syncOf(detSteps)` has detSteps's signature with the generator's result as its return type.
-
-/** The synchronous function of a steps generator. */
-export function syncOf<A extends unknown[], R>(gen: (...args: A) => Steps<R>): (...args: A) => R {
-  return (...args: A) => runSync(gen(...args));
-}
-
-/** The async twin of a steps generator: validation errors become rejections too. */
-export function asyncOf<A extends unknown[], R>(gen: (...args: A) => Steps<R>): (...args: A) => Promise<R> {
-  return async (...args: A) => runAsync(gen(...args));
-}

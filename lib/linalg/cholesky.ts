@@ -1,7 +1,7 @@
 // potrf: cholesky; native/lapack/cholesky.cc.
 import { describe } from '../errors.js';
 import { nativeStep } from '../native.js';
-import { syncOf, asyncOf, type Steps } from '../steps.js';
+import { runAsync, runSync, type Steps } from '../steps.js';
 import { Tensor, type OutOption } from '../tensor.js';
 import type { DType } from '../dtype.js';
 import type { FloatOf, OutResult } from '../typing.js';
@@ -49,10 +49,12 @@ function* choleskyImpl(aIn: Tensor, opts: CholeskyOptions): Steps<Tensor> {
  * const a = tensor([[4, 2], [2, 3]]);
  * linalg.cholesky(a, { out: a }) === a;              // true: factored in place
  * ```
- *
- * @function
  */
-export const cholesky = syncOf(choleskySteps);
+export function cholesky<D extends DType, R extends number, P extends CholeskyOptions = {}>(
+  a: Tensor<D, R>, opts?: P,
+): OutResult<P, Tensor<FloatOf<D>, R>> {
+  return runSync(choleskySteps(a, opts));
+}
 /**
  * Async twin of {@link cholesky}: same arguments, runs its BLAS/LAPACK work off the JS thread (on
  * the libuv pool) and returns a Promise; errors cholesky would throw become rejections. Do not
@@ -63,7 +65,9 @@ export const cholesky = syncOf(choleskySteps);
  * const l = await linalg.choleskyAsync(tensor([[4, 0], [0, 9]]));
  * l.toArray(); // [[2, 0], [0, 3]]
  * ```
- *
- * @function
  */
-export const choleskyAsync = asyncOf(choleskySteps);
+export async function choleskyAsync<D extends DType, R extends number, P extends CholeskyOptions = {}>(
+  a: Tensor<D, R>, opts?: P,
+): Promise<OutResult<P, Tensor<FloatOf<D>, R>>> {
+  return runAsync(choleskySteps(a, opts));
+}

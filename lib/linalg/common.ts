@@ -36,7 +36,9 @@ export function writeBatch(batch: readonly number[]): number {
 }
 
 /** Writes one matrix operand: [rows, cols, offset, batch strides (broadcast)..., rs, cs]. */
-export function writeMatrix(p: number, t: Tensor, batch: readonly number[], rows: number, cols: number, rs: number, cs: number): number {
+export function writeMatrix(
+  p: number, t: Tensor, batch: readonly number[], rows: number, cols: number, rs: number, cs: number,
+): number {
   META[p++] = rows;
   META[p++] = cols;
   META[p++] = t.offset;
@@ -85,7 +87,9 @@ export const asResult = (t: Tensor): Tensor | number => (t.ndim === 0 ? t.item()
  * memory with an input, except by being exactly the same view of it (the routines read each input
  * matrix before writing that output matrix, so that computes in place).
  */
-export function lapackOut(outIn: Tensor, shape: readonly number[], dtype: DType, op: string, inputs: readonly Tensor[]): Tensor {
+export function lapackOut(
+  outIn: Tensor, shape: readonly number[], dtype: DType, op: string, inputs: readonly Tensor[],
+): Tensor {
   // prepareOut checks the type, the shape and that no element is reached twice.
   const out = prepareOut({ out: outIn }, shape, dtype, op);
   if (out.dtype !== dtype) throw new TypeError(`${op}: out must be ${dtype} like the result, not ${out.dtype}`);

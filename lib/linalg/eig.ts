@@ -1,6 +1,6 @@
 // geev: eig and eigvals of real matrices (complex results as re/im parts); native/lapack/eig.cc.
 import { nativeStep } from '../native.js';
-import { syncOf, asyncOf, type Steps } from '../steps.js';
+import { runAsync, runSync, type Steps } from '../steps.js';
 import { Tensor } from '../tensor.js';
 import type { DType } from '../dtype.js';
 import type { FloatOf, RankMinus } from '../typing.js';
@@ -67,10 +67,12 @@ function* eigvalsSteps<D extends DType, R extends number>(a: Tensor<D, R>): Step
  * values.im.toArray(); // [1, -1]
  * vectors.re.shape;    // [2, 2]
  * ```
- *
- * @function
  */
-export const eig = syncOf(eigSteps);
+export function eig<D extends DType, R extends number>(
+  a: Tensor<D, R>,
+): EigResult<Tensor<FloatOf<D>, RankMinus<R, 1>>, Tensor<FloatOf<D>, R>> {
+  return runSync(eigSteps(a));
+}
 /**
  * Async twin of {@link eig}: same arguments, runs its BLAS/LAPACK work off the JS thread (on
  * the libuv pool) and returns a Promise; errors eig would throw become rejections. Do not
@@ -81,10 +83,12 @@ export const eig = syncOf(eigSteps);
  * const { values } = await linalg.eigAsync(tensor([[2, 0], [0, 3]]));
  * values.re.toArray(); // [2, 3]
  * ```
- *
- * @function
  */
-export const eigAsync = asyncOf(eigSteps);
+export async function eigAsync<D extends DType, R extends number>(
+  a: Tensor<D, R>,
+): Promise<EigResult<Tensor<FloatOf<D>, RankMinus<R, 1>>, Tensor<FloatOf<D>, R>>> {
+  return runAsync(eigSteps(a));
+}
 /**
  * numpy.linalg.eigvals: the eigenvalues of {@link eig} without the vectors.
  *
@@ -95,10 +99,12 @@ export const eigAsync = asyncOf(eigSteps);
  * ```ts
  * linalg.eigvals(tensor([[2, 0], [0, 3]])).re.toArray(); // [2, 3]
  * ```
- *
- * @function
  */
-export const eigvals = syncOf(eigvalsSteps);
+export function eigvals<D extends DType, R extends number>(
+  a: Tensor<D, R>,
+): ComplexTensor<Tensor<FloatOf<D>, RankMinus<R, 1>>> {
+  return runSync(eigvalsSteps(a));
+}
 /**
  * Async twin of {@link eigvals}: same arguments, runs its BLAS/LAPACK work off the JS thread (on
  * the libuv pool) and returns a Promise; errors eigvals would throw become rejections. Do not
@@ -109,7 +115,9 @@ export const eigvals = syncOf(eigvalsSteps);
  * const w = await linalg.eigvalsAsync(tensor([[0, -1], [1, 0]]));
  * w.im.toArray(); // [1, -1]
  * ```
- *
- * @function
  */
-export const eigvalsAsync = asyncOf(eigvalsSteps);
+export async function eigvalsAsync<D extends DType, R extends number>(
+  a: Tensor<D, R>,
+): Promise<ComplexTensor<Tensor<FloatOf<D>, RankMinus<R, 1>>>> {
+  return runAsync(eigvalsSteps(a));
+}

@@ -1,7 +1,7 @@
 // syevd / syevr: eigh, eigvalsh and the top-k eigenpairs PCA uses; native/lapack/eigh.cc.
 import { describe } from '../errors.js';
 import { nativeStep } from '../native.js';
-import { syncOf, asyncOf, type Steps } from '../steps.js';
+import { runAsync, runSync, type Steps } from '../steps.js';
 import { Tensor } from '../tensor.js';
 import type { DType } from '../dtype.js';
 import type { FloatOf, RankMinus } from '../typing.js';
@@ -80,10 +80,12 @@ function* eigvalshSteps<D extends DType, R extends number>(a: Tensor<D, R>, uplo
  * values.toArray(); // [1, 3]
  * vectors.shape;    // [2, 2]
  * ```
- *
- * @function
  */
-export const eigh = syncOf(eighSteps);
+export function eigh<D extends DType, R extends number>(
+  a: Tensor<D, R>, uplo?: 'L' | 'U',
+): EighResult<Tensor<FloatOf<D>, RankMinus<R, 1>>, Tensor<FloatOf<D>, R>> {
+  return runSync(eighSteps(a, uplo));
+}
 /**
  * Async twin of {@link eigh}: same arguments, runs its BLAS/LAPACK work off the JS thread (on
  * the libuv pool) and returns a Promise; errors eigh would throw become rejections. Do not
@@ -94,10 +96,12 @@ export const eigh = syncOf(eighSteps);
  * const { values } = await linalg.eighAsync(tensor([[2, 1], [1, 2]]));
  * values.toArray(); // [1, 3]
  * ```
- *
- * @function
  */
-export const eighAsync = asyncOf(eighSteps);
+export async function eighAsync<D extends DType, R extends number>(
+  a: Tensor<D, R>, uplo?: 'L' | 'U',
+): Promise<EighResult<Tensor<FloatOf<D>, RankMinus<R, 1>>, Tensor<FloatOf<D>, R>>> {
+  return runAsync(eighSteps(a, uplo));
+}
 /**
  * numpy.linalg.eigvalsh: the eigenvalues (ascending) of a symmetric matrix or stack, without the
  * vectors; `uplo` as in {@link eigh}.
@@ -109,10 +113,12 @@ export const eighAsync = asyncOf(eighSteps);
  * ```ts
  * linalg.eigvalsh(tensor([[2, 1], [1, 2]])).toArray(); // [1, 3]
  * ```
- *
- * @function
  */
-export const eigvalsh = syncOf(eigvalshSteps);
+export function eigvalsh<D extends DType, R extends number>(
+  a: Tensor<D, R>, uplo?: 'L' | 'U',
+): Tensor<FloatOf<D>, RankMinus<R, 1>> {
+  return runSync(eigvalshSteps(a, uplo));
+}
 /**
  * Async twin of {@link eigvalsh}: same arguments, runs its BLAS/LAPACK work off the JS thread (on
  * the libuv pool) and returns a Promise; errors eigvalsh would throw become rejections. Do not
@@ -123,7 +129,9 @@ export const eigvalsh = syncOf(eigvalshSteps);
  * const w = await linalg.eigvalshAsync(tensor([[2, 1], [1, 2]]));
  * w.toArray(); // [1, 3]
  * ```
- *
- * @function
  */
-export const eigvalshAsync = asyncOf(eigvalshSteps);
+export async function eigvalshAsync<D extends DType, R extends number>(
+  a: Tensor<D, R>, uplo?: 'L' | 'U',
+): Promise<Tensor<FloatOf<D>, RankMinus<R, 1>>> {
+  return runAsync(eigvalshSteps(a, uplo));
+}

@@ -15,7 +15,7 @@
  *
  * @module
  */
-import { syncOf, asyncOf, type Steps } from '../steps.js';
+import { runAsync, runSync, type Steps } from '../steps.js';
 import { triu as triuSync, tril as trilSync } from '../creation.js';
 import type { Tensor } from '../tensor.js';
 import type { DType } from '../dtype.js';
@@ -54,10 +54,10 @@ function* trilSteps<D extends DType, R extends number>(a: Tensor<D, R>, k = 0): 
  * ```ts
  * linalg.triu(tensor([[1, 2], [3, 4]])).toArray(); // [[1, 2], [0, 4]]
  * ```
- *
- * @function
  */
-export const triu = syncOf(triuSteps);
+export function triu<D extends DType, R extends number>(a: Tensor<D, R>, k?: number): Tensor<D, R> {
+  return runSync(triuSteps(a, k));
+}
 /**
  * Async twin of {@link triu}: same arguments, returns a Promise. triu makes no BLAS or LAPACK
  * call, so the work is done on the JS thread before the Promise resolves; the twin exists so
@@ -68,10 +68,10 @@ export const triu = syncOf(triuSteps);
  * const u = await linalg.triuAsync(tensor([[1, 2], [3, 4]]));
  * u.toArray(); // [[1, 2], [0, 4]]
  * ```
- *
- * @function
  */
-export const triuAsync = asyncOf(triuSteps);
+export async function triuAsync<D extends DType, R extends number>(a: Tensor<D, R>, k?: number): Promise<Tensor<D, R>> {
+  return runAsync(triuSteps(a, k));
+}
 /**
  * The lower triangle of the last two axes, as {@link tensorblas!tril | the root tril} (numpy.tril): elements
  * above diagonal `k` zeroed; stacks too.
@@ -81,10 +81,10 @@ export const triuAsync = asyncOf(triuSteps);
  * ```ts
  * linalg.tril(tensor([[1, 2], [3, 4]]), -1).toArray(); // [[0, 0], [3, 0]]
  * ```
- *
- * @function
  */
-export const tril = syncOf(trilSteps);
+export function tril<D extends DType, R extends number>(a: Tensor<D, R>, k?: number): Tensor<D, R> {
+  return runSync(trilSteps(a, k));
+}
 /**
  * Async twin of {@link tril}: same arguments, returns a Promise. tril makes no BLAS or LAPACK
  * call, so the work is done on the JS thread before the Promise resolves; the twin exists so
@@ -95,7 +95,7 @@ export const tril = syncOf(trilSteps);
  * const l = await linalg.trilAsync(tensor([[1, 2], [3, 4]]));
  * l.toArray(); // [[1, 0], [3, 4]]
  * ```
- *
- * @function
  */
-export const trilAsync = asyncOf(trilSteps);
+export async function trilAsync<D extends DType, R extends number>(a: Tensor<D, R>, k?: number): Promise<Tensor<D, R>> {
+  return runAsync(trilSteps(a, k));
+}

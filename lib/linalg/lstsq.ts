@@ -1,7 +1,7 @@
 // gelsd: lstsq; native/lapack/lstsq.cc.
 import { formatShape, LinAlgError, ShapeError, describe } from '../errors.js';
 import { nativeStep } from '../native.js';
-import { syncOf, asyncOf, type Steps } from '../steps.js';
+import { runAsync, runSync, type Steps } from '../steps.js';
 import { Tensor } from '../tensor.js';
 import type { DType } from '../dtype.js';
 import type { FloatOf, Promote } from '../typing.js';
@@ -79,10 +79,12 @@ function* lstsqImpl(aIn: Tensor, bIn: Tensor, rcond?: number | null): Steps<Lsts
  * residuals.toArray(); // [0.16666666666666677]
  * rank;                // 2
  * ```
- *
- * @function
  */
-export const lstsq = syncOf(lstsqSteps);
+export function lstsq<DA extends DType, RA extends number, DB extends DType, RB extends number>(
+  a: Tensor<DA, RA>, b: Tensor<DB, RB>, rcond?: number | null,
+): LstsqResult<Tensor<FloatOf<Promote<DA, DB>>, RB>, Tensor<FloatOf<Promote<DA, DB>>, 1>> {
+  return runSync(lstsqSteps(a, b, rcond));
+}
 /**
  * Async twin of {@link lstsq}: same arguments, runs its BLAS/LAPACK work off the JS thread (on
  * the libuv pool) and returns a Promise; errors lstsq would throw become rejections. Do not
@@ -93,7 +95,9 @@ export const lstsq = syncOf(lstsqSteps);
  * const { x } = await linalg.lstsqAsync(eye(2), tensor([1, 2]));
  * x.toArray(); // [1, 2]
  * ```
- *
- * @function
  */
-export const lstsqAsync = asyncOf(lstsqSteps);
+export async function lstsqAsync<DA extends DType, RA extends number, DB extends DType, RB extends number>(
+  a: Tensor<DA, RA>, b: Tensor<DB, RB>, rcond?: number | null,
+): Promise<LstsqResult<Tensor<FloatOf<Promote<DA, DB>>, RB>, Tensor<FloatOf<Promote<DA, DB>>, 1>>> {
+  return runAsync(lstsqSteps(a, b, rcond));
+}

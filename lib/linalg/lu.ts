@@ -1,6 +1,6 @@
 // getrf: slogdet, det and lu; native/lapack/lu.cc.
 import { nativeStep } from '../native.js';
-import { syncOf, asyncOf, type Steps } from '../steps.js';
+import { runAsync, runSync, type Steps } from '../steps.js';
 import { Tensor } from '../tensor.js';
 import type { DType } from '../dtype.js';
 import type { FloatOf, ScalarOrStack } from '../typing.js';
@@ -86,10 +86,12 @@ function* luImpl(aIn: Tensor): Steps<LuResult> {
  * linalg.slogdet(tensor([[0, 1], [1, 0]])); // { sign: -1, logabsdet: 0 }
  * linalg.slogdet(tensor([[1, 2], [2, 4]])); // { sign: 0, logabsdet: -Infinity }
  * ```
- *
- * @function
  */
-export const slogdet = syncOf(slogdetSteps);
+export function slogdet<D extends DType, R extends number>(
+  a: Tensor<D, R>,
+): SlogdetResult<ScalarOrStack<FloatOf<D>, R>> {
+  return runSync(slogdetSteps(a));
+}
 /**
  * Async twin of {@link slogdet}: same arguments, runs its BLAS/LAPACK work off the JS thread (on
  * the libuv pool) and returns a Promise; errors slogdet would throw become rejections. Do not
@@ -100,10 +102,12 @@ export const slogdet = syncOf(slogdetSteps);
  * const { logabsdet } = await linalg.slogdetAsync(eye(3).mul(10));
  * logabsdet; // 6.907755278982138
  * ```
- *
- * @function
  */
-export const slogdetAsync = asyncOf(slogdetSteps);
+export async function slogdetAsync<D extends DType, R extends number>(
+  a: Tensor<D, R>,
+): Promise<SlogdetResult<ScalarOrStack<FloatOf<D>, R>>> {
+  return runAsync(slogdetSteps(a));
+}
 /**
  * numpy.linalg.det: the determinant, computed as `sign * exp(logabsdet)` from {@link slogdet} as
  * NumPy does (so it can differ from exact integer arithmetic in the last bits).
@@ -115,10 +119,10 @@ export const slogdetAsync = asyncOf(slogdetSteps);
  * linalg.det(tensor([[1, 2], [3, 4]]));                  // -2
  * (linalg.detstack([eye(2), eye(2).mul(3)])).toArray(); // [1, 9.000000000000002]
  * ```
- *
- * @function
  */
-export const det = syncOf(detSteps);
+export function det<D extends DType, R extends number>(a: Tensor<D, R>): ScalarOrStack<FloatOf<D>, R> {
+  return runSync(detSteps(a));
+}
 /**
  * Async twin of {@link det}: same arguments, runs its BLAS/LAPACK work off the JS thread (on
  * the libuv pool) and returns a Promise; errors det would throw become rejections. Do not
@@ -128,10 +132,12 @@ export const det = syncOf(detSteps);
  * ```ts
  * await linalg.detAsync(tensor([[2, 0], [0, 4]])); // 7.999999999999998
  * ```
- *
- * @function
  */
-export const detAsync = asyncOf(detSteps);
+export async function detAsync<D extends DType, R extends number>(
+  a: Tensor<D, R>,
+): Promise<ScalarOrStack<FloatOf<D>, R>> {
+  return runAsync(detSteps(a));
+}
 /**
  * LU factorisation with partial pivoting, SciPy's convention (scipy.linalg.lu): `a = p @ l @ u`.
  * `a` may be rectangular (M x N) and stacked.
@@ -143,10 +149,10 @@ export const detAsync = asyncOf(detSteps);
  * p.toArray(); // [[0, 1], [1, 0]]
  * u.toArray(); // [[3, 4], [0, 0.6666666666666667]]
  * ```
- *
- * @function
  */
-export const lu = syncOf(luSteps);
+export function lu<D extends DType, R extends number>(a: Tensor<D, R>): LuResult<Tensor<FloatOf<D>, R>> {
+  return runSync(luSteps(a));
+}
 /**
  * Async twin of {@link lu}: same arguments, runs its BLAS/LAPACK work off the JS thread (on
  * the libuv pool) and returns a Promise; errors lu would throw become rejections. Do not
@@ -157,7 +163,9 @@ export const lu = syncOf(luSteps);
  * const f = await linalg.luAsync(tensor([[1, 2], [3, 4]]));
  * f.p.matmul(f.l).matmul(f.u).toArray(); // [[1, 2], [3, 4]]
  * ```
- *
- * @function
  */
-export const luAsync = asyncOf(luSteps);
+export async function luAsync<D extends DType, R extends number>(
+  a: Tensor<D, R>,
+): Promise<LuResult<Tensor<FloatOf<D>, R>>> {
+  return runAsync(luSteps(a));
+}

@@ -1,6 +1,6 @@
 // geqrf + orgqr: qr; native/lapack/qr.cc.
 import { nativeStep } from '../native.js';
-import { syncOf, asyncOf, type Steps } from '../steps.js';
+import { runAsync, runSync, type Steps } from '../steps.js';
 import { sizeOf } from '../shape.js';
 import { Tensor } from '../tensor.js';
 import type { DType } from '../dtype.js';
@@ -78,10 +78,12 @@ function* qrImpl(aIn: Tensor, mode: QrMode): Steps<QrResult | QrROnly> {
  * r.shape;                                  // [2, 2]
  * linalg.qr(a, 'complete').q!.shape;        // [3, 3]
  * ```
- *
- * @function
  */
-export const qr = syncOf(qrSteps);
+export function qr<D extends DType, R extends number, M extends QrMode = 'reduced'>(
+  a: Tensor<D, R>, mode?: M,
+): QrResultOf<Tensor<FloatOf<D>, R>, M> {
+  return runSync(qrSteps(a, mode));
+}
 /**
  * Async twin of {@link qr}: same arguments, runs its BLAS/LAPACK work off the JS thread (on
  * the libuv pool) and returns a Promise; errors qr would throw become rejections. Do not
@@ -92,7 +94,9 @@ export const qr = syncOf(qrSteps);
  * const { r } = await linalg.qrAsync(tensor([[3, 0], [4, 5]]), 'r');
  * r.shape; // [2, 2]
  * ```
- *
- * @function
  */
-export const qrAsync = asyncOf(qrSteps);
+export async function qrAsync<D extends DType, R extends number, M extends QrMode = 'reduced'>(
+  a: Tensor<D, R>, mode?: M,
+): Promise<QrResultOf<Tensor<FloatOf<D>, R>, M>> {
+  return runAsync(qrSteps(a, mode));
+}

@@ -1,7 +1,7 @@
 // solve and inv: LU factorisation and solve (getrf + getrs, getri); native/lapack/solve.cc.
 import { formatShape, ShapeError } from '../errors.js';
 import { nativeStep } from '../native.js';
-import { syncOf, asyncOf, type Steps } from '../steps.js';
+import { runAsync, runSync, type Steps } from '../steps.js';
 import { broadcastShapes } from '../shape.js';
 import { Tensor, type OutOption } from '../tensor.js';
 import type { DType } from '../dtype.js';
@@ -85,10 +85,12 @@ function* invImpl(aIn: Tensor, opts: OutOption): Steps<Tensor> {
  * ```ts
  * linalg.solve(tensor([[3, 1], [1, 2]]), tensor([9, 8])).toArray(); // [2, 3]
  * ```
- *
- * @function
  */
-export const solve = syncOf(solveSteps);
+export function solve<DA extends DType, RA extends number, DB extends DType, RB extends number, P extends OutOption = {}>(
+  a: Tensor<DA, RA>, b: Tensor<DB, RB>, opts?: P,
+): OutResult<P, Tensor<FloatOf<Promote<DA, DB>>, SolveRank<RA, RB>>> {
+  return runSync(solveSteps(a, b, opts));
+}
 /**
  * Async twin of {@link solve}: same arguments, runs its BLAS/LAPACK work off the JS thread (on
  * the libuv pool) and returns a Promise; errors solve would throw become rejections. Do not
@@ -99,10 +101,12 @@ export const solve = syncOf(solveSteps);
  * const x = await linalg.solveAsync(tensor([[3, 1], [1, 2]]), tensor([9, 8]));
  * x.toArray(); // [2, 3]
  * ```
- *
- * @function
  */
-export const solveAsync = asyncOf(solveSteps);
+export async function solveAsync<DA extends DType, RA extends number, DB extends DType, RB extends number, P extends OutOption = {}>(
+  a: Tensor<DA, RA>, b: Tensor<DB, RB>, opts?: P,
+): Promise<OutResult<P, Tensor<FloatOf<Promote<DA, DB>>, SolveRank<RA, RB>>>> {
+  return runAsync(solveSteps(a, b, opts));
+}
 /**
  * numpy.linalg.inv: the inverse of a square matrix, or of each matrix in a stack. `{ out }`
  * receives it instead of a new tensor (same shape and dtype; `out: a` inverts in place).
@@ -113,10 +117,12 @@ export const solveAsync = asyncOf(solveSteps);
  * ```ts
  * linalg.inv(tensor([[2, 0], [0, 4]])).toArray(); // [[0.5, 0], [0, 0.25]]
  * ```
- *
- * @function
  */
-export const inv = syncOf(invSteps);
+export function inv<D extends DType, R extends number, P extends OutOption = {}>(
+  a: Tensor<D, R>, opts?: P,
+): OutResult<P, Tensor<FloatOf<D>, R>> {
+  return runSync(invSteps(a, opts));
+}
 /**
  * Async twin of {@link inv}: same arguments, runs its BLAS/LAPACK work off the JS thread (on
  * the libuv pool) and returns a Promise; errors inv would throw become rejections. Do not
@@ -127,7 +133,9 @@ export const inv = syncOf(invSteps);
  * const ai = await linalg.invAsync(tensor([[2, 0], [0, 4]]));
  * ai.toArray(); // [[0.5, 0], [0, 0.25]]
  * ```
- *
- * @function
  */
-export const invAsync = asyncOf(invSteps);
+export async function invAsync<D extends DType, R extends number, P extends OutOption = {}>(
+  a: Tensor<D, R>, opts?: P,
+): Promise<OutResult<P, Tensor<FloatOf<D>, R>>> {
+  return runAsync(invSteps(a, opts));
+}

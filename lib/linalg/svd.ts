@@ -3,7 +3,7 @@
 import * as red from '../reduce.js';
 import { LinAlgError, describe } from '../errors.js';
 import { nativeStep } from '../native.js';
-import { syncOf, asyncOf, type Steps } from '../steps.js';
+import { runAsync, runSync, type Steps } from '../steps.js';
 import { sizeOf } from '../shape.js';
 import { Tensor } from '../tensor.js';
 import type { DType } from '../dtype.js';
@@ -217,10 +217,12 @@ export function* svdNormSteps(a: Tensor, ord: 2 | -2 | 'nuc', rowAxis: number, c
  * [u!.shape, vt!.shape];       // [[3, 3], [2, 2]]
  * linalg.svd(tensor([[3, 0], [0, 4], [0, 0]]), { fullMatrices: false }).u!.shape; // [3, 2]
  * ```
- *
- * @function
  */
-export const svd = syncOf(svdSteps);
+export function svd<D extends DType, R extends number, C extends boolean = true>(
+  a: Tensor<D, R>, opts?: SvdOptions<C>,
+): SvdResultOf<Tensor<FloatOf<D>, R>, Tensor<FloatOf<D>, RankMinus<R, 1>>, C> {
+  return runSync(svdSteps(a, opts));
+}
 /**
  * Async twin of {@link svd}: same arguments, runs its BLAS/LAPACK work off the JS thread (on
  * the libuv pool) and returns a Promise; errors svd would throw become rejections. Do not
@@ -231,10 +233,12 @@ export const svd = syncOf(svdSteps);
  * const { s } = await linalg.svdAsync(tensor([[3, 0], [0, 4]]), { computeUV: false });
  * s.toArray(); // [4, 3]
  * ```
- *
- * @function
  */
-export const svdAsync = asyncOf(svdSteps);
+export async function svdAsync<D extends DType, R extends number, C extends boolean = true>(
+  a: Tensor<D, R>, opts?: SvdOptions<C>,
+): Promise<SvdResultOf<Tensor<FloatOf<D>, R>, Tensor<FloatOf<D>, RankMinus<R, 1>>, C>> {
+  return runAsync(svdSteps(a, opts));
+}
 /**
  * numpy.linalg.pinv: the Moore-Penrose pseudo-inverse via the SVD, singular values at or below
  * `rcond * max(s)` treated as zero (`rcond` defaults to `max(M, N) * eps`); stacks too.
@@ -246,10 +250,10 @@ export const svdAsync = asyncOf(svdSteps);
  * linalg.pinv(tensor([[2, 0], [0, 4]])).toArray(); // [[0.5, 0], [0, 0.25]]
  * linalg.pinv(tensor([[1, 2], [3, 4], [5, 6]])).shape; // [2, 3]
  * ```
- *
- * @function
  */
-export const pinv = syncOf(pinvSteps);
+export function pinv<D extends DType, R extends number>(a: Tensor<D, R>, rcond?: number): Tensor<FloatOf<D>, R> {
+  return runSync(pinvSteps(a, rcond));
+}
 /**
  * Async twin of {@link pinv}: same arguments, runs its BLAS/LAPACK work off the JS thread (on
  * the libuv pool) and returns a Promise; errors pinv would throw become rejections. Do not
@@ -260,10 +264,12 @@ export const pinv = syncOf(pinvSteps);
  * const pi = await linalg.pinvAsync(tensor([[2, 0], [0, 4]]));
  * pi.toArray(); // [[0.5, 0], [0, 0.25]]
  * ```
- *
- * @function
  */
-export const pinvAsync = asyncOf(pinvSteps);
+export async function pinvAsync<D extends DType, R extends number>(
+  a: Tensor<D, R>, rcond?: number,
+): Promise<Tensor<FloatOf<D>, R>> {
+  return runAsync(pinvSteps(a, rcond));
+}
 /**
  * numpy.linalg.matrix_rank: the number of singular values above `tol` (default
  * `max(s) * max(M, N) * eps`). A 1-D or 0-d input has rank 1 unless it is all zeros.
@@ -275,10 +281,10 @@ export const pinvAsync = asyncOf(pinvSteps);
  * linalg.matrixRank(tensor([[1, 2], [2, 4]])); // 1
  * linalg.matrixRank(eye(3));                   // 3
  * ```
- *
- * @function
  */
-export const matrixRank = syncOf(matrixRankSteps);
+export function matrixRank<D extends DType, R extends number>(a: Tensor<D, R>, tol?: number): MatrixRankOf<R> {
+  return runSync(matrixRankSteps(a, tol));
+}
 /**
  * Async twin of {@link matrixRank}: same arguments, runs its BLAS/LAPACK work off the JS thread (on
  * the libuv pool) and returns a Promise; errors matrixRank would throw become rejections. Do not
@@ -288,10 +294,12 @@ export const matrixRank = syncOf(matrixRankSteps);
  * ```ts
  * await linalg.matrixRankAsync(eye(4)); // 4
  * ```
- *
- * @function
  */
-export const matrixRankAsync = asyncOf(matrixRankSteps);
+export async function matrixRankAsync<D extends DType, R extends number>(
+  a: Tensor<D, R>, tol?: number,
+): Promise<MatrixRankOf<R>> {
+  return runAsync(matrixRankSteps(a, tol));
+}
 /**
  * numpy.linalg.cond: the condition number of a matrix (or stack) in norm `p`: by default (or 2, -2)
  * the ratio of the extreme singular values; 'fro', 'nuc', 1, -1, Infinity, -Infinity use
@@ -304,10 +312,12 @@ export const matrixRankAsync = asyncOf(matrixRankSteps);
  * linalg.cond(tensor([[1, 0], [0, 2]]));    // 2
  * linalg.cond(tensor([[1, 0], [0, 2]]), 1); // 2
  * ```
- *
- * @function
  */
-export const cond = syncOf(condSteps);
+export function cond<D extends DType, R extends number>(
+  a: Tensor<D, R>, p?: number | 'fro' | 'nuc' | null,
+): ScalarOrStack<FloatOf<D>, R> {
+  return runSync(condSteps(a, p));
+}
 /**
  * Async twin of {@link cond}: same arguments, runs its BLAS/LAPACK work off the JS thread (on
  * the libuv pool) and returns a Promise; errors cond would throw become rejections. Do not
@@ -317,7 +327,9 @@ export const cond = syncOf(condSteps);
  * ```ts
  * await linalg.condAsync(tensor([[1, 0], [0, 4]]), 'fro'); // 4.25
  * ```
- *
- * @function
  */
-export const condAsync = asyncOf(condSteps);
+export async function condAsync<D extends DType, R extends number>(
+  a: Tensor<D, R>, p?: number | 'fro' | 'nuc' | null,
+): Promise<ScalarOrStack<FloatOf<D>, R>> {
+  return runAsync(condSteps(a, p));
+}
