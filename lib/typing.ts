@@ -180,9 +180,15 @@ export type RankOfShape<S> = S extends number ? 1 : S extends readonly number[] 
  * What a call with options `P` returns when it computes `R`: the `out` tensor when `P` has one
  * (typed as that tensor), `R` when it has none, either when `out` may or may not be there.
  */
-export type OutResult<P, R> = P extends { out: infer O }
+export type OutResult<P, R> = P extends {
+  /** The tensor to write into, always given. */
+  out: infer O;
+}
   ? (O extends Tensor ? O : never) | (undefined extends O ? R : never)
-  : P extends { out?: infer O }
+  : P extends {
+    /** The tensor to write into, perhaps. */
+    out?: infer O;
+  }
     ? [O] extends [Tensor | undefined]
       ? Exclude<O, undefined> | R
       : R
