@@ -24,3 +24,9 @@ export { PCA, type PCAOptions, type PCADType } from './pca.js';
 export { toNpy, fromNpy, save, load, saveAsync, loadAsync, parseCsv, readCsv, readCsvAsync,
   type CsvOptions, type CsvLabelOptions, type LabeledCsv, type FilePath,
 } from './io.js';
+export {
+  loadNpz, loadNpzAsync, saveNpz, saveNpzAsync, fromNpz, toNpz, type NpzArrays, type NpzLoadOptions, type NpzSaveOptions,
+} from './npz.js';
+export {
+  readParquet, readParquetAsync, writeParquet, writeParquetAsync, type ReadParquetOptions, type WriteParquetOptions, type ParquetCompression,
+} from './parquet.js';

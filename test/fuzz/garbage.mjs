@@ -27,6 +27,9 @@ const garbage = [
   () => detachedTensor(), () => sharedTensor(), () => tb.tensor(3), () => [tb.eye(2), tb.eye(2)], () => ({ out: tb.zeros([2]) }),
   () => 'x.npy', () => 'missing.csv', () => tb.toNpy(tb.eye(2)), () => tb.toNpy(tb.eye(2)).subarray(0, 20),
   () => ({ delimiter: ';', header: 1 }),
+  () => 'x.npz', () => 'x.parquet', () => tb.toNpz({ a: tb.eye(2) }), () => tb.toNpz({ a: tb.eye(2) }).subarray(0, 40),
+  () => ({ a: tb.eye(2), 'b/c': tb.zeros([0]) }), () => new Map([['m', tb.eye(2)]]), () => ({ columns: ['nope'] }),
+  () => ({ rowGroups: [7] }), () => ({ compressed: 'yes' }), () => ({ compression: 'lzma' }),
   () => ({ fullMatrices: 'no' }), () => ({ dtype: 'float16' }), () => ({ seed: NaN }), () => 'fro', () => 'nuc', () => 'L',
 ];
 
