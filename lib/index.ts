@@ -30,3 +30,9 @@ export {
 export {
   readParquet, readParquetAsync, writeParquet, writeParquetAsync, type ReadParquetOptions, type WriteParquetOptions, type ParquetCompression,
 } from './parquet.js';
+export {
+  fromArrow, toArrow, fromArrowIPC,
+  type ArrowTypeLike, type ArrowDataLike, type ArrowVectorLike, type ArrowFieldLike, type ArrowSchemaLike,
+  type ArrowRecordBatchLike, type ArrowTableLike, type ArrowDType, type WithNulls, type UniformDType, type ArrowVectorRank,
+  type ArrowNulls, type FromArrowOptions, type FromArrowIPCOptions, type ToArrowOptions,
+} from './arrow.js';

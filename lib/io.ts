@@ -251,7 +251,7 @@ function readHeader(b: Uint8Array, source: string): NpyHeader {
     if (i >= b.length) fail(`not a .npy file: ${b.length} bytes is too short for the magic string \\x93NUMPY`);
     if (b[i] !== MAGIC[i]) {
       const zip = b[0] === 0x50 && b[1] === 0x4b;
-      fail(`not a .npy file: bad magic string (expected \\x93NUMPY)${zip ? '; this looks like a zip archive (.npz), which is not supported' : ''}`);
+      fail(`not a .npy file: bad magic string (expected \\x93NUMPY)${zip ? '; this looks like a zip archive (.npz): read it with loadNpz or fromNpz' : ''}`);
     }
   }
   if (b.length < 8) fail('truncated .npy file: the format version is missing');

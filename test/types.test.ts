@@ -6,6 +6,8 @@ import {
   arange, concat, distance, eye, linalg, load, matmul, ones, parseCsv, PCA, rand, randn, readCsvAsync, save, stack, sum, tensor, Tensor, zeros,
   type DType, type LabeledCsv, type TypedArray,
 } from '../lib/index.js';
+import * as A from 'apache-arrow';
+import { fromArrow, fromArrowIPC, toArrow, type ArrowTableLike, type ArrowVectorLike } from '../lib/index.js';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -334,5 +336,32 @@ describe('types: linalg returns numbers for a matrix and tensors for a stack', (
     const fitted64 = new PCA({ nComponents: 1 }).fit(m);
     expectTypeOf(fitted64.transform(f32)).toEqualTypeOf<Tensor<'float64' | 'float32', 2>>();
     is(fitted64.transform(f32), 'float64', 2);
+  });
+});
+
+describe('types: Arrow columns know their dtype and rank', () => {
+  it('fromArrow of a vector, a FixedSizeList and a table; toArrow by rank and options', () => {
+    const v32 = fromArrow(A.makeVector(new Float32Array([1, 2])));
+    expectTypeOf(v32).toEqualTypeOf<Tensor<'float32', 1>>();
+    is(v32, 'float32', 1);
+    const i8 = fromArrow(A.makeVector(new Int8Array([1, 2])));
+    expectTypeOf(i8).toEqualTypeOf<Tensor<'int32', 1>>();
+    is(i8, 'int32', 1);
+    const table = fromArrow(A.tableFromArrays({ a: new Float64Array([1, 2]), b: new Float64Array([3, 4]) }));
+    is(table, 'float64', 2);
+    expectTypeOf(toArrow(table)).toEqualTypeOf<ArrowTableLike>();
+    expectTypeOf(toArrow(v32)).toEqualTypeOf<ArrowVectorLike>();
+    // Checked by the compiler only (never called): the types of inputs not built here.
+    const compileOnly = (): void => {
+      expectTypeOf(fromArrow(A.makeVector(new Int32Array(1)), { nulls: 'nan' })).toEqualTypeOf<Tensor<'float64', 1>>();
+      expectTypeOf(fromArrow(A.makeVector(new BigInt64Array(1)))).toEqualTypeOf<Tensor<'float64', 1>>();
+      expectTypeOf(fromArrow({} as A.Vector<A.FixedSizeList<A.Float32>>)).toEqualTypeOf<Tensor<'float32', 2>>();
+      expectTypeOf(fromArrow({} as A.Table<{ a: A.Float32; b: A.Float32 }>)).toEqualTypeOf<Tensor<'float32', 2>>();
+      expectTypeOf(fromArrow({} as A.RecordBatch<{ a: A.Float64 }>)).toEqualTypeOf<Tensor<'float64', 2>>();
+      expectTypeOf(fromArrow({} as A.Table)).toEqualTypeOf<Tensor<'float64' | 'float32' | 'int32', 2>>();
+      expectTypeOf(fromArrowIPC(new Uint8Array(0))).toEqualTypeOf<Tensor<'float64' | 'float32' | 'int32', 2>>();
+      expectTypeOf(toArrow({} as Tensor<'float64', 2>, { as: 'list' })).toEqualTypeOf<ArrowVectorLike>();
+    };
+    expect(typeof compileOnly).toBe('function');
   });
 });

@@ -30,6 +30,8 @@ const garbage = [
   () => 'x.npz', () => 'x.parquet', () => tb.toNpz({ a: tb.eye(2) }), () => tb.toNpz({ a: tb.eye(2) }).subarray(0, 40),
   () => ({ a: tb.eye(2), 'b/c': tb.zeros([0]) }), () => new Map([['m', tb.eye(2)]]), () => ({ columns: ['nope'] }),
   () => ({ rowGroups: [7] }), () => ({ compressed: 'yes' }), () => ({ compression: 'lzma' }),
+  () => ({ type: { typeId: 3, precision: 2 }, length: 3, data: [{ type: { typeId: 3, precision: 2 }, length: 3, offset: 0, nullCount: 0, values: new Float64Array(2) }] }),
+  () => new Uint8Array([255, 255, 255, 255, 16, 0, 0, 0]), () => ({ nulls: 'nan' }), () => ({ as: 'list' }), () => ({ columns: [0, 'x'] }),
   () => ({ fullMatrices: 'no' }), () => ({ dtype: 'float16' }), () => ({ seed: NaN }), () => 'fro', () => 'nuc', () => 'L',
 ];
 
