@@ -30,6 +30,7 @@ import { fileURLToPath } from 'node:url';
 import { allocate } from './alloc.js';
 import { ARRAY_TYPES, promote, type DType, type TypedArray } from './dtype.js';
 import { describe, formatShape } from './errors.js';
+import { halfToNumber } from './io.js';
 import { Tensor } from './tensor.js';
 import type { FloatOf } from './typing.js';
 
@@ -362,14 +363,6 @@ function valuesOf(c: Chunk, e: Elem, n: number, offset: number, source: string, 
   return new Ctor(new Uint8Array(v.buffer, v.byteOffset, count * width).slice().buffer, 0, count);
 }
 
-function halfToNumber(h: number): number {
-  const s = h & 0x8000 ? -1 : 1;
-  const e = (h >> 10) & 0x1f;
-  const f = h & 0x3ff;
-  if (e === 0) return s * f * 2 ** -24;
-  if (e === 31) return f === 0 ? s * Infinity : NaN;
-  return s * (1024 + f) * 2 ** (e - 25);
-}
 
 /** Converts `n` values into `dst[at ...]`: TypedArray.set where it converts exactly, a loop otherwise. */
 function copyInto(src: ArrayLike<number> & ArrayBufferView, e: Elem, bitOffset: number, n: number, dst: TypedArray, at: number): void {

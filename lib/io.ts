@@ -380,7 +380,8 @@ function readData(b: Uint8Array, h: NpyHeader): TypedArray {
   return out;
 }
 
-function halfToNumber(h: number): number {
+/** The value of an IEEE 754 half-precision bit pattern (float16, as .npy 'f2' and Arrow's Float16 store it). */
+export function halfToNumber(h: number): number {
   const sign = h & 0x8000 ? -1 : 1;
   const e = (h >> 10) & 0x1f;
   const f = h & 0x3ff;
@@ -551,7 +552,8 @@ export function checkPath(path: unknown, what: string): string | Buffer {
 }
 
 /** The path for error messages, after {@link checkPath} accepted it. */
-function describePath(path: FilePath): string {
+/** A path as error messages name it (a file URL by its href). */
+export function describePath(path: FilePath): string {
   if (typeof path === 'string') return `'${path}'`;
   if (path instanceof URL) return `'${path.href}'`;
   return `'${Buffer.from(path.buffer, path.byteOffset, path.byteLength).toString('utf8')}'`;

@@ -21,7 +21,7 @@ import * as zlib from 'node:zlib';
 import type { FileMetaData, SchemaElement, SchemaTree, ColumnMetaData, CompressionCodec, DecodedArray, PageHeader } from 'hyparquet';
 import { ARRAY_TYPES, checkDType, type DType, type TypedArray } from './dtype.js';
 import { describe } from './errors.js';
-import { checkPath, type FilePath } from './io.js';
+import { checkPath, describePath, type FilePath } from './io.js';
 import { MAX_SIZE } from './shape.js';
 import { Tensor } from './tensor.js';
 
@@ -249,13 +249,6 @@ interface Selected {
 
 const u32 = (b: Uint8Array, at: number): number => (b[at] | (b[at + 1] << 8) | (b[at + 2] << 16)) + b[at + 3] * 2 ** 24;
 const quote = (s: string): string => `'${s}'`;
-
-/** The path for error messages (io.ts's describePath, which it does not export). */
-function describePath(path: FilePath): string {
-  if (typeof path === 'string') return `'${path}'`;
-  if (path instanceof URL) return `'${path.href}'`;
-  return `'${Buffer.from(path.buffer, path.byteOffset, path.byteLength).toString('utf8')}'`;
-}
 
 function checkReadOptions(opts: unknown): ReadParquetOptions {
   if (opts === undefined) return {};

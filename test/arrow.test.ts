@@ -1,8 +1,9 @@
 import { createRequire } from 'node:module';
 import * as A from 'apache-arrow';
-import { describe, expect, expectTypeOf, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { arange, rand, tensor, Tensor, zeros } from '../lib/index.js';
-import { fromArrow, fromArrowIPC, loadArrow, toArrow, type ArrowTableLike, type ArrowVectorLike } from '../lib/arrow.js';
+import { fromArrow, fromArrowIPC, loadArrow, toArrow, type ArrowVectorLike } from '../lib/arrow.js';
+import { thrown } from './helpers.js';
 
 const BPE = { float64: 8, float32: 4, int32: 4 } as const;
 /** apache-arrow's CommonJS build: a second copy in this process (the test file imports the ES build). */
@@ -15,15 +16,6 @@ const valuesOf = (v: ArrowVectorLike): ArrayBufferView => (v.data[0] as unknown 
 const overlaps = (a: ArrayBufferView, b: ArrayBufferView): boolean =>
   a.buffer === b.buffer && a.byteOffset < b.byteOffset + b.byteLength && b.byteOffset < a.byteOffset + a.byteLength;
 
-/** Runs fn and returns what it threw (failing if it did not throw). */
-function thrown(fn: () => unknown): Error {
-  try {
-    fn();
-  } catch (e) {
-    return e as Error;
-  }
-  throw new Error('expected a throw');
-}
 
 /** Flat C-order values as strings (NaN and -0 compare exactly). */
 const flat = (t: Tensor): string[] => {
@@ -479,28 +471,4 @@ describe('fromArrowIPC', () => {
   }, 30_000);
 });
 
-describe('types', () => {
-  it('fromArrow types its result by the input kind and Arrow type; toArrow by rank', () => {
-    // Checked by `tsc` on this file; never run (the casts are not real Arrow objects).
-    expect(typeof typeChecks).toBe('function');
-  });
-});
-
-/** Type assertions only (not called): `tsc` checks them. */
-function typeChecks(): void {
-  {
-    expectTypeOf(fromArrow(A.makeVector(new Float64Array(1)))).toEqualTypeOf<Tensor<'float64', 1>>();
-    expectTypeOf(fromArrow(A.makeVector(new Float32Array(1)))).toEqualTypeOf<Tensor<'float32', 1>>();
-    expectTypeOf(fromArrow(A.makeVector(new Int8Array(1)))).toEqualTypeOf<Tensor<'int32', 1>>();
-    expectTypeOf(fromArrow(A.makeVector(new Int32Array(1)), { nulls: 'nan' })).toEqualTypeOf<Tensor<'float64', 1>>();
-    expectTypeOf(fromArrow(A.makeVector(new BigInt64Array(1)))).toEqualTypeOf<Tensor<'float64', 1>>();
-    expectTypeOf(fromArrow({} as A.Vector<A.FixedSizeList<A.Float32>>)).toEqualTypeOf<Tensor<'float32', 2>>();
-    expectTypeOf(fromArrow({} as A.Table<{ a: A.Float32; b: A.Float32 }>)).toEqualTypeOf<Tensor<'float32', 2>>();
-    expectTypeOf(fromArrow({} as A.RecordBatch<{ a: A.Float64 }>)).toEqualTypeOf<Tensor<'float64', 2>>();
-    expectTypeOf(fromArrow({} as A.Table)).toEqualTypeOf<Tensor<'float64' | 'float32' | 'int32', 2>>();
-    expectTypeOf(fromArrowIPC(new Uint8Array(0) as never)).toEqualTypeOf<Tensor<'float64' | 'float32' | 'int32', 2>>();
-    expectTypeOf(toArrow({} as Tensor<'float64', 1>)).toEqualTypeOf<ArrowVectorLike>();
-    expectTypeOf(toArrow({} as Tensor<'float64', 2>)).toEqualTypeOf<ArrowTableLike>();
-    expectTypeOf(toArrow({} as Tensor<'float64', 2>, { as: 'list' })).toEqualTypeOf<ArrowVectorLike>();
-  }
-}
+// The types of fromArrow/toArrow are asserted in test/types.test.ts (type-checked in npm test).

@@ -69,3 +69,13 @@ export function maxRelErr(x: Tensor, y: Tensor): number {
   for (let i = 0; i < a.length; i++) e = Math.max(e, Math.abs(a[i] - b[i]) / Math.max(1, Math.abs(b[i])));
   return e;
 }
+
+/** Runs fn and returns what it threw (failing the test if it returned). */
+export function thrown(fn: () => unknown): Error {
+  try {
+    fn();
+  } catch (e) {
+    return e as Error;
+  }
+  throw new Error('expected a throw');
+}

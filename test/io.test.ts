@@ -6,7 +6,7 @@ import {
   arange, fromNpy, load, loadAsync, parseCsv, readCsv, readCsvAsync, save, saveAsync, tensor, Tensor, toNpy, zeros,
 } from '../lib/index.js';
 import type { CsvOptions, LabeledCsv } from '../lib/io.js';
-import { num, type FixtureArray } from './helpers.js';
+import { num, type FixtureArray, thrown } from './helpers.js';
 
 // Fixtures: test/fixtures/gen_npy.py (NumPy 2.4) wrote every file in test/fixtures/npy/.
 const DIR = join(__dirname, 'fixtures', 'npy');
@@ -590,15 +590,6 @@ const csvManifest = JSON.parse(readFileSync(join(CSV_DIR, 'manifest.json'), 'utf
   file: string; options: Record<string, unknown>; data: FixtureArray; labels?: string[]; classes?: string[]; codes?: number[];
 }>;
 
-/** Runs f and gives what it threw (failing if it returned). */
-function thrown(f: () => unknown): Error {
-  try {
-    f();
-  } catch (e) {
-    return e as Error;
-  }
-  throw new Error('expected an error');
-}
 
 describe('readCsv: columns, quoted fields, missing fields, labels', () => {
   for (const [name, c] of Object.entries(csvManifest)) {

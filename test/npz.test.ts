@@ -6,7 +6,7 @@ import { deflateRawSync } from 'node:zlib';
 import { afterAll, describe, expect, it } from 'vitest';
 import { arange, eye, tensor, Tensor, toNpy, zeros } from '../lib/index.js';
 import { encodeNpz, fromNpz, loadNpz, loadNpzAsync, saveNpz, saveNpzAsync, toNpz } from '../lib/npz.js';
-import { num, type FixtureArray } from './helpers.js';
+import { num, type FixtureArray, thrown } from './helpers.js';
 
 // Fixtures: test/fixtures/gen_npz.py (NumPy 2.4, CPython 3.11) wrote every file in test/fixtures/npz/.
 const DIR = join(__dirname, 'fixtures', 'npz');
@@ -69,15 +69,6 @@ function expectSameArrays(a: Record<string, Tensor>, b: Record<string, Tensor>):
   }
 }
 
-/** Runs fn and returns what it threw (failing if it did not throw). */
-function thrown(fn: () => unknown): Error {
-  try {
-    fn();
-  } catch (e) {
-    return e as Error;
-  }
-  throw new Error('expected a throw');
-}
 
 const dv = (b: Uint8Array): DataView => new DataView(b.buffer, b.byteOffset, b.byteLength);
 const findSig = (b: Uint8Array, sig: number, from = 0): number => {
