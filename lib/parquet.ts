@@ -10,9 +10,11 @@
 // FileHandle and a setImmediate turn of the event loop after every column chunk, so timers and I/O
 // run while a large file is decoded on the main thread. Only the footer and the selected column
 // chunks are read from disk. Before anything is decoded the footer is checked for consistency
-// (row counts, chunk offsets, every page header of every selected chunk), and before the result
-// is returned every column is checked to have decoded to exactly its row count: a damaged file is
-// an Error naming the problem, never a partial tensor.
+// (row counts, chunk offsets, every page header of every selected chunk), each chunk's RLE/bit-packed
+// hybrid runs are walked before hyparquet decodes it (hyparquet 1.33 writes an overlong RLE run
+// into a growing array until V8 aborts the process), and before the result is returned every
+// column is checked to have decoded to exactly its row count: a damaged file is an Error naming
+// the problem, never a partial tensor or a crash.
 import { closeSync, fstatSync, openSync, readSync, unlinkSync, writeSync } from 'node:fs';
 import { open, unlink, type FileHandle } from 'node:fs/promises';
 import { createRequire } from 'node:module';
@@ -41,6 +43,7 @@ interface Reader {
   decompressZstd: typeof import('hyparquet-compressors').decompressZstd;
   decompressLz4: typeof import('hyparquet-compressors').decompressLz4;
   decompressLz4Raw: typeof import('hyparquet-compressors').decompressLz4Raw;
+  snappyUncompress: typeof import('hyparquet').snappyUncompress;
 }
 interface Writer {
   ParquetWriter: typeof import('hyparquet-writer').ParquetWriter;
@@ -84,6 +87,7 @@ function loadReader(fn: string): Reader {
     parquetMetadata: main.parquetMetadata, parquetSchema: main.parquetSchema,
     readColumn: column.readColumn, parquetHeader: column.parquetHeader, DEFAULT_PARSERS: convert.DEFAULT_PARSERS,
     decompressZstd: comp.decompressZstd, decompressLz4: comp.decompressLz4, decompressLz4Raw: comp.decompressLz4Raw,
+    snappyUncompress: main.snappyUncompress,
   };
   for (const [k, v] of Object.entries(r)) {
     if (v === undefined) throw new Error(`${fn}: the installed hyparquet or hyparquet-compressors has no '${k}'; tensorblas needs hyparquet ^1.33 and hyparquet-compressors ^1.1`);
@@ -473,6 +477,7 @@ function* readSteps(path: FilePath, opts: ReadParquetOptions | undefined, fn: st
   const codecs = decompressors(lib);
   for (const { j, s, md, start, end, groupRows, row, where } of chunks) {
     const bytes = (yield { kind: 'read', start, end }) as Uint8Array;
+    checkHybridRuns(lib, codecs, bytes, groupRows, md.codec, s.tree.element, (m) => fail(`corrupt Parquet data: ${where}: ${m}`));
     const q: DecodeRequest = {
       bytes, groupRows, pathInSchema: md.path_in_schema, type: md.type, codec: md.codec, element: s.tree.element, root: root!.element, missing,
     };
@@ -521,6 +526,173 @@ function decompressors(lib: Reader): Decompressors {
     LZ4: lib.decompressLz4,
     LZ4_RAW: lib.decompressLz4Raw,
   };
+}
+
+// ---------------------------------------------------------------------------------------------
+// The RLE/bit-packed hybrid runs of each data page, checked before hyparquet decodes them
+// ---------------------------------------------------------------------------------------------
+
+/** Value encodings whose data is RLE/bit-packed hybrid runs. */
+const HYBRID_ENCODINGS = new Set(['PLAIN_DICTIONARY', 'RLE_DICTIONARY', 'RLE']);
+
+/**
+ * Walks the RLE/bit-packed hybrid runs of bytes [pos, end) of `page` as hyparquet 1.33's
+ * readRleBitPackedHybrid reads them (runs until `expected` values are seen), and fails unless every
+ * run lies inside [pos, end) and no RLE run holds more values than are left: hyparquet writes an
+ * RLE run into a plain array whatever its length, so an overlong run grows the array until V8
+ * aborts the process. Returns how many of the values equal `count` (for definition levels: the
+ * non-null values), or 0 when `count` is undefined.
+ */
+function walkHybrid(page: Uint8Array, pos: number, end: number, width: number, expected: number, what: string, count: number | undefined, fail: (m: string) => never): number {
+  const valueBytes = (width + 7) >> 3;
+  let seen = 0;
+  let matches = 0;
+  while (seen < expected) {
+    const runAt = pos;
+    // the run header: a ULEB128 varint of at most 5 bytes
+    let header = 0;
+    for (let shift = 0; ; shift += 7) {
+      if (pos >= end) fail(`${what}: the run at byte ${runAt} starts past its section, which ends at byte ${end} (${seen} of ${expected} values read)`);
+      if (shift > 28) fail(`${what}: the run header at byte ${runAt} is longer than 5 bytes`);
+      const b = page[pos++];
+      header += (b & 0x7f) * 2 ** shift;
+      if (!(b & 0x80)) break;
+    }
+    if (header > 0xffffffff) fail(`${what}: the run header at byte ${runAt} is out of range`);
+    if (header % 2 === 1) {
+      // bit-packed: groups of 8 values (DuckDB pads past the values left; hyparquet keeps what
+      // fits). hyparquet counts the values in an int32 and loops over them, so a bit width of 0
+      // (no bytes to bound the run) with a huge run would hang or never end; it also reads one
+      // byte for an empty run.
+      const groups = Math.floor(header / 2);
+      if (groups > (width ? 2 ** 27 : 2 ** 20)) fail(`${what}: a bit-packed run of ${groups * 8} values at byte ${runAt}`);
+      const bytes = groups * width || (pos < end ? 1 : 0);
+      if (pos + bytes > end) fail(`${what}: a bit-packed run of ${groups * 8} values at byte ${runAt} needs ${bytes} bytes but ${end - pos} are left`);
+      if (count !== undefined) {
+        const n = Math.min(groups * 8, expected - seen);
+        for (let i = 0; i < n; i++) {
+          let v = 0;
+          for (let k = 0, bit = i * width; k < width; k++, bit++) v |= ((page[pos + (bit >>> 3)] >>> (bit & 7)) & 1) << k;
+          if (v === count) matches++;
+        }
+      }
+      pos += bytes;
+      seen += groups * 8;
+    } else {
+      const n = Math.floor(header / 2);
+      if (n > expected - seen) fail(`${what}: an RLE run of ${n} values at byte ${runAt} but ${expected - seen} of its ${expected} values are left`);
+      if (pos + valueBytes > end) fail(`${what}: an RLE run at byte ${runAt} needs ${valueBytes} bytes but ${end - pos} are left`);
+      if (count !== undefined) {
+        let v = 0;
+        for (let k = 0; k < valueBytes; k++) v += page[pos + k] * 2 ** (8 * k);
+        if (v === count) matches += n;
+      }
+      pos += valueBytes;
+      seen += n;
+    }
+  }
+  return matches;
+}
+
+/**
+ * Checks the RLE/bit-packed hybrid sections (definition levels; dictionary indices and RLE
+ * booleans) of every data page of a column chunk whose page headers {@link scanPages} checked,
+ * reading them as hyparquet's readDataPage and readDataPageV2 do, so that a damaged run is an Error
+ * naming the page instead of a process abort inside hyparquet. Pages without such sections (a
+ * REQUIRED column's PLAIN, delta or byte-stream-split pages, what writeParquet writes) are skipped
+ * without being decompressed. Only flat top-level columns come here: no repetition levels, and a
+ * definition level of 1 at most.
+ */
+function checkHybridRuns(lib: Reader, codecs: Decompressors, chunk: Uint8Array, groupRows: number, codec: CompressionCodec, element: SchemaElement, fail: (m: string) => never): void {
+  const maxDef = element.repetition_type === 'REQUIRED' ? 0 : 1;
+  const isBoolean = element.type === 'BOOLEAN';
+  const view = new DataView(chunk.buffer, chunk.byteOffset, chunk.byteLength);
+  const decompress = (b: Uint8Array, n: number, page: number): Uint8Array => {
+    if (codec === 'UNCOMPRESSED') return b;
+    let out: Uint8Array;
+    try {
+      const custom = codecs[codec];
+      if (custom) out = custom(b, n);
+      else if (codec === 'SNAPPY') lib.snappyUncompress(b, (out = new Uint8Array(n)));
+      else throw new Error(`unsupported compression codec ${codec}`);
+    } catch (e) {
+      return fail(`page ${page} cannot be decompressed (${(e as Error)?.message ?? String(e)})`);
+    }
+    if (out.length !== n) fail(`page ${page} decompresses to ${out.length} bytes but its header says ${n}`);
+    return out;
+  };
+  const u32le = (b: Uint8Array, at: number, what: string): number => {
+    if (at + 4 > b.length) fail(`${what}: its 4-byte length at byte ${at} is past the end of the page's ${b.length} bytes`);
+    return u32(b, at);
+  };
+  let pos = 0;
+  let rows = 0;
+  for (let page = 0; pos < chunk.length && rows < groupRows; page++) {
+    const r = { view: new DataView(view.buffer, view.byteOffset + pos, view.byteLength - pos), offset: 0 };
+    let h: PageHeader;
+    try {
+      h = lib.parquetHeader(r);
+    } catch {
+      return; // past the pages scanPages checked (hyparquet stops at the row count too)
+    }
+    const at = pos + r.offset;
+    const size = h.compressed_page_size;
+    pos = at + size;
+    const data = chunk.subarray(at, at + size);
+    const where = `data page ${page}`;
+    if (h.type === 'DATA_PAGE') {
+      const d = h.data_page_header!;
+      rows += d.num_values;
+      const hybrid = HYBRID_ENCODINGS.has(d.encoding);
+      if (!maxDef && !hybrid) continue;
+      const n = d.num_values;
+      const bytes = decompress(data, h.uncompressed_page_size, page);
+      let off = 0;
+      let present = n;
+      if (maxDef) {
+        const len = u32le(bytes, 0, `${where}'s definition levels`);
+        if (4 + len > bytes.length) fail(`${where}'s definition levels claim ${len} bytes but the page has ${bytes.length - 4} after their length`);
+        present = walkHybrid(bytes, 4, 4 + len, 1, n, `${where}'s definition levels`, maxDef, fail);
+        off = 4 + len;
+      }
+      if (!hybrid || present === 0) continue;
+      if (isBoolean) {
+        const len = u32le(bytes, off, `${where}'s values`);
+        if (off + 4 + len > bytes.length) fail(`${where}'s values claim ${len} bytes but the page has ${bytes.length - off - 4} after their length`);
+        walkHybrid(bytes, off + 4, off + 4 + len, 1, present, `${where}'s values`, undefined, fail);
+      } else {
+        if (off >= bytes.length) fail(`${where} ends before its values' bit width`);
+        const width = bytes[off];
+        if (width > 32) fail(`${where}'s values have a bit width of ${width}`);
+        if (width) walkHybrid(bytes, off + 1, bytes.length, width, present, `${where}'s values`, undefined, fail);
+      }
+    } else if (h.type === 'DATA_PAGE_V2') {
+      const d = h.data_page_header_v2!;
+      const n = d.num_values;
+      rows += n;
+      const rl = d.repetition_levels_byte_length;
+      const dl = d.definition_levels_byte_length;
+      if (!Number.isSafeInteger(rl) || !Number.isSafeInteger(dl) || rl < 0 || dl < 0 || rl + dl > size) fail(`${where} claims ${rl} + ${dl} bytes of levels in ${size} bytes`);
+      if (!Number.isSafeInteger(d.num_nulls) || d.num_nulls < 0 || d.num_nulls > n) fail(`${where} claims ${d.num_nulls} nulls among ${n} values`);
+      if (maxDef) walkHybrid(data, rl, rl + dl, 1, n, `${where}'s definition levels`, undefined, fail);
+      const present = n - d.num_nulls;
+      if (!HYBRID_ENCODINGS.has(d.encoding) || present === 0) continue;
+      const valuesAt = rl + (maxDef ? dl : 0);
+      const usize = h.uncompressed_page_size - dl - rl;
+      let values = data.subarray(valuesAt);
+      if (d.is_compressed !== false && usize) values = decompress(values, usize, page);
+      if (d.encoding === 'RLE') {
+        const len = u32le(values, 0, `${where}'s values`);
+        if (4 + len > values.length) fail(`${where}'s values claim ${len} bytes but the page has ${values.length - 4} after their length`);
+        walkHybrid(values, 4, 4 + len, 1, present, `${where}'s values`, undefined, fail);
+      } else {
+        if (values.length < 1) fail(`${where} ends before its values' bit width`);
+        const width = values[0];
+        if (width > 32) fail(`${where}'s values have a bit width of ${width}`);
+        walkHybrid(values, 1, values.length, width, present, `${where}'s values`, undefined, fail);
+      }
+    }
+  }
 }
 
 /**
@@ -626,8 +798,9 @@ async function readRange(fh: FileHandle, start: number, end: number): Promise<Ui
  * @throws RangeError for a column name that is not in the file (the message lists the columns),
  * an index out of range, a row group out of range, or a result too large for a tensor.
  * @throws Error for a file that is not Parquet (no PAR1 magic), is truncated or damaged (a footer
- * whose row counts disagree, a metadata length past the file, page headers that do not add up, data
- * that does not decode to its row count), a null in an int32 result without `missing`, or a
+ * whose row counts disagree, a metadata length past the file, page headers that do not add up, an
+ * RLE/bit-packed run longer than its page's values or bytes, data that does not decode to its row
+ * count), a null in an int32 result without `missing`, or a
  * missing package (the message says what to install). File-system errors pass through.
  * @example
  * ```ts

@@ -391,27 +391,92 @@ describe('readParquet: damaged files are Errors, never a crash, a hang or a part
   });
 });
 
-describe('a known hyparquet bug: a damaged RLE run length exhausts the heap', () => {
+describe('a damaged RLE run length is an Error, not a process abort (a hyparquet 1.33 bug readParquet guards against)', () => {
   // hyparquet 1.33's readRle writes `count` values into a plain array whatever its length, so a
-  // damaged run length grows the array until V8 aborts the process (heap limit or array size):
-  // not an exception, so readParquet cannot turn it into an Error. Each file here is a fixture
-  // with one byte changed (gen_parquet.mjs). Run in a child process; it.fails until hyparquet
-  // bounds the run (then these pass, it.fails fails, and readParquet can read them as a test).
-  for (const [name, col] of [['damaged_rle_v2', 'd'], ['damaged_rle_v1', 'm']]) {
-    it.fails(`${name}.parquet: hyparquet's parquetRead should throw, but aborts the process (it.fails until fixed)`, () => {
-      const script = `
-        import { parquetRead } from 'hyparquet';
-        import { compressors } from 'hyparquet-compressors';
-        import { readFileSync } from 'node:fs';
-        const b = readFileSync(${JSON.stringify(fixture(name))});
-        await parquetRead({ file: b.buffer.slice(b.byteOffset, b.byteOffset + b.length), columns: ['${col}'], compressors, onChunk() {} })
-          .then(() => console.log('read'), (e) => console.log('error: ' + e.message));`;
-      const r = spawnSync(process.execPath, ['--max-old-space-size=128', '--input-type=module', '-e', script], {
+  // damaged run length grows the array until V8 aborts the process (heap limit or array size): not
+  // an exception. readParquet walks every data page's RLE/bit-packed hybrid runs before hyparquet
+  // decodes them. Each file here is a fixture with one byte changed (gen_parquet.mjs). Run in a
+  // child process (vite-node runs lib/ itself) with a small heap, so a regression is a failed
+  // test, not a dead test worker.
+  const VITE_NODE = join(__dirname, '..', 'node_modules', 'vite-node', 'vite-node.mjs');
+  const cases: [string, string, RegExp][] = [
+    // a zstd page whose damaged byte garbles what it decompresses to: a definition-level length
+    // past the page, and runs that hyparquet reads regardless of that length
+    ['damaged_rle_v2', 'd', /corrupt Parquet data: column 'd' in row group 0: data page 0's definition levels claim \d+ bytes but the page has \d+ after their length/],
+    // a snappy page whose dictionary indices have an RLE run of 100663341 values
+    ['damaged_rle_v1', 'm', /corrupt Parquet data: column 'm' in row group 1: data page 1's values: an RLE run of 100663341 values at byte \d+ but \d+ of its \d+ values are left/],
+  ];
+  for (const [name, col, message] of cases) {
+    it(`${name}.parquet: readParquet and readParquetAsync throw an Error naming the column and the page`, () => {
+      const script = join(tmp, `${name}.mjs`);
+      writeFileSync(script, `
+        import { readParquet, readParquetAsync } from ${JSON.stringify(join(__dirname, '..', 'lib', 'parquet.ts'))};
+        const path = ${JSON.stringify(fixture(name))};
+        const show = (e) => console.log('error: ' + e.constructor.name + ': ' + e.message);
+        try { readParquet(path, { columns: ['${col}'] }); console.log('read'); } catch (e) { show(e); }
+        await readParquetAsync(path, { columns: ['${col}'] }).then(() => console.log('read'), show);`);
+      const r = spawnSync(process.execPath, ['--max-old-space-size=128', VITE_NODE, script], {
         cwd: join(__dirname, '..'), encoding: 'utf8', timeout: 60_000,
       });
       expect(r.status, r.stderr.slice(0, 300)).toBe(0);
+      const lines = r.stdout.trim().split('\n');
+      expect(lines).toHaveLength(2);
+      const label = (fn: string): string => `error: Error: ${fn}('${fixture(name)}'): `;
+      expect(lines[0].startsWith(label('readParquet')), lines[0]).toBe(true);
+      expect(lines[0]).toMatch(message);
+      expect(lines[1].startsWith(label('readParquetAsync')), lines[1]).toBe(true);
+      expect(lines[1]).toMatch(message);
     });
   }
+
+  it('an RLE run longer than the values left in its page is an Error (definition levels and dictionary indices)', async () => {
+    // A small uncompressed file from hyparquet-writer (Parquet v2 data pages): 'x' is nullable
+    // with no nulls, so its definition levels are one RLE run of 100 ones (header 0xc8 0x01, value
+    // 1); 'k' is dictionary encoded, its indices two RLE runs of 50 (bit width 1, header 0x64).
+    const { parquetWriteBuffer } = await import('hyparquet-writer');
+    const { parquetMetadata } = await import('hyparquet');
+    const { parquetHeader } = await import('hyparquet/src/column.js');
+    const n = 100;
+    const good = new Uint8Array(parquetWriteBuffer({
+      codec: 'UNCOMPRESSED',
+      columnData: [
+        { name: 'x', type: 'DOUBLE', nullable: true, data: Array.from({ length: n }, (_, i) => i / 2) },
+        { name: 'k', type: 'INT32', nullable: false, data: Array.from({ length: n }, (_, i) => (i < 50 ? 7 : 9)) },
+      ],
+    }));
+    expect(readParquet(tmpFile(good)).toArray()).toEqual(Array.from({ length: n }, (_, i) => [i / 2, i < 50 ? 7 : 9]));
+    /** Where the data of column `c`'s (last) data page starts. */
+    const pageData = (c: number): number => {
+      const md = parquetMetadata(good.buffer.slice(good.byteOffset, good.byteOffset + good.length)).row_groups[0].columns[c].meta_data!;
+      let pos = Number(md.dictionary_page_offset || md.data_page_offset);
+      for (;;) {
+        const r = { view: new DataView(good.buffer, good.byteOffset + pos), offset: 0 };
+        const h = parquetHeader(r);
+        if (h.type !== 'DICTIONARY_PAGE') return pos + r.offset;
+        pos += r.offset + h.compressed_page_size;
+      }
+    };
+    // x: the definition levels' run of 100 becomes one of 8191 (the same two bytes: 0xfe 0x7f)
+    const x = pageData(0);
+    expect(Array.from(good.subarray(x, x + 3))).toEqual([0xc8, 0x01, 0x01]);
+    const bad = Uint8Array.from(good);
+    bad.set([0xfe, 0x7f], x);
+    let p = tmpFile(bad);
+    const levels = /corrupt Parquet data: column 'x' in row group 0: data page 0's definition levels: an RLE run of 8191 values at byte 0 but 100 of its 100 values are left$/;
+    expect(() => readParquet(p)).toThrow(levels);
+    await expect(readParquetAsync(p)).rejects.toThrow(levels);
+    expect(readParquet(p, { columns: ['k'] }).shape).toEqual([n, 1]); // the other column is fine
+    // k: the first index run of 50 becomes one of 51, so the second (50) overflows by one
+    const k = pageData(1);
+    expect(Array.from(good.subarray(k, k + 5))).toEqual([0x01, 0x64, 0x00, 0x64, 0x01]);
+    const bad2 = Uint8Array.from(good);
+    bad2[k + 1] = 0x66;
+    p = tmpFile(bad2);
+    const indices = /corrupt Parquet data: column 'k' in row group 0: data page 1's values: an RLE run of 50 values at byte 3 but 49 of its 100 values are left$/;
+    expect(() => readParquet(p)).toThrow(indices);
+    expect(() => readParquet(p)).toThrow(/^readParquet\('/);
+    await expect(readParquetAsync(p)).rejects.toThrow(indices);
+  });
 });
 
 describe('readParquetAsync keeps the event loop turning', () => {
