@@ -166,11 +166,7 @@ function writeMatrixLayout(p: number, t: Tensor, ownBatch: readonly number[], ba
 }
 
 /** numpy.dot. */
-function* dotSteps<A extends Operand, B extends Operand>(a: A, b: B): Steps<Tensor<BinaryDType<A, B>, DotRank<RankOf<A>, RankOf<B>>>> {
-  return (yield* dotImpl(a, b)) as never;
-}
-
-function* dotImpl(x: Tensor | number, y: Tensor | number): Steps<Tensor> {
+function* dotSteps(x: Tensor | number, y: Tensor | number): Steps<Tensor> {
   if (typeof x === 'number' || typeof y === 'number' || x.ndim === 0 || y.ndim === 0) return mul(x, y);
   checkTensor(x, 'dot', 'the first operand');
   checkTensor(y, 'dot', 'the second operand');
@@ -190,11 +186,7 @@ function* dotImpl(x: Tensor | number, y: Tensor | number): Steps<Tensor> {
 }
 
 /** numpy.vdot: the dot product of the flattened inputs, as a number. */
-function* vdotSteps(a: Tensor, b: Tensor): Steps<number> {
-  return yield* vdotImpl(a, b);
-}
-
-function* vdotImpl(x: Tensor, y: Tensor): Steps<number> {
+function* vdotSteps(x: Tensor, y: Tensor): Steps<number> {
   checkTensor(x, 'vdot', 'the first operand');
   checkTensor(y, 'vdot', 'the second operand');
   if (x.size !== y.size) throw new ShapeError(`vdot: shapes ${formatShape(x.shape)} and ${formatShape(y.shape)} have different sizes`);
@@ -202,11 +194,7 @@ function* vdotImpl(x: Tensor, y: Tensor): Steps<number> {
 }
 
 /** numpy.inner: contracts the last axes of both operands. */
-function* innerSteps<A extends Operand, B extends Operand>(a: A, b: B): Steps<Tensor<BinaryDType<A, B>, DotRank<RankOf<A>, RankOf<B>>>> {
-  return (yield* innerImpl(a, b)) as never;
-}
-
-function* innerImpl(x: Tensor | number, y: Tensor | number): Steps<Tensor> {
+function* innerSteps(x: Tensor | number, y: Tensor | number): Steps<Tensor> {
   if (typeof x === 'number' || typeof y === 'number' || x.ndim === 0 || y.ndim === 0) return mul(x, y);
   const K = x.shape[x.ndim - 1];
   if (y.shape[y.ndim - 1] !== K) {
@@ -224,19 +212,15 @@ function* outerSteps<DA extends DType, DB extends DType>(a: Tensor<DA>, b: Tenso
   return mul(a.reshape(-1, 1), b.reshape(1, -1)) as never;
 }
 
-/** numpy.linalg.matrix_power for n >= 0 (by repeated squaring), on stacks too. */
-function* matrixPowerSteps<D extends DType, R extends number, N extends number>(a: Tensor<D, R>, n: N): Steps<Tensor<MatrixPowerDType<D, N>, R>> {
-  return (yield* matrixPowerImpl(a, n)) as never;
-}
-
 /** {@link matrixPower}'s dtype: a negative power inverts, so int32 becomes float64 (either when `N` is not known statically). */
 export type MatrixPowerDType<D extends DType, N extends number> = number extends N ? D | FloatOf<D> : `${N}` extends `-${string}` ? FloatOf<D> : D;
 
-function* matrixPowerImpl(a: Tensor, n: number): Steps<Tensor> {
+/** numpy.linalg.matrix_power for n >= 0 (by repeated squaring), on stacks too. */
+function* matrixPowerSteps(a: Tensor, n: number): Steps<Tensor> {
   checkTensor(a, 'matrixPower', 'the first operand');
   if (typeof n !== 'number' || !Number.isInteger(n)) throw new TypeError(`Expected an integer for n but received ${describe(n)}`);
   assertStackedSquare(a, 'matrixPower');
-  if (n < 0) return yield* matrixPowerImpl(yield* invSteps(a), -n);
+  if (n < 0) return yield* matrixPowerSteps(yield* invSteps(a), -n);
   if (n === 0) {
     const m = a.shape[a.ndim - 1];
     const eye = Tensor._empty([m, m], a.dtype);
@@ -257,15 +241,11 @@ function* matrixPowerImpl(a: Tensor, n: number): Steps<Tensor> {
 }
 
 /** numpy.linalg.multi_dot: picks the cheapest parenthesisation (matrix-chain order). */
-function* multiDotSteps<D extends DType, R extends number>(arrays: readonly Tensor<D, R>[]): Steps<Tensor<JoinedDType<D>, R extends 2 ? 2 : number>> {
-  return (yield* multiDotImpl(arrays)) as never;
-}
-
-function* multiDotImpl(arrays: readonly Tensor[]): Steps<Tensor> {
+function* multiDotSteps(arrays: readonly Tensor[]): Steps<Tensor> {
   if (!Array.isArray(arrays as unknown) || arrays.length < 2) throw new RangeError('multiDot: expecting at least two tensors');
   arrays.forEach((t, i) => checkTensor(t, 'multiDot', `operand ${i}`));
   const n = arrays.length;
-  if (n === 2) return yield* dotImpl(arrays[0], arrays[1]);
+  if (n === 2) return yield* dotSteps(arrays[0], arrays[1]);
   const first = arrays[0];
   const last = arrays[n - 1];
   const ms = arrays.slice();
@@ -318,13 +298,7 @@ function* traceSteps<D extends DType, R extends number>(a: Tensor<D, R>, offset 
 export type NormOrd = number | 'fro' | 'nuc' | undefined | null;
 
 /** numpy.linalg.norm. */
-export function* normSteps<D extends DType, R extends number, A extends number | readonly [] | readonly number[] | null | undefined = undefined, K extends boolean = false>(
-  x: Tensor<D, R>, ord?: NormOrd, axis?: A, keepdims: K = false as K,
-): Steps<Reduced<FloatOf<D>, R, A, K>> {
-  return (yield* normImpl(x, ord, axis, keepdims)) as never;
-}
-
-function* normImpl(x: Tensor, ord: NormOrd, axis: number | readonly number[] | null | undefined, keepdims: boolean): Steps<Tensor | number> {
+export function* normSteps(x: Tensor, ord: NormOrd, axis: number | readonly number[] | null | undefined, keepdims: boolean = false): Steps<Tensor | number> {
   checkTensor(x, 'norm', 'the operand');
   const a = x.dtype === 'int32' ? x.astype('float64') : x;
   const nd = a.ndim;
@@ -411,7 +385,7 @@ function* matrixNorm(a: Tensor, ord: NormOrd, rowAxis: number, colAxis: number, 
 export function dot<A extends Operand, B extends Operand>(
   a: A, b: B,
 ): Tensor<BinaryDType<A, B>, DotRank<RankOf<A>, RankOf<B>>> {
-  return runSync(dotSteps(a, b));
+  return runSync(dotSteps(a, b)) as never;
 }
 /**
  * Async twin of {@link dot}: same arguments, runs its BLAS/LAPACK work off the JS thread (on
@@ -427,7 +401,7 @@ export function dot<A extends Operand, B extends Operand>(
 export async function dotAsync<A extends Operand, B extends Operand>(
   a: A, b: B,
 ): Promise<Tensor<BinaryDType<A, B>, DotRank<RankOf<A>, RankOf<B>>>> {
-  return runAsync(dotSteps(a, b));
+  return runAsync(dotSteps(a, b)) as never;
 }
 /**
  * numpy.vdot: the dot product of the two tensors flattened, as a number.
@@ -439,7 +413,7 @@ export async function dotAsync<A extends Operand, B extends Operand>(
  * ```
  */
 export function vdot(a: Tensor, b: Tensor): number {
-  return runSync(vdotSteps(a, b));
+  return runSync(vdotSteps(a, b)) as never;
 }
 /**
  * Async twin of {@link vdot}: same arguments, runs its BLAS/LAPACK work off the JS thread (on
@@ -452,7 +426,7 @@ export function vdot(a: Tensor, b: Tensor): number {
  * ```
  */
 export async function vdotAsync(a: Tensor, b: Tensor): Promise<number> {
-  return runAsync(vdotSteps(a, b));
+  return runAsync(vdotSteps(a, b)) as never;
 }
 /**
  * numpy.inner: contracts the last axes of both operands; the result has shape
@@ -468,7 +442,7 @@ export async function vdotAsync(a: Tensor, b: Tensor): Promise<number> {
 export function inner<A extends Operand, B extends Operand>(
   a: A, b: B,
 ): Tensor<BinaryDType<A, B>, DotRank<RankOf<A>, RankOf<B>>> {
-  return runSync(innerSteps(a, b));
+  return runSync(innerSteps(a, b)) as never;
 }
 /**
  * Async twin of {@link inner}: same arguments, runs its BLAS/LAPACK work off the JS thread (on
@@ -484,7 +458,7 @@ export function inner<A extends Operand, B extends Operand>(
 export async function innerAsync<A extends Operand, B extends Operand>(
   a: A, b: B,
 ): Promise<Tensor<BinaryDType<A, B>, DotRank<RankOf<A>, RankOf<B>>>> {
-  return runAsync(innerSteps(a, b));
+  return runAsync(innerSteps(a, b)) as never;
 }
 /**
  * numpy.outer: every product `x[i] * y[j]` of the flattened inputs, as a matrix.
@@ -528,7 +502,7 @@ export async function outerAsync<DA extends DType, DB extends DType>(
 export function matrixPower<D extends DType, R extends number, N extends number>(
   a: Tensor<D, R>, n: N,
 ): Tensor<MatrixPowerDType<D, N>, R> {
-  return runSync(matrixPowerSteps(a, n));
+  return runSync(matrixPowerSteps(a, n)) as never;
 }
 /**
  * Async twin of {@link matrixPower}: same arguments, runs its BLAS/LAPACK work off the JS thread (on
@@ -544,7 +518,7 @@ export function matrixPower<D extends DType, R extends number, N extends number>
 export async function matrixPowerAsync<D extends DType, R extends number, N extends number>(
   a: Tensor<D, R>, n: N,
 ): Promise<Tensor<MatrixPowerDType<D, N>, R>> {
-  return runAsync(matrixPowerSteps(a, n));
+  return runAsync(matrixPowerSteps(a, n)) as never;
 }
 /**
  * numpy.linalg.multi_dot: the product of a chain of matrices, multiplied in the cheapest order
@@ -562,7 +536,7 @@ export async function matrixPowerAsync<D extends DType, R extends number, N exte
 export function multiDot<D extends DType, R extends number>(
   arrays: readonly Tensor<D, R>[],
 ): Tensor<JoinedDType<D>, R extends 2 ? 2 : number> {
-  return runSync(multiDotSteps(arrays));
+  return runSync(multiDotSteps(arrays)) as never;
 }
 /**
  * Async twin of {@link multiDot}: same arguments, runs its BLAS/LAPACK work off the JS thread (on
@@ -578,7 +552,7 @@ export function multiDot<D extends DType, R extends number>(
 export async function multiDotAsync<D extends DType, R extends number>(
   arrays: readonly Tensor<D, R>[],
 ): Promise<Tensor<JoinedDType<D>, R extends 2 ? 2 : number>> {
-  return runAsync(multiDotSteps(arrays));
+  return runAsync(multiDotSteps(arrays)) as never;
 }
 /**
  * numpy.linalg.trace: the sum along diagonal `offset` of the last two axes.
@@ -637,7 +611,7 @@ export async function traceAsync<D extends DType, R extends number>(
 export function norm<D extends DType, R extends number, A extends number | readonly [] | readonly number[] | null | undefined = undefined, K extends boolean = false>(
   x: Tensor<D, R>, ord?: NormOrd, axis?: A, keepdims?: K,
 ): Reduced<FloatOf<D>, R, A, K> {
-  return runSync(normSteps(x, ord, axis, keepdims));
+  return runSync(normSteps(x, ord, axis, keepdims)) as never;
 }
 /**
  * Async twin of {@link norm}: same arguments, runs its BLAS/LAPACK work off the JS thread (on
@@ -652,5 +626,5 @@ export function norm<D extends DType, R extends number, A extends number | reado
 export async function normAsync<D extends DType, R extends number, A extends number | readonly [] | readonly number[] | null | undefined = undefined, K extends boolean = false>(
   x: Tensor<D, R>, ord?: NormOrd, axis?: A, keepdims?: K,
 ): Promise<Reduced<FloatOf<D>, R, A, K>> {
-  return runAsync(normSteps(x, ord, axis, keepdims));
+  return runAsync(normSteps(x, ord, axis, keepdims)) as never;
 }

@@ -7,20 +7,14 @@ import type { DType } from '../dtype.js';
 import type { FloatOf, OutResult } from '../typing.js';
 import { floatInput, assertStackedSquare, writeBatch, writeStackedMatrix, lapackOut, batchOf } from './common.js';
 
-/** numpy.linalg.cholesky: the lower factor (a = l @ l.T), or the upper one with `{ upper: true }`. */
-function* choleskySteps<D extends DType, R extends number, P extends CholeskyOptions = {}>(
-  a: Tensor<D, R>, opts: P = {} as P,
-): Steps<OutResult<P, Tensor<FloatOf<D>, R>>> {
-  return (yield* choleskyImpl(a, opts)) as never;
-}
-
 /** Options of {@link cholesky}. */
 export interface CholeskyOptions extends OutOption {
   /** Return the upper factor (a = u.T @ u) instead of the lower one (false, the default). */
   upper?: boolean | undefined;
 }
 
-function* choleskyImpl(aIn: Tensor, opts: CholeskyOptions): Steps<Tensor> {
+/** numpy.linalg.cholesky: the lower factor (a = l @ l.T), or the upper one with `{ upper: true }`. */
+function* choleskySteps(aIn: Tensor, opts: CholeskyOptions = {}): Steps<Tensor> {
   const a = floatInput(aIn, 'cholesky');
   assertStackedSquare(a, 'cholesky');
   const upper = opts.upper ?? false;
@@ -53,7 +47,7 @@ function* choleskyImpl(aIn: Tensor, opts: CholeskyOptions): Steps<Tensor> {
 export function cholesky<D extends DType, R extends number, P extends CholeskyOptions = {}>(
   a: Tensor<D, R>, opts?: P,
 ): OutResult<P, Tensor<FloatOf<D>, R>> {
-  return runSync(choleskySteps(a, opts));
+  return runSync(choleskySteps(a, opts)) as never;
 }
 /**
  * Async twin of {@link cholesky}: same arguments, runs its BLAS/LAPACK work off the JS thread (on
@@ -69,5 +63,5 @@ export function cholesky<D extends DType, R extends number, P extends CholeskyOp
 export async function choleskyAsync<D extends DType, R extends number, P extends CholeskyOptions = {}>(
   a: Tensor<D, R>, opts?: P,
 ): Promise<OutResult<P, Tensor<FloatOf<D>, R>>> {
-  return runAsync(choleskySteps(a, opts));
+  return runAsync(choleskySteps(a, opts)) as never;
 }

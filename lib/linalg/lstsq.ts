@@ -20,13 +20,7 @@ export interface LstsqResult<X extends Tensor = Tensor, V extends Tensor = Tenso
 }
 
 /** numpy.linalg.lstsq: the minimum-norm x minimising |a x - b|, via the SVD (gelsd). */
-function* lstsqSteps<DA extends DType, RA extends number, DB extends DType, RB extends number>(
-  a: Tensor<DA, RA>, b: Tensor<DB, RB>, rcond?: number | null,
-): Steps<LstsqResult<Tensor<FloatOf<Promote<DA, DB>>, RB>, Tensor<FloatOf<Promote<DA, DB>>, 1>>> {
-  return (yield* lstsqImpl(a, b, rcond)) as never;
-}
-
-function* lstsqImpl(aIn: Tensor, bIn: Tensor, rcond?: number | null): Steps<LstsqResult> {
+function* lstsqSteps(aIn: Tensor, bIn: Tensor, rcond?: number | null): Steps<LstsqResult> {
   let a = floatInput(aIn, 'lstsq');
   let b = floatInput(bIn, 'lstsq');
   if (a.ndim !== 2) throw new LinAlgError(`lstsq: ${a.ndim}-dimensional tensor given. Tensor must be two-dimensional`, 'NOT_SQUARE');
@@ -83,7 +77,7 @@ function* lstsqImpl(aIn: Tensor, bIn: Tensor, rcond?: number | null): Steps<Lsts
 export function lstsq<DA extends DType, RA extends number, DB extends DType, RB extends number>(
   a: Tensor<DA, RA>, b: Tensor<DB, RB>, rcond?: number | null,
 ): LstsqResult<Tensor<FloatOf<Promote<DA, DB>>, RB>, Tensor<FloatOf<Promote<DA, DB>>, 1>> {
-  return runSync(lstsqSteps(a, b, rcond));
+  return runSync(lstsqSteps(a, b, rcond)) as never;
 }
 /**
  * Async twin of {@link lstsq}: same arguments, runs its BLAS/LAPACK work off the JS thread (on
@@ -99,5 +93,5 @@ export function lstsq<DA extends DType, RA extends number, DB extends DType, RB 
 export async function lstsqAsync<DA extends DType, RA extends number, DB extends DType, RB extends number>(
   a: Tensor<DA, RA>, b: Tensor<DB, RB>, rcond?: number | null,
 ): Promise<LstsqResult<Tensor<FloatOf<Promote<DA, DB>>, RB>, Tensor<FloatOf<Promote<DA, DB>>, 1>>> {
-  return runAsync(lstsqSteps(a, b, rcond));
+  return runAsync(lstsqSteps(a, b, rcond)) as never;
 }

@@ -16,11 +16,7 @@ export interface SlogdetResult<X = number | Tensor> {
 }
 
 /** numpy.linalg.slogdet: sign and log|det|, computed without overflow. */
-function* slogdetSteps<D extends DType, R extends number>(a: Tensor<D, R>): Steps<SlogdetResult<ScalarOrStack<FloatOf<D>, R>>> {
-  return (yield* slogdetImpl(a)) as never;
-}
-
-function* slogdetImpl(aIn: Tensor): Steps<SlogdetResult> {
+function* slogdetSteps(aIn: Tensor): Steps<SlogdetResult> {
   const a = floatInput(aIn, 'slogdet');
   assertStackedSquare(a, 'slogdet');
   const batch = batchOf(a);
@@ -36,7 +32,7 @@ function* slogdetImpl(aIn: Tensor): Steps<SlogdetResult> {
 
 /** numpy.linalg.det (as sign * exp(logabsdet), like NumPy). */
 function* detSteps<D extends DType, R extends number>(a: Tensor<D, R>): Steps<ScalarOrStack<FloatOf<D>, R>> {
-  const { sign, logabsdet } = yield* slogdetImpl(a);
+  const { sign, logabsdet } = yield* slogdetSteps(a);
   if (typeof sign === 'number') return (sign * Math.exp(logabsdet as number)) as never;
   return mul(sign, (logabsdet as Tensor).exp()) as never;
 }
@@ -52,11 +48,7 @@ export interface LuResult<T extends Tensor = Tensor> {
 }
 
 /** LU with partial pivoting, SciPy's convention: a = p @ l @ u. */
-function* luSteps<D extends DType, R extends number>(a: Tensor<D, R>): Steps<LuResult<Tensor<FloatOf<D>, R>>> {
-  return (yield* luImpl(a)) as never;
-}
-
-function* luImpl(aIn: Tensor): Steps<LuResult> {
+function* luSteps(aIn: Tensor): Steps<LuResult> {
   const a = floatInput(aIn, 'lu');
   assertStacked(a, 'lu');
   const batch = batchOf(a);
@@ -90,7 +82,7 @@ function* luImpl(aIn: Tensor): Steps<LuResult> {
 export function slogdet<D extends DType, R extends number>(
   a: Tensor<D, R>,
 ): SlogdetResult<ScalarOrStack<FloatOf<D>, R>> {
-  return runSync(slogdetSteps(a));
+  return runSync(slogdetSteps(a)) as never;
 }
 /**
  * Async twin of {@link slogdet}: same arguments, runs its BLAS/LAPACK work off the JS thread (on
@@ -106,7 +98,7 @@ export function slogdet<D extends DType, R extends number>(
 export async function slogdetAsync<D extends DType, R extends number>(
   a: Tensor<D, R>,
 ): Promise<SlogdetResult<ScalarOrStack<FloatOf<D>, R>>> {
-  return runAsync(slogdetSteps(a));
+  return runAsync(slogdetSteps(a)) as never;
 }
 /**
  * numpy.linalg.det: the determinant, computed as `sign * exp(logabsdet)` from {@link slogdet} as
@@ -151,7 +143,7 @@ export async function detAsync<D extends DType, R extends number>(
  * ```
  */
 export function lu<D extends DType, R extends number>(a: Tensor<D, R>): LuResult<Tensor<FloatOf<D>, R>> {
-  return runSync(luSteps(a));
+  return runSync(luSteps(a)) as never;
 }
 /**
  * Async twin of {@link lu}: same arguments, runs its BLAS/LAPACK work off the JS thread (on
@@ -167,5 +159,5 @@ export function lu<D extends DType, R extends number>(a: Tensor<D, R>): LuResult
 export async function luAsync<D extends DType, R extends number>(
   a: Tensor<D, R>,
 ): Promise<LuResult<Tensor<FloatOf<D>, R>>> {
-  return runAsync(luSteps(a));
+  return runAsync(luSteps(a)) as never;
 }

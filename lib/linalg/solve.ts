@@ -8,17 +8,11 @@ import type { DType } from '../dtype.js';
 import type { FloatOf, MaxRank, OutResult, Promote, RankMinus } from '../typing.js';
 import { floatInput, assertStackedSquare, writeBatch, writeMatrix, writeStackedMatrix, fortranStack, lapackOut, batchOf } from './common.js';
 
-/** numpy.linalg.solve: a x = b. A 1-D b is one right-hand side; otherwise b is (..., M, K). */
-function* solveSteps<DA extends DType, RA extends number, DB extends DType, RB extends number, P extends OutOption = {}>(
-  a: Tensor<DA, RA>, b: Tensor<DB, RB>, opts: P = {} as P,
-): Steps<OutResult<P, Tensor<FloatOf<Promote<DA, DB>>, SolveRank<RA, RB>>>> {
-  return (yield* solveImpl(a, b, opts)) as never;
-}
-
 /** The rank of {@link solve}'s result: a vector b gives a's batch plus one axis, a matrix b broadcasts. */
 export type SolveRank<RA extends number, RB extends number> = RB extends 1 ? RankMinus<RA, 1> : MaxRank<RA, RB>;
 
-function* solveImpl(aIn: Tensor, bIn: Tensor, opts: OutOption): Steps<Tensor> {
+/** numpy.linalg.solve: a x = b. A 1-D b is one right-hand side; otherwise b is (..., M, K). */
+function* solveSteps(aIn: Tensor, bIn: Tensor, opts: OutOption = {}): Steps<Tensor> {
   let a = floatInput(aIn, 'solve');
   let b = floatInput(bIn, 'solve');
   assertStackedSquare(a, 'solve');
@@ -52,13 +46,7 @@ function* solveImpl(aIn: Tensor, bIn: Tensor, opts: OutOption): Steps<Tensor> {
 }
 
 /** numpy.linalg.inv. */
-export function* invSteps<D extends DType, R extends number, P extends OutOption = {}>(
-  a: Tensor<D, R>, opts: P = {} as P,
-): Steps<OutResult<P, Tensor<FloatOf<D>, R>>> {
-  return (yield* invImpl(a, opts)) as never;
-}
-
-function* invImpl(aIn: Tensor, opts: OutOption): Steps<Tensor> {
+export function* invSteps(aIn: Tensor, opts: OutOption = {}): Steps<Tensor> {
   const a = floatInput(aIn, 'inv');
   assertStackedSquare(a, 'inv');
   const out = opts.out === undefined ? Tensor._output(a.shape.slice(), a.dtype) : lapackOut(opts.out, a.shape, a.dtype, 'inv', [a]);
@@ -89,7 +77,7 @@ function* invImpl(aIn: Tensor, opts: OutOption): Steps<Tensor> {
 export function solve<DA extends DType, RA extends number, DB extends DType, RB extends number, P extends OutOption = {}>(
   a: Tensor<DA, RA>, b: Tensor<DB, RB>, opts?: P,
 ): OutResult<P, Tensor<FloatOf<Promote<DA, DB>>, SolveRank<RA, RB>>> {
-  return runSync(solveSteps(a, b, opts));
+  return runSync(solveSteps(a, b, opts)) as never;
 }
 /**
  * Async twin of {@link solve}: same arguments, runs its BLAS/LAPACK work off the JS thread (on
@@ -105,7 +93,7 @@ export function solve<DA extends DType, RA extends number, DB extends DType, RB 
 export async function solveAsync<DA extends DType, RA extends number, DB extends DType, RB extends number, P extends OutOption = {}>(
   a: Tensor<DA, RA>, b: Tensor<DB, RB>, opts?: P,
 ): Promise<OutResult<P, Tensor<FloatOf<Promote<DA, DB>>, SolveRank<RA, RB>>>> {
-  return runAsync(solveSteps(a, b, opts));
+  return runAsync(solveSteps(a, b, opts)) as never;
 }
 /**
  * numpy.linalg.inv: the inverse of a square matrix, or of each matrix in a stack. `{ out }`
@@ -121,7 +109,7 @@ export async function solveAsync<DA extends DType, RA extends number, DB extends
 export function inv<D extends DType, R extends number, P extends OutOption = {}>(
   a: Tensor<D, R>, opts?: P,
 ): OutResult<P, Tensor<FloatOf<D>, R>> {
-  return runSync(invSteps(a, opts));
+  return runSync(invSteps(a, opts)) as never;
 }
 /**
  * Async twin of {@link inv}: same arguments, runs its BLAS/LAPACK work off the JS thread (on
@@ -137,5 +125,5 @@ export function inv<D extends DType, R extends number, P extends OutOption = {}>
 export async function invAsync<D extends DType, R extends number, P extends OutOption = {}>(
   a: Tensor<D, R>, opts?: P,
 ): Promise<OutResult<P, Tensor<FloatOf<D>, R>>> {
-  return runAsync(invSteps(a, opts));
+  return runAsync(invSteps(a, opts)) as never;
 }

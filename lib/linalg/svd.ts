@@ -88,11 +88,7 @@ function* singularValuesSteps(a: Tensor): Steps<Tensor> {
 
 
 /** numpy.linalg.pinv: the Moore-Penrose pseudo-inverse, small singular values (<= rcond * max) cut. */
-function* pinvSteps<D extends DType, R extends number>(a: Tensor<D, R>, rcond?: number): Steps<Tensor<FloatOf<D>, R>> {
-  return (yield* pinvImpl(a, rcond)) as never;
-}
-
-function* pinvImpl(aIn: Tensor, rcond?: number): Steps<Tensor> {
+function* pinvSteps(aIn: Tensor, rcond?: number): Steps<Tensor> {
   const a = floatInput(aIn, 'pinv');
   assertStacked(a, 'pinv');
   const m = a.shape[a.ndim - 2];
@@ -115,15 +111,11 @@ function* pinvImpl(aIn: Tensor, rcond?: number): Steps<Tensor> {
   return yield* matmulSteps(vScaled, u.swapaxes(-1, -2));
 }
 
-/** numpy.linalg.matrix_rank: singular values above tol (default S.max * max(M, N) * eps). */
-function* matrixRankSteps<D extends DType, R extends number>(a: Tensor<D, R>, tol?: number): Steps<MatrixRankOf<R>> {
-  return (yield* matrixRankImpl(a, tol)) as never;
-}
-
 /** {@link matrixRank}'s result for a rank-`R` input: a number for a vector or matrix, an int32 Tensor for a stack. */
 export type MatrixRankOf<R extends number> = R extends 0 | 1 ? number : ScalarOrStack<'int32', R>;
 
-function* matrixRankImpl(aIn: Tensor, tol?: number): Steps<Tensor | number> {
+/** numpy.linalg.matrix_rank: singular values above tol (default S.max * max(M, N) * eps). */
+function* matrixRankSteps(aIn: Tensor, tol?: number): Steps<Tensor | number> {
   const a = floatInput(aIn, 'matrixRank');
   if (a.ndim < 2) {
     const nonzero = a.size > 0 && (red.max(absT(a)) as number) !== 0;
@@ -148,11 +140,7 @@ function* matrixRankImpl(aIn: Tensor, tol?: number): Steps<Tensor | number> {
 }
 
 /** numpy.linalg.cond for p = undefined/2/-2 (SVD) or 'fro', 'nuc', 1, -1, Infinity, -Infinity. */
-function* condSteps<D extends DType, R extends number>(a: Tensor<D, R>, p?: number | 'fro' | 'nuc' | null): Steps<ScalarOrStack<FloatOf<D>, R>> {
-  return (yield* condImpl(a, p)) as never;
-}
-
-function* condImpl(aIn: Tensor, p?: number | 'fro' | 'nuc' | null): Steps<Tensor | number> {
+function* condSteps(aIn: Tensor, p?: number | 'fro' | 'nuc' | null): Steps<Tensor | number> {
   const a = floatInput(aIn, 'cond');
   assertStacked(a, 'cond');
   if (a.shape[a.ndim - 1] === 0 || a.shape[a.ndim - 2] === 0) throw new LinAlgError('cond is not defined on empty arrays', 'EMPTY');
@@ -252,7 +240,7 @@ export async function svdAsync<D extends DType, R extends number, C extends bool
  * ```
  */
 export function pinv<D extends DType, R extends number>(a: Tensor<D, R>, rcond?: number): Tensor<FloatOf<D>, R> {
-  return runSync(pinvSteps(a, rcond));
+  return runSync(pinvSteps(a, rcond)) as never;
 }
 /**
  * Async twin of {@link pinv}: same arguments, runs its BLAS/LAPACK work off the JS thread (on
@@ -268,7 +256,7 @@ export function pinv<D extends DType, R extends number>(a: Tensor<D, R>, rcond?:
 export async function pinvAsync<D extends DType, R extends number>(
   a: Tensor<D, R>, rcond?: number,
 ): Promise<Tensor<FloatOf<D>, R>> {
-  return runAsync(pinvSteps(a, rcond));
+  return runAsync(pinvSteps(a, rcond)) as never;
 }
 /**
  * numpy.linalg.matrix_rank: the number of singular values above `tol` (default
@@ -283,7 +271,7 @@ export async function pinvAsync<D extends DType, R extends number>(
  * ```
  */
 export function matrixRank<D extends DType, R extends number>(a: Tensor<D, R>, tol?: number): MatrixRankOf<R> {
-  return runSync(matrixRankSteps(a, tol));
+  return runSync(matrixRankSteps(a, tol)) as never;
 }
 /**
  * Async twin of {@link matrixRank}: same arguments, runs its BLAS/LAPACK work off the JS thread (on
@@ -298,7 +286,7 @@ export function matrixRank<D extends DType, R extends number>(a: Tensor<D, R>, t
 export async function matrixRankAsync<D extends DType, R extends number>(
   a: Tensor<D, R>, tol?: number,
 ): Promise<MatrixRankOf<R>> {
-  return runAsync(matrixRankSteps(a, tol));
+  return runAsync(matrixRankSteps(a, tol)) as never;
 }
 /**
  * numpy.linalg.cond: the condition number of a matrix (or stack) in norm `p`: by default (or 2, -2)
@@ -316,7 +304,7 @@ export async function matrixRankAsync<D extends DType, R extends number>(
 export function cond<D extends DType, R extends number>(
   a: Tensor<D, R>, p?: number | 'fro' | 'nuc' | null,
 ): ScalarOrStack<FloatOf<D>, R> {
-  return runSync(condSteps(a, p));
+  return runSync(condSteps(a, p)) as never;
 }
 /**
  * Async twin of {@link cond}: same arguments, runs its BLAS/LAPACK work off the JS thread (on
@@ -331,5 +319,5 @@ export function cond<D extends DType, R extends number>(
 export async function condAsync<D extends DType, R extends number>(
   a: Tensor<D, R>, p?: number | 'fro' | 'nuc' | null,
 ): Promise<ScalarOrStack<FloatOf<D>, R>> {
-  return runAsync(condSteps(a, p));
+  return runAsync(condSteps(a, p)) as never;
 }
