@@ -22,7 +22,6 @@ import * as red from './reduce.js';
 import * as blas from './blas.js';
 import { format } from './format.js';
 
-export type Scalar = number;
 /**
  * One axis of a {@link Tensor.slice} call: an integer index (drops the axis), `[start, stop, step?]`
  * (NumPy's `start:stop:step`; a null or missing bound means "from the end that step runs from") or
@@ -145,7 +144,7 @@ export class Tensor<out D extends DType = DType, out R extends number = number> 
    * @internal Builds a tensor whose invariants the caller has already established.
    */
   static _trusted(data: TypedArray, shape: readonly number[], strides: readonly number[], offset: number): Tensor {
-    if (data.byteLength === 0) assertAttached(data); // every view is made here: none of a detached buffer
+    assertAttached(data); // every view is made here: none of a detached buffer
     return new Tensor<DType, number>(data, shape, strides, offset, TRUSTED);
   }
 
@@ -255,7 +254,7 @@ export class Tensor<out D extends DType = DType, out R extends number = number> 
    * ```
    */
   toArray(): NestedList<R> {
-    if (this.data.byteLength === 0) assertAttached(this.data);
+    assertAttached(this.data);
     if (this.ndim === 0) return this.data[this.offset] as NestedList<R>;
     const build = (dim: number, off: number): unknown[] => {
       const n = this.shape[dim];
@@ -278,13 +277,13 @@ export class Tensor<out D extends DType = DType, out R extends number = number> 
    * ```
    */
   item(): number {
-    if (this.data.byteLength === 0) assertAttached(this.data);
+    assertAttached(this.data);
     if (this.size !== 1) throw new RangeError(`can only convert a tensor of size 1 to a number, got size ${this.size}`);
     return this.data[this.offset]; // size 1: every index is 0
   }
 
   private indexOffset(idx: readonly number[]): number {
-    if (this.data.byteLength === 0) assertAttached(this.data);
+    assertAttached(this.data);
     if (idx.length !== this.ndim) {
       throw new RangeError(`Expected ${this.ndim} indices for a tensor of shape ${formatShape(this.shape)} but received ${idx.length}`);
     }
@@ -377,7 +376,7 @@ export class Tensor<out D extends DType = DType, out R extends number = number> 
    * ```
    */
   contiguous(): Tensor<D, R> {
-    if (this.data.byteLength === 0) assertAttached(this.data);
+    assertAttached(this.data);
     return this.isContiguous ? this : this.clone();
   }
 
@@ -406,7 +405,7 @@ export class Tensor<out D extends DType = DType, out R extends number = number> 
    * ```
    */
   toString(): string {
-    if (this.data.byteLength === 0) assertAttached(this.data);
+    assertAttached(this.data);
     return format(this);
   }
 
@@ -420,7 +419,7 @@ export class Tensor<out D extends DType = DType, out R extends number = number> 
    * ```
    */
   [inspectCustom](): string {
-    if (this.data.byteLength === 0) assertAttached(this.data);
+    assertAttached(this.data);
     const body = format(this, 'tensor(', ', ');
     return this.dtype === 'float64' ? `tensor(${body})` : `tensor(${body}, dtype=${this.dtype})`;
   }
@@ -1052,7 +1051,7 @@ export class Tensor<out D extends DType = DType, out R extends number = number> 
 /**
  * TypeError when `data`'s buffer is detached (transferred to a worker or by ArrayBuffer#transfer):
  * reads of a detached typed array give undefined and writes vanish, so nothing may touch it. Only
- * a zero-length array can be detached, so callers test `byteLength === 0` first.
+ * a zero-length array can be detached, so the common case costs one length read.
  */
 export function assertAttached(data: TypedArray): void {
   if (data.byteLength !== 0) return;

@@ -362,6 +362,6 @@ describe('types: Arrow columns know their dtype and rank', () => {
       expectTypeOf(fromArrowIPC(new Uint8Array(0))).toEqualTypeOf<Tensor<'float64' | 'float32' | 'int32', 2>>();
       expectTypeOf(toArrow({} as Tensor<'float64', 2>, { as: 'list' })).toEqualTypeOf<ArrowVectorLike>();
     };
-    expect(typeof compileOnly).toBe('function');
+    void compileOnly; // its assertions are the type-check's, which fails the run on a mismatch
   });
 });
