@@ -30,7 +30,9 @@
       "defines": ["NAPI_VERSION=8", "NAPI_DISABLE_CPP_EXCEPTIONS", "NODE_ADDON_API_DISABLE_DEPRECATED"],
       "cflags!": ["-fno-exceptions"],
       "cflags_cc!": ["-fno-exceptions", "-std=gnu++17"],
-      "cflags_cc": ["-std=c++17", "-O3", "-Wall", "-Wextra", "-Werror", "-Wno-unused-parameter", "-fvisibility=hidden", "-fvisibility-inlines-hidden", "-pthread"],
+      # -ffp-contract=off: no fused multiply-add, so the small loops JS also runs (lib/blas.ts,
+      # lib/elementwise.ts) round as JS does on every CPU.
+      "cflags_cc": ["-std=c++17", "-O3", "-ffp-contract=off", "-Wall", "-Wextra", "-Werror", "-Wno-unused-parameter", "-fvisibility=hidden", "-fvisibility-inlines-hidden", "-pthread"],
       "conditions": [
         ["OS=='linux'", {
           "ldflags": ["-Wl,--exclude-libs,ALL", "-pthread", "<!@(node scripts/find-blas.cjs --ldflags)"]
@@ -39,7 +41,7 @@
           "xcode_settings": {
             "CLANG_CXX_LANGUAGE_STANDARD": "c++17",
             "GCC_SYMBOLS_PRIVATE_EXTERN": "YES",
-            "OTHER_CPLUSPLUSFLAGS": ["-O3", "-Wall", "-Werror"],
+            "OTHER_CPLUSPLUSFLAGS": ["-O3", "-ffp-contract=off", "-Wall", "-Werror"],
             "GCC_ENABLE_CPP_EXCEPTIONS": "YES",
             "MACOSX_DEPLOYMENT_TARGET": "11.0"
           }

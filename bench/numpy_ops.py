@@ -6,9 +6,15 @@
 Ops and timing scheme are the same as bench/ops.js and bench/reference.cc. Every call returns a
 freshly allocated result. `pca` uses scikit-learn's PCA when it imports, else the same algorithm in
 NumPy (eigh of the covariance); `cdist` uses scipy.spatial.distance.cdist when SciPy imports, else
-NumPy's |x|^2 + |y|^2 - 2 x.y. The one used is reported as "variant". With --inputs DIR the
+NumPy's |x|^2 + |y|^2 - 2 x.y; `cosine` is scipy.spatial.distance.cosine, else the same formula
+in NumPy. The one used is reported as "variant". With --inputs DIR the
 LAPACK, PCA and cdist cases load their matrices from DIR/<name>.npy (written by
 `node bench/ops.js --save-inputs DIR <op> ...`), so NumPy times tensorblas's own matrices.
+
+Calls given as Inline("expression", name=value, ...) are compiled into the timed loop itself (as the
+timeit module does), so a call of a few hundred ns is timed as a user writes it, without the ~30-50
+ns of a Python function call per iteration that a lambda would add to NumPy's time; `noop` times
+that loop alone.
 """
 import ctypes
 import glob
@@ -20,25 +26,62 @@ import time
 import numpy as np
 
 
+class Inline:
+    """A call timed inline: the expression `expr` over the given names (see the module docstring)."""
+
+    def __init__(self, expr, **names):
+        self.expr = expr
+        self.names = names
+
+
+def runner(op):
+    """run(n): n calls of op, returning the last result."""
+    if isinstance(op, Inline):
+        names = list(op.names)
+        src = (
+            f"def _make({', '.join(names)}):\n"
+            "    def _run(_n):\n"
+            "        for _ in range(_n):\n"
+            f"            _s = {op.expr}\n"
+            "        return _s\n"
+            "    return _run\n"
+        )
+        scope = {"np": np}
+        exec(compile(src, f"<inline {op.expr}>", "exec"), scope)
+        return scope["_make"](*op.names.values())
+
+    def run(n):
+        for _ in range(n):
+            s = op()
+        return s
+
+    return run
+
+
 def timeit(op, budget):
+    """Warm-up ~10% of the budget (at least 2 calls), samples of ~budget/50 (at least 1 ms) until the
+    budget is spent (at least 5); the median and minimum per-call time. A call's time for sizing the
+    samples is the smaller of the last warm-up call and the warm-up's mean (one timed call of tens of
+    ns is mostly the clock's own cost)."""
     now = time.perf_counter
+    run = runner(op)
     start = now()
     calls = 0
     last = 0.0
     sink = None
     while calls < 2 or now() - start < 0.1 * budget:
         t0 = now()
-        sink = op()
+        sink = run(1)
         last = now() - t0
         calls += 1
     target = max(1e-3, budget / 50)
-    inner = max(1, int(target / max(last, 1e-9)))
+    per_call = min(last, (now() - start) / calls)
+    inner = max(1, int(target / max(per_call, 1e-9)))
     per = []
     begin = now()
     while len(per) < 5 or (now() - begin < budget and len(per) < 10000):
         t0 = now()
-        for _ in range(inner):
-            sink = op()
+        sink = run(inner)
         per.append((now() - t0) / inner)
     del sink
     per.sort()
@@ -83,12 +126,14 @@ def setup(op, args):
     """Returns shape, dtype, the timed function and, where there is a choice, a variant note."""
     rng = np.random.default_rng(1)
     ints = [int(float(a)) for a in args if a[0].isdigit()]
+    if op == "noop":
+        return [], "none", Inline("None")
     if op == "matmul":
         n = ints[0]
         dtype = args[1] if len(args) > 1 else "float64"
         a = rng.random((n, n)).astype(dtype)
         b = rng.random((n, n)).astype(dtype)
-        return [n, n], dtype, lambda: a @ b
+        return [n, n], dtype, Inline("a @ b", a=a, b=b)
     if op == "matvec":
         m, n = ints
         a, x = rng.random((m, n)), rng.random(n)
@@ -96,7 +141,43 @@ def setup(op, args):
     if op == "add":
         (n,) = ints
         a, b = rng.random(n), rng.random(n)
-        return [n], "float64", lambda: a + b
+        return [n], "float64", Inline("a + b", a=a, b=b)
+    # Small calls (bench/run.js's "small calls" group), each returning its fresh result.
+    if op == "exp":
+        (n,) = ints
+        return [n], "float64", Inline("np.exp(a)", a=rng.random(n))
+    if op == "mul_scalar":
+        (n,) = ints
+        return [n], "float64", Inline("a * 2.5", a=rng.random(n))
+    if op == "dot":
+        n = ints[0]
+        dtype = args[1] if len(args) > 1 else "float64"
+        a, b = rng.random(n).astype(dtype), rng.random(n).astype(dtype)
+        return [n], dtype, Inline("np.dot(a, b)", a=a, b=b)
+    if op == "vecmat":
+        k, n = ints
+        x, w = rng.random(k), rng.random((k, n))
+        return [k, n], "float64", Inline("x @ w", x=x, w=w)
+    if op == "norm":
+        (n,) = ints
+        return [n], "float64", Inline("np.linalg.norm(a)", a=rng.random(n))
+    if op == "norm_rows":
+        m, n = ints
+        return [m, n], "float64", Inline("np.linalg.norm(a, axis=1)", a=rng.random((m, n)))
+    if op == "cosine":
+        (n,) = ints
+        u, v = rng.random(n), rng.random(n)
+        try:
+            from scipy.spatial.distance import cosine
+        except ImportError:
+            expr = "1.0 - np.dot(u, v) / (np.linalg.norm(u) * np.linalg.norm(v))"
+            return [n], "float64", Inline(expr, u=u, v=v), "numpy dot/norm"
+        import scipy
+
+        return [n], "float64", Inline("cosine(u, v)", cosine=cosine, u=u, v=v), f"scipy {scipy.__version__} cosine"
+    if op == "view":
+        (n,) = ints
+        return [n, n], "float64", Inline("m.T[1:]", m=rng.random((n, n)))
     if op == "broadcast_add":
         m, n = ints
         a, b = rng.random((m, n)), rng.random(n)
@@ -104,7 +185,7 @@ def setup(op, args):
     if op == "sum":
         (n,) = ints
         a = rng.random(n)
-        return [n], "float64", lambda: a.sum()
+        return [n], "float64", Inline("a.sum()", a=a)
     if op == "transpose":
         m, n = ints
         a = rng.random((m, n))
@@ -114,11 +195,11 @@ def setup(op, args):
         (n,) = ints
         a = given("a", lambda: well_conditioned(rng, n))
         if op == "inv":
-            return [n, n], "float64", lambda: np.linalg.inv(a)
+            return [n, n], "float64", Inline("np.linalg.inv(a)", a=a)
         if op == "det":
-            return [n, n], "float64", lambda: np.linalg.det(a)
+            return [n, n], "float64", Inline("np.linalg.det(a)", a=a)
         b = given("b", lambda: rng.random(n))
-        return [n, n], "float64", lambda: np.linalg.solve(a, b)
+        return [n, n], "float64", Inline("np.linalg.solve(a, b)", a=a, b=b)
     if op == "qr":
         (n,) = ints
         a = given("a", lambda: rng.random((n, n)))

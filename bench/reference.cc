@@ -753,6 +753,10 @@ int main(int argc, char** argv) {
              op == "eig") {
     const int n = static_cast<int>(Int(args, 1));
     const std::string shape = "[" + std::to_string(n) + "," + std::to_string(n) + "]";
+    // As tensorblas does (native/lapack/common.h, kSmallOrder): below 192^3 multiply-adds LAPACK
+    // runs single-threaded, where OpenBLAS's threaded internals cost more than they save (a 4x4
+    // dgesv against the identity: ~0.3-0.8 us on one thread, ~4-7 us on two).
+    if (double(n) * n * n < 192.0 * 192.0 * 192.0) openblas_set_num_threads(1);
     Result r = op == "inv"        ? Inv(n, budget)
                : op == "solve"    ? Solve(n, budget)
                : op == "det"      ? Det(n, budget)

@@ -1,25 +1,59 @@
 #!/usr/bin/env node
-// The benchmark suite: tensorblas against a C++ OpenBLAS reference and NumPy.
-//   npm run bench                    all cases
+// The benchmark suite: tensorblas against a C++ OpenBLAS reference and NumPy (and, for the 4x4
+// matmul, the pure-JS ml-matrix).
+//   npm run bench                    all cases: the "small calls" group (per-call cost of small
+//                                    inputs, in ns) and the larger work
 //   npm run bench -- --quick         a subset, well under a minute
 //   options: --budget SECONDS (timed seconds per measurement; default 1, 0.5 with --quick),
-//            --filter TEXT[,TEXT...] (cases whose name contains one of them), --no-numpy, --json FILE,
+//            --filter TEXT[,TEXT...] (cases whose name, or group name "small calls"/"larger work",
+//            contains one of them), --no-numpy, --json FILE (raw results; bench/chart.mjs redraws
+//            a chart from it), --chart FILE.svg (tensorblas's time relative to NumPy and to the
+//            reference per case, an SVG drawn by bench/chart.mjs with vega-lite),
 //            --repeat N (N rounds per case, alternating the implementations; each cell is the
 //            median of the N rounds, which a drifting shared machine skews less than one round),
 //            --ref-alloc malloc|hugepage|reuse (how the reference allocates outputs; default malloc),
 //            --yield (tensorblas returns to the event loop between samples; default: one synchronous loop)
 // Every measurement runs in a fresh child process (bench/ops.js, bench/reference.cc's binary,
-// bench/numpy_ops.py), one at a time. The environment is passed through unchanged.
+// bench/numpy_ops.py), one at a time. The environment is passed through unchanged. Under the table:
+// the small calls' geometric mean and largest tb/numpy, and the timing loop's own cost per call.
 import { execFileSync, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const root = path.join(here, '..');
 
+const SMALL = 'small calls';
+const LARGE = 'larger work';
+
+// Each case: name (the table's), op and args (the same for ops.js, numpy_ops.py and the reference),
+// group, quick (in --quick), and optionally reference: false (reference.cc has no such op; its cell
+// is '-'), refOp/refAlloc (what the reference runs instead), numpy: false, peer (a pure-JS library
+// timed by ops.js as its own column).
 const CASES = [
-  { name: 'matmul 4x4 f64', op: 'matmul', args: ['4', 'float64'], quick: true },
+  // Small calls: what a server pays per call on small inputs, where the fixed cost of a call (JS
+  // wrapper, argument checks, N-API, result allocation) is most of the time. Every call returns its
+  // fresh result, as a user writes it (no { out }).
+  { name: 'add 16 + 16', op: 'add', args: ['16'], quick: true },
+  { name: 'exp 16', op: 'exp', args: ['16'], quick: true, reference: false },
+  { name: 'sum 16', op: 'sum', args: ['16'], quick: true },
+  { name: 'mul 768 * scalar', op: 'mul_scalar', args: ['768'], quick: true, reference: false },
+  { name: 'dot 768 . 768 f64', op: 'dot', args: ['768', 'float64'], quick: true, reference: false },
+  { name: 'dot 768 . 768 f32', op: 'dot', args: ['768', 'float32'], reference: false },
+  { name: 'vecmat (768,) @ (768,16)', op: 'vecmat', args: ['768', '16'], reference: false },
+  { name: 'linalg.norm 768', op: 'norm', args: ['768'], quick: true, reference: false },
+  { name: 'linalg.norm (16,768), axis 1', op: 'norm_rows', args: ['16', '768'], reference: false },
+  { name: 'distance.cosine 768', op: 'cosine', args: ['768'], quick: true, reference: false },
+  { name: 'view m.T[1:] of 4x4', op: 'view', args: ['4'], quick: true, reference: false },
+  { name: 'matmul 4x4 f64', op: 'matmul', args: ['4', 'float64'], quick: true, peer: { name: 'ml-matrix', op: 'matmul_mlmatrix' } },
+  { name: 'det 3x3', op: 'det', args: ['3'], quick: true },
+  { name: 'inv 4x4', op: 'inv', args: ['4'], quick: true },
+  { name: 'solve 4x4, b (4,)', op: 'solve', args: ['4'], quick: true },
+].map((c) => ({ ...c, group: SMALL }));
+
+CASES.push(...[
   { name: 'matmul 64x64 f64', op: 'matmul', args: ['64', 'float64'] },
   { name: 'matmul 256x256 f64', op: 'matmul', args: ['256', 'float64'], quick: true },
   { name: 'matmul 1024x1024 f64', op: 'matmul', args: ['1024', 'float64'] },
@@ -45,10 +79,13 @@ const CASES = [
   { name: 'PCA 10000x100 -> 10', op: 'pca', args: ['10000', '100', '10'] },
   { name: 'cdist 2000x128 vs 2000x128', op: 'cdist', args: ['2000', '2000', '128'] },
   { name: 'cdist 2000x128 vs 2000x128, { out } reused', op: 'cdist_out', args: ['2000', '2000', '128'], refOp: 'cdist', refAlloc: 'reuse', numpy: false },
-];
+].map((c) => ({ ...c, group: LARGE })));
+
+// The issue's targets for the small calls (tensorblas time / NumPy time).
+const SMALL_TARGET = { geomean: 0.5, max: 1.0 };
 
 function parseOptions(argv) {
-  const o = { quick: false, budget: undefined, filter: '', numpy: true, json: '', refAlloc: 'malloc', yieldEach: false, repeat: 1 };
+  const o = { quick: false, budget: undefined, filter: '', numpy: true, json: '', chart: '', refAlloc: 'malloc', yieldEach: false, repeat: 1 };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     if (a === '--quick') o.quick = true;
@@ -57,10 +94,12 @@ function parseOptions(argv) {
     else if (a === '--no-numpy') o.numpy = false;
     else if (a === '--yield') o.yieldEach = true;
     else if (a === '--json') o.json = argv[++i] ?? '';
+    else if (a === '--chart') o.chart = argv[++i] ?? '';
     else if (a === '--ref-alloc') o.refAlloc = argv[++i] ?? 'malloc';
     else if (a === '--repeat') o.repeat = Number(argv[++i]);
     else if (a === '--help' || a === '-h') {
-      console.log(fs.readFileSync(fileURLToPath(import.meta.url), 'utf8').split('\n').slice(1, 10).join('\n'));
+      const lines = fs.readFileSync(fileURLToPath(import.meta.url), 'utf8').split('\n');
+      console.log(lines.slice(1, lines.findIndex((l) => l.startsWith('import '))).join('\n'));
       process.exit(0);
     } else {
       console.error(`bench: unknown option ${a} (see --help)`);
@@ -70,6 +109,10 @@ function parseOptions(argv) {
   if (o.budget === undefined) o.budget = o.quick ? 0.5 : 1;
   if (!Number.isInteger(o.repeat) || o.repeat < 1) {
     console.error('bench: --repeat must be a positive integer');
+    process.exit(2);
+  }
+  if ((o.json === '' && argv.includes('--json')) || (o.chart === '' && argv.includes('--chart'))) {
+    console.error('bench: --json and --chart need a file name');
     process.exit(2);
   }
   if (!(o.budget > 0)) {
@@ -82,7 +125,7 @@ function parseOptions(argv) {
 // The round with the median time (its own fields kept, every round's time listed), or the first
 // failure.
 function medianRound(results) {
-  const failed = results.find((r) => r.error || r.na);
+  const failed = results.find((r) => r.error || r.na || r.skipped);
   if (failed) return failed;
   const sorted = [...results].sort((a, b) => a.seconds_per_op - b.seconds_per_op);
   const median = sorted[(sorted.length - 1) >> 1];
@@ -99,6 +142,8 @@ function runChild(cmd, args) {
     const line =
       err.find((l) => /^\s*\w*Error: /.test(l)) ?? err.find((l) => /error:/i.test(l)) ?? err.slice(-3).join(' | ');
     const msg = line.trim().slice(0, 400) || `exit ${r.status ?? r.signal}`;
+    // The reference's usage message (exit 2): it has no such op. Not a failure, an empty cell.
+    if (r.status === 2 && /^usage: blas_reference/m.test(r.stderr || '')) return { skipped: 'the reference has no such op (its usage message)' };
     return { error: msg };
   }
   try {
@@ -155,30 +200,73 @@ function fmtTime(s) {
   return `${s.toPrecision(3)} s`;
 }
 
-const fmtRatio = (a, b) => (Number.isFinite(a) && Number.isFinite(b) && b > 0 ? `${(a / b).toFixed(2)}x` : '-');
-
 // A measurement's cell: its time, "n/a" when the API is not there, "-" when it failed or was skipped.
 const cell = (m) => (m?.na ? 'n/a' : fmtTime(m?.seconds_per_op));
+const secs = (m) => m?.seconds_per_op;
 
-function table(rows) {
-  const head = ['case', 'tensorblas', 'reference', 'numpy', 'tb/ref', 'tb/numpy'];
-  const body = rows.map((r) => [
-    r.numpy?.variant ? `${r.name} [numpy: ${r.numpy.variant}]` : r.name,
-    cell(r.tensorblas),
-    cell(r.reference),
-    cell(r.numpy),
-    fmtRatio(r.tensorblas?.seconds_per_op, r.reference?.seconds_per_op),
-    fmtRatio(r.tensorblas?.seconds_per_op, r.numpy?.seconds_per_op),
-  ]);
-  const widths = head.map((h, i) => Math.max(h.length, ...body.map((b) => b[i].length)));
-  const line = (cells) => cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ');
-  return [line(head), widths.map((w) => '-'.repeat(w)).join('  '), ...body.map(line)].join('\n');
+// tensorblas's time over each other implementation's, per row (undefined where either is missing).
+function ratios(r) {
+  const q = (other) => {
+    const a = secs(r.tensorblas), b = secs(other);
+    return Number.isFinite(a) && Number.isFinite(b) && b > 0 ? a / b : undefined;
+  };
+  return { tb_ref: q(r.reference), tb_numpy: q(r.numpy), tb_peer: q(r.peer) };
 }
 
-function main() {
+// The small calls' summary: geometric mean and largest tb/numpy, against the issue's targets.
+function smallSummary(rows) {
+  const small = rows.filter((r) => r.group === SMALL && Number.isFinite(r.ratios.tb_numpy));
+  if (!small.length) return null;
+  const geomean = Math.exp(small.reduce((s, r) => s + Math.log(r.ratios.tb_numpy), 0) / small.length);
+  const worst = small.reduce((w, r) => (r.ratios.tb_numpy > w.ratios.tb_numpy ? r : w));
+  const peers = rows.filter((r) => r.group === SMALL && Number.isFinite(r.ratios.tb_peer));
+  return {
+    cases: small.length,
+    of: rows.filter((r) => r.group === SMALL).length,
+    geomean_tb_over_numpy: geomean,
+    max_tb_over_numpy: worst.ratios.tb_numpy,
+    max_case: worst.name,
+    target: SMALL_TARGET,
+    meets_target: geomean <= SMALL_TARGET.geomean && worst.ratios.tb_numpy <= SMALL_TARGET.max,
+    peers: peers.map((r) => ({ case: r.name, peer: r.peer.impl, tb_over_peer: r.ratios.tb_peer })),
+  };
+}
+
+function table(rows) {
+  const peerNames = [...new Set(rows.map((r) => r.peerName).filter(Boolean))];
+  const peerHead = peerNames.join('/');
+  const head = ['case', 'tensorblas', 'reference', 'numpy', ...(peerHead ? [peerHead] : []), 'tb/ref', 'tb/numpy', ...(peerHead ? [`tb/${peerHead}`] : [])];
+  const fmt = (x) => (Number.isFinite(x) ? `${x.toFixed(2)}x` : '-');
+  const lines = [];
+  let group = null;
+  for (const r of rows) {
+    if (r.group !== group) {
+      group = r.group;
+      lines.push({ heading: group === SMALL ? `${SMALL} (per call, fresh result each call)` : group });
+    }
+    lines.push([
+      r.numpy?.variant ? `${r.name} [numpy: ${r.numpy.variant}]` : r.name,
+      cell(r.tensorblas),
+      cell(r.reference),
+      cell(r.numpy),
+      ...(peerHead ? [cell(r.peer)] : []),
+      fmt(r.ratios.tb_ref),
+      fmt(r.ratios.tb_numpy),
+      ...(peerHead ? [fmt(r.ratios.tb_peer)] : []),
+    ]);
+  }
+  const body = lines.filter(Array.isArray);
+  const widths = head.map((h, i) => Math.max(h.length, ...body.map((b) => b[i].length)));
+  const line = (cells) => cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ');
+  const total = widths.reduce((a, b) => a + b, 0) + 2 * (widths.length - 1);
+  const rule = (text) => `-- ${text} `.padEnd(total, '-');
+  return [line(head), widths.map((w) => '-'.repeat(w)).join('  '), ...lines.map((l) => (Array.isArray(l) ? line(l) : rule(l.heading)))].join('\n');
+}
+
+async function main() {
   const o = parseOptions(process.argv.slice(2));
   const filters = o.filter.split(',');
-  const cases = CASES.filter((c) => (!o.quick || c.quick) && filters.some((f) => c.name.includes(f)));
+  const cases = CASES.filter((c) => (!o.quick || c.quick) && filters.some((f) => c.name.includes(f) || c.group.includes(f)));
   const t0 = Date.now();
 
   // Header: what is loaded and how it is configured.
@@ -204,14 +292,16 @@ function main() {
   console.log(`    ${tb.blas.config}`);
 
   const ref = findReference();
+  let rc = null;
   if (ref) {
-    const rc = runChild(ref.path, ['config']);
+    rc = runChild(ref.path, ['config']);
     if (rc.error) console.log(`  reference: ${ref.path} fails: ${rc.error}`);
     else
       console.log(`  reference (${ref.how}, outputs: ${o.refAlloc}): core ${rc.corename}, ${rc.threads} threads; ${rc.config}`);
   }
 
   let python = null;
+  let nc = null;
   if (o.numpy) {
     for (const exe of [process.env.PYTHON, 'python3', 'python'].filter(Boolean)) {
       const r = spawnSync(exe, ['-c', 'import numpy'], { encoding: 'utf8' });
@@ -223,7 +313,7 @@ function main() {
     if (!python) console.log('  numpy: not available (python3 -c "import numpy" failed); its column is skipped.');
   }
   if (python) {
-    const nc = runChild(python, [path.join(here, 'numpy_ops.py'), 'config']);
+    nc = runChild(python, [path.join(here, 'numpy_ops.py'), 'config']);
     if (nc.error) console.log(`  numpy: config failed: ${nc.error}`);
     else
       console.log(
@@ -232,49 +322,106 @@ function main() {
           (nc.blas_config ? `; ${nc.blas_config}` : ''),
       );
   }
+  const cpus = os.cpus();
+  const machine = { platform: `${process.platform}-${process.arch}`, cpus: cpus.length, cpu: cpus[0]?.model?.trim() ?? '?' };
+  console.log(`  machine: ${machine.platform}, ${machine.cpus} x ${machine.cpu}`);
   console.log('');
 
   const rows = [];
   const budget = String(o.budget);
+  const opsJs = path.join(here, 'ops.js');
+  const npPy = path.join(here, 'numpy_ops.py');
   for (const c of cases) {
     process.stdout.write(`  ${c.name} ...`);
-    const row = { name: c.name, op: c.op, args: c.args };
-    const tbArgs = [path.join(here, 'ops.js'), c.op, ...c.args, '--budget', budget];
+    const row = { name: c.name, group: c.group, op: c.op, args: c.args };
+    if (c.peer) row.peerName = c.peer.name;
+    const tbArgs = [opsJs, c.op, ...c.args, '--budget', budget];
     if (o.yieldEach) tbArgs.push('--yield');
-    const rounds = { tensorblas: [], reference: [], numpy: [] };
-    const npArgs = [path.join(here, 'numpy_ops.py'), c.op, ...c.args, '--budget', budget];
-    if (python && c.numpy !== false) {
+    const rounds = { tensorblas: [], reference: [], numpy: [], peer: [] };
+    const npArgs = [npPy, c.op, ...c.args, '--budget', budget];
+    const withRef = ref && !rc?.error && c.reference !== false;
+    const withNumpy = python && c.numpy !== false;
+    if (withNumpy) {
       // NumPy times tensorblas's own matrices (as the C++ reference does): eig's QR iterations and
       // gelsd's SVD depend on the data, not only on its distribution.
       const dir = path.join(here, '.build', 'inputs', c.op);
       fs.rmSync(dir, { recursive: true, force: true });
       fs.mkdirSync(dir, { recursive: true });
-      const saved = runChild(process.execPath, [path.join(here, 'ops.js'), '--save-inputs', dir, c.op, ...c.args]);
+      const saved = runChild(process.execPath, [opsJs, '--save-inputs', dir, c.op, ...c.args]);
       if (saved.saved?.length) npArgs.push('--inputs', dir);
       else if (saved.error) process.stdout.write(`\n    numpy draws its own inputs (saving them failed: ${saved.error})`);
     }
     for (let round = 0; round < o.repeat; round++) {
       rounds.tensorblas.push(runChild(process.execPath, tbArgs));
-      if (ref) rounds.reference.push(runChild(ref.path, [c.refOp ?? c.op, ...c.args, '--budget', budget, '--alloc', c.refAlloc ?? o.refAlloc]));
-      if (python && c.numpy !== false) rounds.numpy.push(runChild(python, npArgs));
+      if (withRef) rounds.reference.push(runChild(ref.path, [c.refOp ?? c.op, ...c.args, '--budget', budget, '--alloc', c.refAlloc ?? o.refAlloc]));
+      if (withNumpy) rounds.numpy.push(runChild(python, npArgs));
+      if (c.peer) rounds.peer.push(runChild(process.execPath, [opsJs, c.peer.op, ...c.args, '--budget', budget]));
     }
     for (const [k, results] of Object.entries(rounds)) if (results.length) row[k] = medianRound(results);
-    for (const k of ['tensorblas', 'reference', 'numpy']) {
-      if (row[k]?.error) process.stdout.write(`\n    ${k} failed: ${row[k].error}`);
-      else if (row[k]?.na) process.stdout.write(`\n    ${k}: n/a (${row[k].na})`);
+    for (const k of ['tensorblas', 'reference', 'numpy', 'peer']) {
+      const label = k === 'peer' ? c.peer?.name : k;
+      if (row[k]?.error) process.stdout.write(`\n    ${label} failed: ${row[k].error}`);
+      else if (row[k]?.na) process.stdout.write(`\n    ${label}: n/a (${row[k].na})`);
+      else if (row[k]?.skipped) process.stdout.write(`\n    ${label}: - (${row[k].skipped})`);
     }
+    row.ratios = ratios(row);
     process.stdout.write(' done\n');
     rows.push(row);
   }
+
+  // The timed loop's own cost per call (a call of nothing), for reading the small calls: it is part
+  // of every per-call time above. Not a table row.
+  let loopOverhead = null;
+  if (cases.some((c) => c.group === SMALL)) {
+    loopOverhead = { tensorblas: runChild(process.execPath, [opsJs, 'noop', '--budget', budget]) };
+    if (python) loopOverhead.numpy = runChild(python, [npPy, 'noop', '--budget', budget]);
+  }
+
+  const summary = smallSummary(rows);
   console.log('');
   console.log(table(rows));
   console.log('');
   console.log('tb/ref, tb/numpy: tensorblas time divided by the other (> 1 means tensorblas is slower).');
+  if (summary) {
+    const x = (v) => `${v.toFixed(2)}x`;
+    console.log(
+      `small calls, tb/numpy over ${summary.cases} of ${summary.of} cases: geometric mean ${x(summary.geomean_tb_over_numpy)} ` +
+        `(target <= ${x(SMALL_TARGET.geomean)}), largest ${x(summary.max_tb_over_numpy)} on ${summary.max_case} ` +
+        `(target <= ${x(SMALL_TARGET.max)}): ${summary.meets_target ? 'target met' : 'target not met'}`,
+    );
+  }
+  if (loopOverhead) {
+    const lo = (m) => (Number.isFinite(m?.seconds_per_op) ? `${(m.seconds_per_op * 1e9).toFixed(1)} ns` : `- (${m?.error ?? 'not run'})`);
+    console.log(
+      `timing loop's own cost per call (included above): tensorblas ${lo(loopOverhead.tensorblas)}` +
+        (loopOverhead.numpy ? `, numpy ${lo(loopOverhead.numpy)}` : ''),
+    );
+  }
   console.log(`total ${((Date.now() - t0) / 1e3).toFixed(1)} s`);
+  const results = {
+    config: {
+      tensorblas: tb,
+      ...(rc && !rc.error ? { reference: { ...rc, how: ref.how, alloc: o.refAlloc } } : {}),
+      ...(nc && !nc.error ? { numpy: nc } : {}),
+      machine,
+    },
+    date: new Date().toISOString(),
+    quick: o.quick,
+    budget: o.budget,
+    repeat: o.repeat,
+    summary: { small_calls: summary },
+    loop_overhead: loopOverhead,
+    rows,
+  };
   if (o.json) {
-    fs.writeFileSync(o.json, JSON.stringify({ config: { tensorblas: tb }, budget: o.budget, rows }, null, 2) + '\n');
+    fs.writeFileSync(o.json, JSON.stringify(results, null, 2) + '\n');
     console.log(`raw results written to ${o.json}`);
+  }
+  if (o.chart) {
+    const { writeChart } = await import('./chart.mjs');
+    await writeChart(results, o.chart);
+    console.log(`chart written to ${o.chart}`);
   }
 }
 
-main();
+await main();

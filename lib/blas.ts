@@ -1,13 +1,14 @@
 // Matrix and vector products over BLAS (native/blas.cc), with NumPy's matmul/dot/inner/outer rules.
-import { promote, type DType } from './dtype.js';
+import { dtypeOfArray, promote, type DType, type TypedArray } from './dtype.js';
+import { allocate } from './alloc.js';
 import type { JoinedDType } from './creation.js';
 import type {
   BinaryDType, DotRank, DTypeOfTensor, FloatOf, MatmulRank, Operand, OutResult, Promote, RankOf, Reduced, ScalarOrStack,
 } from './typing.js';
 import { describe, formatShape, LinAlgError, ShapeError } from './errors.js';
-import { META, native, nativeStep } from './native.js';
+import { baseOf, bufferOf, DTYPE_CODE, META, native, nativeStep } from './native.js';
 import { broadcastShapes, broadcastStrides } from './shape.js';
-import { Tensor, type OutOption } from './tensor.js';
+import { assertAttached, Tensor, type OutOption } from './tensor.js';
 import { copyInto, mul, prepareOut } from './elementwise.js';
 import * as red from './reduce.js';
 import { writesDirectly } from './out.js';
@@ -113,6 +114,9 @@ export function* matmulSteps(x: Tensor, y: Tensor, opts?: OutOption): Steps<Tens
   }
   const nb = batch.length;
   let p = 0;
+  META[p++] = DTYPE_CODE[a.dtype];
+  META[p++] = DTYPE_CODE[b.dtype];
+  META[p++] = DTYPE_CODE[out.dtype];
   META[p++] = nb;
   for (let i = 0; i < nb; i++) META[p++] = batch[i];
   META[p++] = M;
@@ -124,7 +128,7 @@ export function* matmulSteps(x: Tensor, y: Tensor, opts?: OutOption): Steps<Tens
   const ors = aVec ? 0 : out.strides[on - (bVec ? 1 : 2)];
   const ocs = bVec ? 1 : out.strides[on - 1];
   writeMatrixLayout(p, out, batch, batch, ors, ocs);
-  yield nativeStep('matmul', a.data, b.data, out.data);
+  yield nativeStep('matmul', bufferOf(a.data), bufferOf(b.data), bufferOf(out.data));
   if (out !== target) copyInto(out, target);
   return target;
 }
@@ -137,32 +141,144 @@ function matmul2d(a: Tensor, b: Tensor): Tensor {
   if (b.shape[0] !== K) {
     throw new ShapeError(`matmul: shapes ${formatShape(a.shape)} and ${formatShape(b.shape)} are not aligned: ${K} (dim 1) != ${b.shape[0]} (dim 0)`);
   }
+  if (M * N * K <= JS_MAX_PRODUCT && !(M === 1 && N === 1)) return smallMatmul(a, b, M, N, K);
   const out = Tensor._output([M, N], a.dtype);
   const m = META;
-  m[0] = 0;
-  m[1] = M;
-  m[2] = N;
-  m[3] = K;
-  m[4] = a.offset;
-  m[5] = a.strides[0];
-  m[6] = a.strides[1];
-  m[7] = b.offset;
-  m[8] = b.strides[0];
-  m[9] = b.strides[1];
-  m[10] = 0;
-  m[11] = N;
-  m[12] = 1;
-  native.matmul(a.data, b.data, out.data);
+  const code = DTYPE_CODE[a.dtype];
+  m[0] = code;
+  m[1] = code;
+  m[2] = code;
+  m[3] = 0;
+  m[4] = M;
+  m[5] = N;
+  m[6] = K;
+  m[7] = a.offset + baseOf(a.data);
+  m[8] = a.strides[0];
+  m[9] = a.strides[1];
+  m[10] = b.offset + baseOf(b.data);
+  m[11] = b.strides[0];
+  m[12] = b.strides[1];
+  m[13] = baseOf(out.data);
+  m[14] = N;
+  m[15] = 1;
+  native.matmul(bufferOf(a.data), bufferOf(b.data), bufferOf(out.data));
   return out;
 }
 
+// Up to native/blas.cc's kSmallProduct multiply-adds, C++ runs the plain loop below (a BLAS call
+// costs more), so JS runs the same loop and saves the crossing: the same order, accumulating in the
+// result's type (float32 rounds each product and sum, as float arithmetic does; int32 wraps), so the
+// same bits. The addon is built with -ffp-contract=off, so no fused multiply-add there either. A
+// 1 x K by K x 1 product is a BLAS dot in C++ and stays there.
+const JS_MAX_PRODUCT = 2048;
+
+function smallMatmul(a: Tensor, b: Tensor, M: number, N: number, K: number): Tensor {
+  assertAttached(a.data);
+  assertAttached(b.data);
+  const out = allocate(a.dtype, M * N, false);
+  const kernel = a.dtype === 'float64' ? smallMatmulF64 : a.dtype === 'float32' ? smallMatmulF32 : smallMatmulI32;
+  kernel(a.data, a.offset, a.strides[0], a.strides[1], b.data, b.offset, b.strides[0], b.strides[1], out, M, N, K);
+  return Tensor._trusted(out, [M, N], [N, 1], 0);
+}
+
+// One loop per dtype, so that each sees one typed-array kind (V8 then keeps its element loads monomorphic).
+function smallMatmulF64(x: TypedArray, xo: number, xr: number, xc: number, y: TypedArray, yo: number, yr: number, yc: number, out: TypedArray, M: number, N: number, K: number): void {
+  for (let i = 0; i < M; i++) {
+    const row = xo + i * xr;
+    let j = 0;
+    // Four outputs at a time: four independent chains of additions (each still in k order) keep
+    // the CPU's adders busy where one chain waits on each addition's latency.
+    for (; j + 4 <= N; j += 4) {
+      let a0 = 0, a1 = 0, a2 = 0, a3 = 0;
+      for (let k = 0, pa = row, pb = yo + j * yc; k < K; k++, pa += xc, pb += yr) {
+        const v = x[pa];
+        a0 += v * y[pb];
+        a1 += v * y[pb + yc];
+        a2 += v * y[pb + 2 * yc];
+        a3 += v * y[pb + 3 * yc];
+      }
+      const p = i * N + j;
+      out[p] = a0;
+      out[p + 1] = a1;
+      out[p + 2] = a2;
+      out[p + 3] = a3;
+    }
+    for (; j < N; j++) {
+      let acc = 0;
+      for (let k = 0, pa = row, pb = yo + j * yc; k < K; k++, pa += xc, pb += yr) acc += x[pa] * y[pb];
+      out[i * N + j] = acc;
+    }
+  }
+}
+
+function smallMatmulF32(x: TypedArray, xo: number, xr: number, xc: number, y: TypedArray, yo: number, yr: number, yc: number, out: TypedArray, M: number, N: number, K: number): void {
+  for (let i = 0, p = 0; i < M; i++) {
+    for (let j = 0; j < N; j++) {
+      let acc = 0;
+      for (let k = 0, pa = xo + i * xr, pb = yo + j * yc; k < K; k++, pa += xc, pb += yr) acc = Math.fround(acc + Math.fround(x[pa] * y[pb]));
+      out[p++] = acc;
+    }
+  }
+}
+
+function smallMatmulI32(x: TypedArray, xo: number, xr: number, xc: number, y: TypedArray, yo: number, yr: number, yc: number, out: TypedArray, M: number, N: number, K: number): void {
+  for (let i = 0, p = 0; i < M; i++) {
+    for (let j = 0; j < N; j++) {
+      let acc = 0;
+      for (let k = 0, pa = xo + i * xr, pb = yo + j * yc; k < K; k++, pa += xc, pb += yr) acc = (acc + Math.imul(x[pa], y[pb])) | 0;
+      out[p++] = acc;
+    }
+  }
+}
+
 function writeMatrixLayout(p: number, t: Tensor, ownBatch: readonly number[], batch: readonly number[], rs: number, cs: number): number {
-  META[p++] = t.offset;
+  META[p++] = t.offset + baseOf(t.data);
   const bs = broadcastStrides(ownBatch, t.strides.slice(0, ownBatch.length), batch);
   for (let i = 0; i < bs.length; i++) META[p++] = bs[i];
   META[p++] = rs;
   META[p++] = cs;
   return p;
+}
+
+/**
+ * The dot product of two float vectors of one dtype (n elements from offsets xo/yo at strides
+ * xs/ys) into out[0], through the same native product as matmul (BLAS dot at any length), without
+ * its shape logic: for embeddings, norms and distances, where the call is most of the cost.
+ */
+export function vectorDot(x: TypedArray, xo: number, xs: number, y: TypedArray, yo: number, ys: number, n: number, out: TypedArray): void {
+  const m = META;
+  const code = DTYPE_CODE[dtypeOfArray(x)!];
+  m[0] = code;
+  m[1] = code;
+  m[2] = code;
+  m[3] = 0; // no batch
+  m[4] = 1; // M
+  m[5] = 1; // N
+  m[6] = n; // K
+  m[7] = xo + baseOf(x);
+  m[8] = n; // row stride of a 1 x n row: any value does
+  m[9] = xs;
+  m[10] = yo + baseOf(y);
+  m[11] = ys;
+  m[12] = 1;
+  m[13] = baseOf(out);
+  m[14] = 1;
+  m[15] = 1;
+  native.matmul(bufferOf(x), bufferOf(y), bufferOf(out));
+}
+
+const DOT_RESULT = { float64: new Float64Array(1), float32: new Float32Array(1) } as const;
+
+/** x . y as a number, for 1-D float tensors of one dtype (the caller checks). */
+export function dotNumber(x: Tensor, y: Tensor): number {
+  const out = DOT_RESULT[x.dtype as 'float64' | 'float32'];
+  vectorDot(x.data, x.offset, x.strides[0], y.data, y.offset, y.strides[0], x.size, out);
+  return out[0];
+}
+
+/** Whether x and y are float vectors of one dtype and length: the lean dot's case. */
+export function isFloatVectorPair(x: unknown, y: unknown): x is Tensor {
+  return x instanceof Tensor && y instanceof Tensor && x.ndim === 1 && y.ndim === 1 && x.dtype === y.dtype && x.dtype !== 'int32' && x.size === y.size;
 }
 
 /** numpy.dot. */
@@ -385,8 +501,16 @@ function* matrixNorm(a: Tensor, ord: NormOrd, rowAxis: number, colAxis: number, 
 export function dot<A extends Operand, B extends Operand>(
   a: A, b: B,
 ): Tensor<BinaryDType<A, B>, DotRank<RankOf<A>, RankOf<B>>> {
+  if (isFloatVectorPair(a, b)) {
+    assertAttached(a.data);
+    assertAttached((b as Tensor).data);
+    const out = allocate(a.dtype, 1, false);
+    vectorDot(a.data, a.offset, a.strides[0], (b as Tensor).data, (b as Tensor).offset, (b as Tensor).strides[0], a.size, out);
+    return Tensor._trusted(out, NO_AXES, NO_AXES, 0) as never;
+  }
   return runSync(dotSteps(a, b)) as never;
 }
+const NO_AXES: readonly number[] = [];
 /**
  * Async twin of {@link dot}: same arguments, runs its BLAS/LAPACK work off the JS thread (on
  * the libuv pool) and returns a Promise; errors dot would throw become rejections. Do not
@@ -611,6 +735,12 @@ export async function traceAsync<D extends DType, R extends number>(
 export function norm<D extends DType, R extends number, A extends number | readonly [] | readonly number[] | null | undefined = undefined, K extends boolean = false>(
   x: Tensor<D, R>, ord?: NormOrd, axis?: A, keepdims?: K,
 ): Reduced<FloatOf<D>, R, A, K> {
+  // NumPy's 2-norm of a whole vector: sqrt(x . x), one BLAS dot.
+  if ((ord === undefined || ord === null) && (axis === undefined || axis === null) && !keepdims && isFloatVectorPair(x, x)) {
+    assertAttached(x.data);
+    const r = Math.sqrt(dotNumber(x, x));
+    return (x.dtype === 'float32' ? Math.fround(r) : r) as never;
+  }
   return runSync(normSteps(x, ord, axis, keepdims)) as never;
 }
 /**

@@ -15,9 +15,9 @@ import { promote, type DType } from './dtype.js';
 import type { FloatOf, MaxRank, OutResult, Promote } from './typing.js';
 import { describe, formatShape, ShapeError } from './errors.js';
 import { META, native } from './native.js';
-import { Tensor, type OutOption } from './tensor.js';
+import { assertAttached, Tensor, type OutOption } from './tensor.js';
 import { writesDirectly } from './out.js';
-import { matmul } from './blas.js';
+import { dotNumber, isFloatVectorPair, matmul } from './blas.js';
 import { copyInto, mul, div, sub, prepareOut } from './elementwise.js';
 import * as red from './reduce.js';
 
@@ -177,9 +177,15 @@ export function cityblock(u: Tensor, v: Tensor): number {
  */
 export function cosine(u: Tensor, v: Tensor): number {
   const [a, b] = asVectors(u, v, 'cosine');
-  const dot = red.sum(mul(a, b)) as number;
-  const uu = red.sum(mul(a, a)) as number;
-  const vv = red.sum(mul(b, b)) as number;
+  // SciPy's three dot products; BLAS dots for float vectors of one dtype.
+  const lean = isFloatVectorPair(a, b);
+  if (lean) {
+    assertAttached(a.data);
+    assertAttached(b.data);
+  }
+  const dot = lean ? dotNumber(a, b) : (red.sum(mul(a, b)) as number);
+  const uu = lean ? dotNumber(a, a) : (red.sum(mul(a, a)) as number);
+  const vv = lean ? dotNumber(b, b) : (red.sum(mul(b, b)) as number);
   // SciPy's formula and clip: one sqrt of the product, so parallel vectors give exactly 0; the
   // product of the norms where that product would overflow or underflow.
   const prod = uu * vv;

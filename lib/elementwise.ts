@@ -2,9 +2,10 @@
 // allocates the output; C++ (native/elementwise.cc) runs the strided loops.
 import { canCast, floatOf, promote, promoteScalar, type DType } from './dtype.js';
 import { describe, formatShape, ShapeError } from './errors.js';
-import { META, native } from './native.js';
-import { broadcastShapes, broadcastStrides, shapesEqual } from './shape.js';
-import { Tensor, type Axis, type OutOption } from './tensor.js';
+import { baseOf, bufferOf, DTYPE_CODE, META, native } from './native.js';
+import { broadcastShapes, broadcastStrides, contiguousStrides, shapesEqual } from './shape.js';
+import { allocate } from './alloc.js';
+import { assertAttached, Tensor, type Axis, type OutOption } from './tensor.js';
 import type { BinaryDType, FloatOf, MaxRank, Operand, OutResult, RankOf, Reduced, WithScalar } from './typing.js';
 import * as red from './reduce.js';
 import { selfOverlaps, writesDirectly } from './out.js';
@@ -26,20 +27,21 @@ const NO_DIMS: number[] = [];
 /** Writes [offset, strides broadcast to `shape`...] at META[pos]; returns the next position. */
 function writeLayout(pos: number, shape: readonly number[], t: Tensor | null, target: readonly number[]): number {
   if (t === null) {
-    META[pos++] = 0;
+    META[pos++] = baseOf(SCALAR); // the weak scalar, broadcast
     for (let i = 0; i < target.length; i++) META[pos++] = 0;
     return pos;
   }
-  META[pos++] = t.offset;
+  META[pos++] = t.offset + baseOf(t.data);
   const strides = shapesEqual(t.shape, target) ? t.strides : broadcastStrides(shape, t.strides, target);
   for (let i = 0; i < target.length; i++) META[pos++] = strides[i];
   return pos;
 }
 
-function writeShape(shape: readonly number[]): number {
-  META[0] = shape.length;
-  for (let i = 0; i < shape.length; i++) META[1 + i] = shape[i];
-  return 1 + shape.length;
+/** Writes [ndim, shape...] at META[pos]; returns the next position. */
+function writeShape(pos: number, shape: readonly number[]): number {
+  META[pos++] = shape.length;
+  for (let i = 0; i < shape.length; i++) META[pos++] = shape[i];
+  return pos;
 }
 
 /** The caller's `out`, checked against the result, or a fresh tensor. */
@@ -89,25 +91,121 @@ function binary(name: BinaryName, x: Tensor | number, y: Tensor | number, opts?:
   if (name === 'pow' && dtype === 'int32' && b === null && SCALAR[0] < 0) {
     throw new RangeError('Integers to negative integer powers are not allowed.');
   }
+  if (opts?.out === undefined && name !== 'pow') {
+    const small = smallBinary(name, a, b, SCALAR[0], dtype);
+    if (small !== null) return small;
+  }
   const shapeA = a ? a.shape : NO_DIMS;
   const shapeB = b ? b.shape : NO_DIMS;
   const shape = a && b ? broadcastShapes(shapeA, shapeB) : (a ?? b)!.shape;
   const target = prepareOut(opts, shape, dtype, name);
   const out = opts?.out === undefined || writesDirectly(target, [a, b], ELEMENTWISE) ? target : Tensor._output(shape, dtype);
-  let pos = writeShape(shape);
+  const dataA = a ? a.data : SCALAR;
+  const dataB = b ? b.data : SCALAR;
+  META[0] = DTYPE_CODE[a ? a.dtype : 'float64'];
+  META[1] = DTYPE_CODE[b ? b.dtype : 'float64'];
+  META[2] = DTYPE_CODE[out.dtype];
+  let pos = writeShape(3, shape);
   pos = writeLayout(pos, shapeA, a, shape);
   pos = writeLayout(pos, shapeB, b, shape);
   writeLayout(pos, shape, out, shape);
-  native.binary(BINARY[name], a ? a.data : SCALAR, b ? b.data : SCALAR, out.data, out !== target || opts?.out === undefined);
+  native.binary(BINARY[name], bufferOf(dataA), bufferOf(dataB), bufferOf(out.data), out !== target || opts?.out === undefined);
   if (out !== target) copyInto(out, target);
   return target;
 }
 
 const ELEMENTWISE = { elementwise: true } as const;
 
+// Small contiguous operands are computed here rather than in C++: up to ~100 elements the call's
+// fixed cost is most of an op's time. Only what JS computes bit for bit as native/elementwise.cc
+// does: IEEE +, -, *, / and comparisons in double; a Float32Array store rounds a double result of
+// one float32 operation to what float arithmetic gives (double rounding is exact for these); an
+// Int32Array store wraps like the uint32 arithmetic, and Math.imul multiplies as it does. pow and
+// the transcendental functions stay native (V8's fdlibm and glibc's libm differ in the last bit).
+const JS_MAX_ELEMENTS = 128;
+
+/** A weak scalar as the native loops convert it to the result's dtype (promoteScalar keeps int32 ones integral). */
+const scalarAs = (dtype: DType, v: number): number => (dtype === 'float32' ? Math.fround(v) : v);
+
+function smallBinary(name: Exclude<BinaryName, 'pow'>, a: Tensor | null, b: Tensor | null, scalar: number, dtype: DType): Tensor | null {
+  const t = (a ?? b)!;
+  const n = t.size;
+  if (n > JS_MAX_ELEMENTS || !t.isContiguous) return null;
+  if (a !== null && b !== null && (!shapesEqual(a.shape, b.shape) || !b.isContiguous)) return null;
+  if (a !== null) assertAttached(a.data);
+  if (b !== null) assertAttached(b.data);
+  const x = a === null ? null : a.data, xo = a === null ? 0 : a.offset;
+  const y = b === null ? null : b.data, yo = b === null ? 0 : b.offset;
+  const s = scalarAs(dtype, scalar);
+  const out = allocate(dtype, n, false);
+  const int = dtype === 'int32';
+  switch (name) {
+    case 'add':
+      if (x === null) for (let i = 0; i < n; i++) out[i] = s + y![yo + i];
+      else if (y === null) for (let i = 0; i < n; i++) out[i] = x[xo + i] + s;
+      else for (let i = 0; i < n; i++) out[i] = x[xo + i] + y[yo + i];
+      break;
+    case 'sub':
+      if (x === null) for (let i = 0; i < n; i++) out[i] = s - y![yo + i];
+      else if (y === null) for (let i = 0; i < n; i++) out[i] = x[xo + i] - s;
+      else for (let i = 0; i < n; i++) out[i] = x[xo + i] - y[yo + i];
+      break;
+    case 'mul':
+      if (int) {
+        for (let i = 0; i < n; i++) out[i] = Math.imul(x === null ? s : x[xo + i], y === null ? s : y[yo + i]);
+      } else if (x === null) for (let i = 0; i < n; i++) out[i] = s * y![yo + i];
+      else if (y === null) for (let i = 0; i < n; i++) out[i] = x[xo + i] * s;
+      else for (let i = 0; i < n; i++) out[i] = x[xo + i] * y[yo + i];
+      break;
+    case 'div': // dtype is a float here
+      if (x === null) for (let i = 0; i < n; i++) out[i] = s / y![yo + i];
+      else if (y === null) for (let i = 0; i < n; i++) out[i] = x[xo + i] / s;
+      else for (let i = 0; i < n; i++) out[i] = x[xo + i] / y[yo + i];
+      break;
+    case 'maximum':
+    case 'minimum': {
+      // NumPy's NaN rule, as the native loops write it: a NaN in either operand wins, else the first of equals.
+      const max = name === 'maximum';
+      for (let i = 0; i < n; i++) {
+        const p = scalarAs(dtype, x === null ? s : x[xo + i]);
+        const q = scalarAs(dtype, y === null ? s : y[yo + i]);
+        out[i] = (max ? p >= q : p <= q) || p !== p ? p : q;
+      }
+      break;
+    }
+  }
+  return Tensor._trusted(out, t.shape, contiguousStrides(t.shape), 0);
+}
+
+// The unary ops JS computes exactly as C++ does (see smallBinary).
+const JS_UNARY = new Set<UnaryName>(['copy', 'neg', 'abs', 'square', 'sqrt', 'relu', 'sign']);
+
+function smallUnary(name: UnaryName, x: Tensor, dtype: DType): Tensor | null {
+  const n = x.size;
+  if (n > JS_MAX_ELEMENTS || !JS_UNARY.has(name) || dtype !== x.dtype || !x.isContiguous) return null;
+  assertAttached(x.data);
+  const d = x.data, o = x.offset;
+  const out = allocate(dtype, n, false);
+  const int = dtype === 'int32';
+  switch (name) {
+    case 'copy': for (let i = 0; i < n; i++) out[i] = d[o + i]; break;
+    case 'neg': for (let i = 0; i < n; i++) out[i] = int ? -d[o + i] | 0 : -d[o + i]; break;
+    case 'abs': for (let i = 0; i < n; i++) out[i] = Math.abs(d[o + i]); break; // int32: |INT_MIN| wraps on the store
+    case 'square': for (let i = 0; i < n; i++) out[i] = int ? Math.imul(d[o + i], d[o + i]) : d[o + i] * d[o + i]; break;
+    case 'sqrt': for (let i = 0; i < n; i++) out[i] = Math.sqrt(d[o + i]); break; // float dtypes only (FLOAT_RESULT)
+    case 'relu': for (let i = 0; i < n; i++) { const v = d[o + i]; out[i] = v > 0 ? v : v !== v ? v : 0; } break;
+    case 'sign': for (let i = 0; i < n; i++) { const v = d[o + i]; out[i] = v > 0 ? 1 : v < 0 ? -1 : v; } break;
+  }
+  return Tensor._trusted(out, x.shape, contiguousStrides(x.shape), 0);
+}
+
 function unary(name: UnaryName, x: Tensor, opts?: OutOption, lo = 0, hi = 0, dtypeOverride?: DType): Tensor {
   if (!(x instanceof Tensor)) throw new TypeError(`Expected a Tensor for ${name} but received ${describe(x)}`);
   const dtype = dtypeOverride ?? (FLOAT_RESULT.has(name) ? floatOf(x.dtype) : x.dtype);
+  if (opts?.out === undefined) {
+    const small = smallUnary(name, x, dtype);
+    if (small !== null) return small;
+  }
   const target = prepareOut(opts, x.shape, dtype, name);
   const out = opts?.out === undefined || writesDirectly(target, [x], ELEMENTWISE) ? target : Tensor._output(x.shape, dtype);
   unaryInto(name, x, out, lo, hi);
@@ -116,10 +214,12 @@ function unary(name: UnaryName, x: Tensor, opts?: OutOption, lo = 0, hi = 0, dty
 }
 
 function unaryInto(name: UnaryName, x: Tensor, out: Tensor, lo = 0, hi = 0): void {
-  let pos = writeShape(out.shape);
+  META[0] = DTYPE_CODE[x.dtype];
+  META[1] = DTYPE_CODE[out.dtype];
+  let pos = writeShape(2, out.shape);
   pos = writeLayout(pos, x.shape, x, out.shape);
   writeLayout(pos, out.shape, out, out.shape);
-  native.unary(UNARY[name], x.data, out.data, lo, hi);
+  native.unary(UNARY[name], bufferOf(x.data), bufferOf(out.data), lo, hi);
 }
 
 /** Copies (and casts) `src`, broadcast to `dst`'s shape, into `dst`. */

@@ -15,17 +15,20 @@ export interface NativeConfig {
   asyncInFlight: number;
 }
 
+/** An operand of the hot entry points: see {@link bufferOf}. */
+type Operand = ArrayBuffer | TypedArray;
+
 export interface Binding {
   /** Binds the array each call reads its layout from (META below); once per environment. */
   bindMeta(meta: Float64Array): void;
-  /** Elementwise binary op; META = [ndim, shape..., a layout, b layout, out layout]. */
-  binary(op: number, a: TypedArray, b: TypedArray, out: TypedArray, freshOut?: boolean): void;
-  /** Elementwise unary op; META = [ndim, shape..., a layout, out layout]; lo/hi for clip. */
-  unary(op: number, a: TypedArray, out: TypedArray, lo?: number, hi?: number): void;
-  /** Reduction; META = [nkeep, keep..., nred, red..., a layout (keep+red), out layout (keep)]. */
-  reduce(op: number, a: TypedArray, out: TypedArray, ddof?: number): void;
-  /** Batched matrix product; META = [nb, batch..., M, N, K, a layout, b layout, out layout]. */
-  matmul(a: TypedArray, b: TypedArray, out: TypedArray): void;
+  /** Elementwise binary op; META = [a, b, out dtype codes, ndim, shape..., a layout, b layout, out layout]; operands as {@link bufferOf}. */
+  binary(op: number, a: Operand, b: Operand, out: Operand, freshOut?: boolean): void;
+  /** Elementwise unary op; META = [a, out dtype codes, ndim, shape..., a layout, out layout]; lo/hi for clip. */
+  unary(op: number, a: Operand, out: Operand, lo?: number, hi?: number): void;
+  /** Reduction; META = [a, out dtype codes, nkeep, keep..., nred, red..., a layout (keep+red), out layout (keep)]. */
+  reduce(op: number, a: Operand, out: Operand, ddof?: number): void;
+  /** Batched matrix product; META = [a, b, out dtype codes, nb, batch..., M, N, K, a layout, b layout, out layout]. */
+  matmul(a: Operand, b: Operand, out: Operand): void;
   /** Operands copied so far because BLAS could not take their strides (tests assert on this). */
   packedOperands(): number;
   /** Advises transparent huge pages for a large, untouched typed array; returns the elements before its first 2 MiB boundary. */
@@ -94,6 +97,26 @@ export function nativeStep<K extends TwinName>(name: K, ...args: Parameters<Bind
     const f = (async ? native[`${name}Async` as const] : native[name]) as (...a: Parameters<Binding[K]>) => void | Promise<void>;
     return f(...args);
   };
+}
+
+/** The dtype codes of native/check.h's DType, as the hot entry points read them from META. */
+export const DTYPE_CODE = { float64: 0, float32: 1, int32: 2 } as const;
+
+/**
+ * What the hot entry points (binary, unary, reduce, matmul) take for an operand's data: its
+ * ArrayBuffer, which N-API reads in ~7 ns where a typed array costs ~70 ns; a SharedArrayBuffer's
+ * typed array is passed as itself. Layout offsets then count from the buffer's start: add
+ * {@link baseOf}.
+ */
+export function bufferOf(data: TypedArray): ArrayBuffer | TypedArray {
+  const buffer = data.buffer;
+  return buffer instanceof ArrayBuffer ? buffer : data;
+}
+
+/** Elements between the start of {@link bufferOf}`(data)` and `data[0]`. */
+export function baseOf(data: TypedArray): number {
+  // byteOffset is 0 for a typed array passed as itself, so no second look at `buffer` (a slow getter) is needed.
+  return data.byteOffset === 0 || !(data.buffer instanceof ArrayBuffer) ? 0 : data.byteOffset / data.BYTES_PER_ELEMENT;
 }
 
 /**

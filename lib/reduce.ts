@@ -2,9 +2,10 @@
 // strides, no copy); C++ accumulates in double with pairwise summation.
 import { floatOf, type DType } from './dtype.js';
 import { describe } from './errors.js';
-import { META, native } from './native.js';
+import { baseOf, bufferOf, DTYPE_CODE, META, native } from './native.js';
 import { contiguousStrides, normalizeAxes, normalizeAxis } from './shape.js';
-import { Tensor, type Axis } from './tensor.js';
+import { assertAttached, Tensor, type Axis } from './tensor.js';
+import type { TypedArray } from './dtype.js';
 import type { FloatOf, Reduced } from './typing.js';
 
 export type { Axis };
@@ -30,9 +31,37 @@ function resultDType(name: ReduceName, d: DType): DType {
   }
 }
 
+// Up to this many elements, a whole-tensor sum or mean of contiguous data is added up here, in the
+// order native/reduce.cc's PairwiseSum uses (a plain loop below 8, else 8 accumulators combined
+// pairwise), so the result is the same double; crossing into C++ would cost more than the loop.
+const JS_MAX_ELEMENTS = 128;
+
+function smallSum(d: TypedArray, o: number, n: number): number {
+  if (n < 8) {
+    let r = 0;
+    for (let i = 0; i < n; i++) r += d[o + i];
+    return r;
+  }
+  let r0 = d[o], r1 = d[o + 1], r2 = d[o + 2], r3 = d[o + 3], r4 = d[o + 4], r5 = d[o + 5], r6 = d[o + 6], r7 = d[o + 7];
+  let i = 8;
+  for (; i + 8 <= n; i += 8) {
+    r0 += d[o + i]; r1 += d[o + i + 1]; r2 += d[o + i + 2]; r3 += d[o + i + 3];
+    r4 += d[o + i + 4]; r5 += d[o + i + 5]; r6 += d[o + i + 6]; r7 += d[o + i + 7];
+  }
+  let r = ((r0 + r1) + (r2 + r3)) + ((r4 + r5) + (r6 + r7));
+  for (; i < n; i++) r += d[o + i];
+  return r;
+}
+
 function reduce(name: ReduceName, a: Tensor, axis: Axis, keepdims: boolean, ddof = 0): Tensor | number {
   if (!(a instanceof Tensor)) throw new TypeError(`Expected a Tensor for ${name} but received ${describe(a)}`);
   if (typeof keepdims !== 'boolean') throw new TypeError(`Expected a boolean for keepdims but received ${describe(keepdims)}`);
+  if ((name === 'sum' || name === 'mean') && (axis === undefined || axis === null) && !keepdims && a.size <= JS_MAX_ELEMENTS && a.size > 0 && a.isContiguous) {
+    assertAttached(a.data);
+    const total = 0 + smallSum(a.data, a.offset, a.size); // 0 + : the native accumulator starts at +0
+    const r = name === 'sum' ? total : total / a.size;
+    return a.dtype === 'float32' ? Math.fround(r) : r; // a float32 result is stored as float32
+  }
   const nd = a.ndim;
   const axes = normalizeAxes(axis, nd);
   const reduced = new Array<boolean>(nd).fill(false);
@@ -58,16 +87,18 @@ function reduce(name: ReduceName, a: Tensor, axis: Axis, keepdims: boolean, ddof
   const dtype = resultDType(name, a.dtype);
   const out = Tensor._output(keepShape, dtype);
   let p = 0;
+  META[p++] = DTYPE_CODE[a.dtype];
+  META[p++] = DTYPE_CODE[dtype];
   META[p++] = keepShape.length;
   for (const d of keepShape) META[p++] = d;
   META[p++] = redShape.length;
   for (const d of redShape) META[p++] = d;
-  META[p++] = a.offset;
+  META[p++] = a.offset + baseOf(a.data);
   for (const s of keepStrides) META[p++] = s;
   for (const s of redStrides) META[p++] = s;
-  META[p++] = 0;
+  META[p++] = baseOf(out.data);
   for (const s of out.strides) META[p++] = s;
-  native.reduce(OPS[name], a.data, out.data, ddof);
+  native.reduce(OPS[name], bufferOf(a.data), bufferOf(out.data), ddof);
   if (keepdims) {
     const shape = a.shape.map((d, i) => (reduced[i] ? 1 : d));
     return Tensor._trusted(out.data, shape, contiguousStrides(shape), 0);

@@ -259,7 +259,7 @@ bool AnyNegative(const Operand& op, int64_t ndim, const int64_t* shape) {
 // common cores: below it, the output is likely still cached when the caller reads it).
 constexpr int64_t kStreamMinBytes = int64_t{1} << 21;
 
-// binary(op, a, b, out, fresh) with meta = [ndim, shape..., a layout, b layout, out layout]
+// binary(op, a, b, out, fresh) with meta = [a, b, out dtypes, ndim, shape..., a layout, b layout, out layout]
 // where a layout is [offset, strides...] already broadcast to `shape`.
 Napi::Value BinaryOp(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
@@ -267,9 +267,10 @@ Napi::Value BinaryOp(const Napi::CallbackInfo& info) {
   Operand a, b, o;
   Meta meta;
   int64_t ndim, shape[kMaxDims];
-  if (!ArgInt(env, info[0], "op", 0, static_cast<int64_t>(Binary::Count) - 1, &op) ||
-      !GetBuffer(env, info[1], "a", &a.buf) || !GetBuffer(env, info[2], "b", &b.buf) ||
-      !GetBuffer(env, info[3], "out", &o.buf) || !meta.Init(env) || !meta.Dims(&ndim) ||
+  DType da, db, dout;
+  if (!ArgInt(env, info[0], "op", 0, static_cast<int64_t>(Binary::Count) - 1, &op) || !meta.Init(env) ||
+      !meta.Kind(&da) || !meta.Kind(&db) || !meta.Kind(&dout) || !GetOperandBuffer(env, info[1], da, "a", &a.buf) ||
+      !GetOperandBuffer(env, info[2], db, "b", &b.buf) || !GetOperandBuffer(env, info[3], dout, "out", &o.buf) || !meta.Dims(&ndim) ||
       !meta.Shape(ndim, shape) || !meta.Layout(ndim, &a) || !meta.Layout(ndim, &b) || !meta.Layout(ndim, &o) ||
       !CheckBounds(env, "a", ndim, shape, a) || !CheckBounds(env, "b", ndim, shape, b) ||
       !CheckBounds(env, "out", ndim, shape, o))
@@ -296,16 +297,17 @@ Napi::Value BinaryOp(const Napi::CallbackInfo& info) {
   return env.Undefined();
 }
 
-// unary(op, a, out, lo, hi) with meta = [ndim, shape..., a layout, out layout]; lo/hi for clip.
+// unary(op, a, out, lo, hi) with meta = [a, out dtypes, ndim, shape..., a layout, out layout]; lo/hi for clip.
 Napi::Value UnaryOp(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   int64_t op;
   Operand a, o;
   Meta meta;
   int64_t ndim, shape[kMaxDims];
-  if (!ArgInt(env, info[0], "op", 0, static_cast<int64_t>(Unary::Count) - 1, &op) ||
-      !GetBuffer(env, info[1], "a", &a.buf) || !GetBuffer(env, info[2], "out", &o.buf) ||
-      !meta.Init(env) || !meta.Dims(&ndim) || !meta.Shape(ndim, shape) || !meta.Layout(ndim, &a) ||
+  DType da, dout;
+  if (!ArgInt(env, info[0], "op", 0, static_cast<int64_t>(Unary::Count) - 1, &op) || !meta.Init(env) ||
+      !meta.Kind(&da) || !meta.Kind(&dout) || !GetOperandBuffer(env, info[1], da, "a", &a.buf) ||
+      !GetOperandBuffer(env, info[2], dout, "out", &o.buf) || !meta.Dims(&ndim) || !meta.Shape(ndim, shape) || !meta.Layout(ndim, &a) ||
       !meta.Layout(ndim, &o) || !CheckBounds(env, "a", ndim, shape, a) || !CheckBounds(env, "out", ndim, shape, o))
     return env.Undefined();
   if (ShapeSize(ndim, shape) < 0) {

@@ -225,7 +225,7 @@ bool ReduceLeadingAxis(Reduce op, const Operand& a, const Operand& o, const Stri
   return true;
 }
 
-// reduce(op, a, out, ddof) with meta = [nkeep, keepShape..., nred, redShape...,
+// reduce(op, a, out, ddof) with meta = [a, out dtypes, nkeep, keepShape..., nred, redShape...,
 //   a offset, a strides (nkeep + nred), out offset, out strides (nkeep)]
 Napi::Value ReduceOp(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
@@ -233,9 +233,10 @@ Napi::Value ReduceOp(const Napi::CallbackInfo& info) {
   int64_t shape[kMaxDims];
   Operand a, o;
   Meta meta;
-  if (!ArgInt(env, info[0], "op", 0, static_cast<int64_t>(Reduce::Count) - 1, &op) ||
-      !GetBuffer(env, info[1], "a", &a.buf) || !GetBuffer(env, info[2], "out", &o.buf) || !meta.Init(env) ||
-      !meta.Dims(&nkeep) || !meta.Shape(nkeep, shape) || !meta.Dims(&nred))
+  DType da, dout;
+  if (!ArgInt(env, info[0], "op", 0, static_cast<int64_t>(Reduce::Count) - 1, &op) || !meta.Init(env) ||
+      !meta.Kind(&da) || !meta.Kind(&dout) || !GetOperandBuffer(env, info[1], da, "a", &a.buf) ||
+      !GetOperandBuffer(env, info[2], dout, "out", &o.buf) || !meta.Dims(&nkeep) || !meta.Shape(nkeep, shape) || !meta.Dims(&nred))
     return env.Undefined();
   if (nkeep + nred > kMaxDims) {
     ThrowRange(env, "too many dimensions");

@@ -20,31 +20,43 @@ native.bindMeta(META);
 const M = (...v) => { META.fill(NaN); META.set(v); };
 const detached = new Float64Array(8); structuredClone(detached.buffer, { transfer: [detached.buffer] });
 const cases = {
-  'binary: reads past a buffer':            () => (M(1, 5, 0, 1, 0, 1, 0, 1), native.binary(0, f(4), f(4), f(4))),
-  'binary: negative stride below 0':        () => (M(1, 4, 0, -1, 0, 1, 0, 1), native.binary(0, f(4), f(4), f(4))),
-  'binary: offset past the end':            () => (M(1, 1, 4, 1, 0, 1, 0, 1), native.binary(0, f(4), f(4), f(4))),
-  'binary: huge stride overflow':           () => (M(2, 3, 3, 0, 2**52, 2**52, 0, 0, 0, 0, 0, 0), native.binary(0, f(4), f(4), f(4))),
-  'binary: NaN in meta':                    () => (M(1, NaN, 0, 1, 0, 1, 0, 1), native.binary(0, f(4), f(4), f(4))),
-  'binary: fractional dim':                 () => (M(1, 1.5, 0, 1, 0, 1, 0, 1), native.binary(0, f(4), f(4), f(4))),
-  'binary: meta too short':                 () => (M(1, 4, 0), native.binary(0, f(4), f(4), f(4))),
-  'binary: too many dims':                  () => (M(99), native.binary(0, f(4), f(4), f(4))),
-  'binary: unknown op':                     () => (M(1, 4, 0, 1, 0, 1, 0, 1), native.binary(99, f(4), f(4), f(4))),
-  'binary: Uint8Array':                     () => (M(1, 4, 0, 1, 0, 1, 0, 1), native.binary(0, new Uint8Array(4), f(4), f(4))),
-  'binary: plain array':                    () => (M(1, 2, 0, 1, 0, 1, 0, 1), native.binary(0, [1, 2], f(4), f(4))),
-  'binary: detached buffer':                () => (M(1, 4, 0, 1, 0, 1, 0, 1), native.binary(0, detached, f(4), f(4))),
-  'binary: int32 out for div':              () => (M(1, 4, 0, 1, 0, 1, 0, 1), native.binary(3, f(4), f(4), new Int32Array(4))),
-  'binary: int pow negative':               () => (M(1, 4, 0, 1, 0, 1, 0, 1), native.binary(4, new Int32Array(4).fill(2), new Int32Array(4).fill(-1), new Int32Array(4))),
+  'binary: reads past a buffer':            () => (M(0, 0, 0, 1, 5, 0, 1, 0, 1, 0, 1), native.binary(0, f(4), f(4), f(4))),
+  'binary: negative stride below 0':        () => (M(0, 0, 0, 1, 4, 0, -1, 0, 1, 0, 1), native.binary(0, f(4), f(4), f(4))),
+  'binary: offset past the end':            () => (M(0, 0, 0, 1, 1, 4, 1, 0, 1, 0, 1), native.binary(0, f(4), f(4), f(4))),
+  'binary: huge stride overflow':           () => (M(0, 0, 0, 2, 3, 3, 0, 2**52, 2**52, 0, 0, 0, 0, 0, 0), native.binary(0, f(4), f(4), f(4))),
+  'binary: NaN in meta':                    () => (M(0, 0, 0, 1, NaN, 0, 1, 0, 1, 0, 1), native.binary(0, f(4), f(4), f(4))),
+  'binary: fractional dim':                 () => (M(0, 0, 0, 1, 1.5, 0, 1, 0, 1, 0, 1), native.binary(0, f(4), f(4), f(4))),
+  'binary: meta too short':                 () => (M(0, 0, 0, 1, 4, 0), native.binary(0, f(4), f(4), f(4))),
+  'binary: too many dims':                  () => (M(0, 0, 0, 99), native.binary(0, f(4), f(4), f(4))),
+  'binary: unknown op':                     () => (M(0, 0, 0, 1, 4, 0, 1, 0, 1, 0, 1), native.binary(99, f(4), f(4), f(4))),
+  'binary: Uint8Array':                     () => (M(0, 0, 0, 1, 4, 0, 1, 0, 1, 0, 1), native.binary(0, new Uint8Array(4), f(4), f(4))),
+  'binary: plain array':                    () => (M(0, 0, 0, 1, 2, 0, 1, 0, 1, 0, 1), native.binary(0, [1, 2], f(4), f(4))),
+  'binary: detached buffer':                () => (M(0, 0, 0, 1, 4, 0, 1, 0, 1, 0, 1), native.binary(0, detached, f(4), f(4))),
+  'binary: int32 out for div':              () => (M(0, 0, 0, 1, 4, 0, 1, 0, 1, 0, 1), native.binary(3, f(4), f(4), new Int32Array(4))),
+  'binary: int pow negative':               () => (M(0, 0, 0, 1, 4, 0, 1, 0, 1, 0, 1), native.binary(4, new Int32Array(4).fill(2), new Int32Array(4).fill(-1), new Int32Array(4))),
   'bindMeta: a second time':                () => native.bindMeta(new Float64Array(256)),
-  'unary: out too small':                   () => (M(1, 4, 0, 1, 0, 1), native.unary(0, f(4), f(3))),
-  'reduce: reads past a buffer':            () => (M(0, 1, 8, 0, 1, 0), native.reduce(0, f(4), f(1))),
-  'reduce: argmax into float64':            () => (M(0, 1, 4, 0, 1, 0), native.reduce(7, f(4), f(1))),
-  'reduce: max of nothing':                 () => (M(0, 1, 0, 0, 1, 0), native.reduce(2, f(4), f(1))),
-  'reduce: too many dims together':         () => (M(20, ...Array(20).fill(1), 20), native.reduce(0, f(4), f(1))),
-  'matmul: a out of bounds':                () => (M(0, 2, 2, 3, 0, 2, 1, 0, 2, 1, 0, 2, 1), native.matmul(f(4), f(4), f(4))),
-  'matmul: mixed dtypes':                   () => (M(0, 2, 2, 2, 0, 2, 1, 0, 2, 1, 0, 2, 1), native.matmul(f(4), new Float32Array(4), f(4))),
-  'matmul: dims past int32':                () => (M(0, 2**31, 1, 1, 0, 1, 1, 0, 1, 1, 0, 1, 1), native.matmul(f(4), f(4), f(4))),
-  'matmul: out detached':                   () => (M(0, 2, 2, 2, 0, 2, 1, 0, 2, 1, 0, 2, 1), native.matmul(f(4), f(4), detached)),
-  'matmul: huge broadcast scratch':         () => (M(0, 1, 1, 2**31 - 1, 0, 0, 0, 0, 0, 0, 0, 0, 0), native.matmul(f(1), f(1), f(1))),
+  'unary: out too small':                   () => (M(0, 0, 1, 4, 0, 1, 0, 1), native.unary(0, f(4), f(3))),
+  'reduce: reads past a buffer':            () => (M(0, 0, 0, 1, 8, 0, 1, 0), native.reduce(0, f(4), f(1))),
+  'reduce: argmax into float64':            () => (M(0, 0, 0, 1, 4, 0, 1, 0), native.reduce(7, f(4), f(1))),
+  'reduce: max of nothing':                 () => (M(0, 0, 0, 1, 0, 0, 1, 0), native.reduce(2, f(4), f(1))),
+  'reduce: too many dims together':         () => (M(0, 0, 20, ...Array(20).fill(1), 20), native.reduce(0, f(4), f(1))),
+  'matmul: a out of bounds':                () => (M(0, 0, 0, 0, 2, 2, 3, 0, 2, 1, 0, 2, 1, 0, 2, 1), native.matmul(f(4), f(4), f(4))),
+  'matmul: mixed dtypes':                   () => (M(0, 0, 0, 0, 2, 2, 2, 0, 2, 1, 0, 2, 1, 0, 2, 1), native.matmul(f(4), new Float32Array(4), f(4))),
+  'matmul: dims past int32':                () => (M(0, 0, 0, 0, 2**31, 1, 1, 0, 1, 1, 0, 1, 1, 0, 1, 1), native.matmul(f(4), f(4), f(4))),
+  'matmul: out detached':                   () => (M(0, 0, 0, 0, 2, 2, 2, 0, 2, 1, 0, 2, 1, 0, 2, 1), native.matmul(f(4), f(4), detached)),
+  // Operands passed as their ArrayBuffer, the dtype declared in META (the hot entry points' fast path).
+  'binary: ArrayBuffer too short':          () => (M(0, 0, 0, 1, 5, 0, 1, 0, 1, 0, 1), native.binary(0, f(4).buffer, f(8).buffer, f(8).buffer)),
+  'binary: offset past an ArrayBuffer':     () => (M(0, 0, 0, 1, 1, 4, 1, 0, 1, 0, 1), native.binary(0, f(4).buffer, f(4).buffer, f(4).buffer)),
+  'binary: float32 claimed, 2 floats past': () => (M(1, 1, 1, 1, 4, 0, 1, 0, 1, 0, 1), native.binary(0, new ArrayBuffer(12), new ArrayBuffer(16), new ArrayBuffer(16))),
+  'binary: detached ArrayBuffer':           () => (M(0, 0, 0, 1, 4, 0, 1, 0, 1, 0, 1), native.binary(0, detached.buffer, f(4).buffer, f(4).buffer)),
+  'binary: unknown dtype code':             () => (M(3, 0, 0, 1, 4, 0, 1, 0, 1, 0, 1), native.binary(0, f(4).buffer, f(4).buffer, f(4).buffer)),
+  'binary: fractional dtype code':          () => (M(0.5, 0, 0, 1, 4, 0, 1, 0, 1, 0, 1), native.binary(0, f(4).buffer, f(4).buffer, f(4).buffer)),
+  'binary: array disagrees with its dtype': () => (M(1, 0, 0, 1, 4, 0, 1, 0, 1, 0, 1), native.binary(0, f(4), f(4), f(4))),
+  'unary: ArrayBuffer out too small':       () => (M(0, 0, 1, 4, 0, 1, 0, 1), native.unary(0, f(4).buffer, f(3).buffer)),
+  'reduce: ArrayBuffer read past':          () => (M(0, 0, 0, 1, 8, 0, 1, 0), native.reduce(0, f(4).buffer, f(1).buffer)),
+  'matmul: ArrayBuffer out of bounds':      () => (M(0, 0, 0, 0, 2, 2, 3, 0, 2, 1, 0, 2, 1, 0, 2, 1), native.matmul(f(4).buffer, f(4).buffer, f(4).buffer)),
+  'matmul: a plain object':                 () => (M(0, 0, 0, 0, 2, 2, 2, 0, 2, 1, 0, 2, 1, 0, 2, 1), native.matmul({ byteLength: 1e9 }, f(4).buffer, f(4).buffer)),
+  'matmul: huge broadcast scratch':         () => (M(0, 0, 0, 0, 1, 1, 2**31 - 1, 0, 0, 0, 0, 0, 0, 0, 0, 0), native.matmul(f(1), f(1), f(1))),
   // LAPACK layouts: [nb, batch..., then per operand rows, cols, offset, batch strides..., rs, cs].
   'cholesky: out out of bounds':            () => (M(0, 3, 3, 0, 3, 1, 3, 3, 0, 3, 1), native.cholesky(f(9), f(4), false)),
   'solve: mixed dtypes':                    () => (M(0, 2, 2, 0, 2, 1, 2, 1, 0, 1, 1, 2, 1, 0, 1, 1), native.solve(f(4), new Float32Array(2), f(2))),
@@ -94,6 +106,9 @@ describe('native entry points check what they receive', () => {
       expect(result, name).toMatch(/^(TypeError|RangeError): tensorblas: /);
     }
     expect(byName['binary: detached buffer']).toMatch(/^TypeError: .*detached/);
+    expect(byName['binary: detached ArrayBuffer']).toMatch(/^TypeError: .*detached/);
+    expect(byName['binary: array disagrees with its dtype']).toMatch(/^TypeError: .*declared float32/);
+    expect(byName['binary: float32 claimed, 2 floats past']).toMatch(/^RangeError: .*outside its buffer of 3 elements/);
     expect(byName['binary: Uint8Array']).toMatch(/^TypeError/);
     expect(byName['binary: reads past a buffer']).toMatch(/^RangeError: .*outside its buffer/);
     expect(byName['shiftedGram: rows past the buffer']).toMatch(/^RangeError: .*too small/);
@@ -128,8 +143,9 @@ describe('public API errors for bad input', () => {
   };
   // Metadata stays readable (as NumPy's shape of a freed array would be); everything that reads,
   // writes or views elements must refuse.
-  const metadata = new Set(['constructor', 'ndim', 'isContiguous', 'expectRank', 'expectDType']);
-  const methods = Reflect.ownKeys(Tensor.prototype).filter((n) => typeof n === 'symbol' || !metadata.has(n));
+  // dispose() of a detached tensor does nothing (test/dispose.test.ts).
+  const metadata = new Set<string | symbol>(['constructor', 'ndim', 'isContiguous', 'expectRank', 'expectDType', 'dispose', Symbol.dispose]);
+  const methods = Reflect.ownKeys(Tensor.prototype).filter((n) => !metadata.has(n));
 
   it.each(methods.map((m) => [String(m), m] as const))('Tensor#%s on a detached buffer is a TypeError', async (_, name) => {
     const t = detachedMatrix();
