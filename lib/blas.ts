@@ -420,11 +420,7 @@ export function* normSteps(x: Tensor, ord: NormOrd, axis: number | readonly numb
   const nd = a.ndim;
   let axes: number[];
   if (axis === undefined || axis === null) {
-    if (ord === undefined || ord === null) {
-      // Frobenius / 2-norm of everything.
-      const r = red.sum(a.mul(a), undefined, keepdims);
-      return typeof r === 'number' ? Math.sqrt(r) : r.sqrt({ out: r });
-    }
+    if (ord === undefined || ord === null) return red.norm2(a, undefined, keepdims); // Frobenius / 2-norm of everything
     if (nd !== 1 && nd !== 2) throw new RangeError('Improper number of dimensions to norm.');
     axes = nd === 1 ? [0] : [0, 1];
   } else {
@@ -445,10 +441,7 @@ export function* normSteps(x: Tensor, ord: NormOrd, axis: number | readonly numb
 
 function vectorNorm(a: Tensor, ord: NormOrd, axis: number, keepdims: boolean): Tensor | number {
   const sumAxis = (t: Tensor): Tensor | number => red.sum(t, axis, keepdims);
-  if (ord === undefined || ord === null || ord === 2) {
-    const s = sumAxis(a.mul(a));
-    return typeof s === 'number' ? Math.sqrt(s) : s.sqrt({ out: s });
-  }
+  if (ord === undefined || ord === null || ord === 2) return red.norm2(a, axis, keepdims);
   if (typeof ord !== 'number' || Number.isNaN(ord)) throw new RangeError(`Invalid norm order '${String(ord)}' for vectors`);
   if (ord === Infinity) return red.max(a.abs(), axis, keepdims);
   if (ord === -Infinity) return red.min(a.abs(), axis, keepdims);

@@ -15,7 +15,7 @@ export interface DdofOption {
   ddof?: number | undefined;
 }
 
-const OPS = { sum: 0, prod: 1, max: 2, min: 3, mean: 4, var: 5, std: 6, argmax: 7, argmin: 8 } as const;
+const OPS = { sum: 0, prod: 1, max: 2, min: 3, mean: 4, var: 5, std: 6, argmax: 7, argmin: 8, norm2: 9 } as const;
 type ReduceName = keyof typeof OPS;
 
 function resultDType(name: ReduceName, d: DType): DType {
@@ -282,4 +282,9 @@ export function argmin<D extends DType, R extends number, A extends number | nul
   a: Tensor<D, R>, axis?: A, keepdims: K = false as K,
 ): Reduced<'int32', R, A, K> {
   return reduce('argmin', a, singleAxis(axis, a.ndim), keepdims) as never;
+}
+
+/** @internal sqrt of the sum of squares over `axis` (linalg.norm's 2-norm along axes), in one native pass without a squared temporary. */
+export function norm2(a: Tensor, axis: Axis, keepdims: boolean): Tensor | number {
+  return reduce('norm2', a, axis, keepdims);
 }

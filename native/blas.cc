@@ -117,6 +117,9 @@ struct Scratch {
 
 // Below this many multiply-adds a plain loop beats the fixed cost of a gemm call (~0.5 µs).
 constexpr int64_t kSmallProduct = 2048;
+// Below these many multiply-adds a product runs on one OpenBLAS thread (see MatmulOp).
+constexpr double kSingleThreadGemv = 512.0 * 512.0;
+constexpr double kSingleThreadGemm = 48.0 * 48.0 * 48.0;
 // Below this M x K, a syrk call's mirroring pass is not worth it.
 constexpr int64_t kSyrkMinProduct = 4096;
 
@@ -308,7 +311,15 @@ Napi::Value MatmulOp(const Napi::CallbackInfo& info) {
     return env.Undefined();
   }
   return RunWork(info, Async, [=](WorkStatus&) {
+    // OpenBLAS hands a gemv of more than 9216 elements, and small gemms, to its second thread,
+    // which then costs more than it saves: (16 x 768) @ 768 took 5.8 µs on two threads and 2.0 µs
+    // on one, 256 x 256 10.8 against 7.0 µs; at 512 x 512 they tie. Such products run
+    // single-threaded when SmallWorkBegin allows it (never beside async work, see async.h).
+    const double work = static_cast<double>(M) * static_cast<double>(N) * static_cast<double>(K);
+    const bool gemv = M == 1 || N == 1;
+    const bool single = work > kSmallProduct && work < (gemv ? kSingleThreadGemv : kSingleThreadGemm) && SmallWorkBegin();
     VisitDType(a.buf.dtype, [&](auto t) { MatmulBatch<decltype(t)>(a, b, c, nb, shape, M, N, K); });
+    if (single) SmallWorkEnd();
   });
 }
 

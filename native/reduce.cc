@@ -16,7 +16,7 @@
 namespace tb {
 namespace {
 
-enum class Reduce : int { Sum, Prod, Max, Min, Mean, Var, Std, Argmax, Argmin, Count };
+enum class Reduce : int { Sum, Prod, Max, Min, Mean, Var, Std, Argmax, Argmin, Norm2, Count };
 
 // The per-range accumulation actually performed (mean/var/std are built from sums).
 enum class Pass { Sum, SumSqDev, Prod, Max, Min, Argmax, Argmin };
@@ -150,6 +150,8 @@ void ReduceKernel(Reduce op, const Operand& a, const Operand& o, const StridedLo
       case Reduce::Argmax: result = static_cast<double>(ReduceAll(Pass::Argmax, data, red, aOff, 0, split).idx); break;
       case Reduce::Argmin: result = static_cast<double>(ReduceAll(Pass::Argmin, data, red, aOff, 0, split).idx); break;
       case Reduce::Mean: result = ReduceAll(Pass::Sum, data, red, aOff, 0, split).v / static_cast<double>(n); break;
+      // The 2-norm along axes (linalg.norm with an axis): squares summed pairwise in double, in one pass.
+      case Reduce::Norm2: result = std::sqrt(ReduceAll(Pass::SumSqDev, data, red, aOff, 0, split).v); break;
       default: {  // Var, Std: two passes, as NumPy does, for accuracy.
         double mean = ReduceAll(Pass::Sum, data, red, aOff, 0, split).v / static_cast<double>(n);
         double ss = ReduceAll(Pass::SumSqDev, data, red, aOff, mean, split).v;
