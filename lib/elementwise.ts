@@ -18,7 +18,10 @@ type BinaryName = keyof typeof BINARY;
 type UnaryName = keyof typeof UNARY;
 
 // Unary ops whose result is a float even for int32 input.
-const FLOAT_RESULT = new Set<UnaryName>(['exp', 'log', 'sqrt', 'sin', 'cos', 'tanh', 'sigmoid']);
+const FLOAT_RESULT: Readonly<Record<UnaryName, boolean>> = {
+  copy: false, neg: false, abs: false, exp: true, log: true, sqrt: true, square: false, sin: true, cos: true, tanh: true, sigmoid: true,
+  relu: false, sign: false, clip: false,
+};
 
 // A weak JS-number operand: one element, stride 0 on every axis.
 const SCALAR = new Float64Array(1);
@@ -178,11 +181,14 @@ function smallBinary(name: Exclude<BinaryName, 'pow'>, a: Tensor | null, b: Tens
 }
 
 // The unary ops JS computes exactly as C++ does (see smallBinary).
-const JS_UNARY = new Set<UnaryName>(['copy', 'neg', 'abs', 'square', 'sqrt', 'relu', 'sign']);
+const JS_UNARY: Readonly<Record<UnaryName, boolean>> = {
+  copy: true, neg: true, abs: true, exp: false, log: false, sqrt: true, square: true, sin: false, cos: false, tanh: false, sigmoid: false,
+  relu: true, sign: true, clip: false,
+};
 
 function smallUnary(name: UnaryName, x: Tensor, dtype: DType): Tensor | null {
   const n = x.size;
-  if (n > JS_MAX_ELEMENTS || !JS_UNARY.has(name) || dtype !== x.dtype || !x.isContiguous) return null;
+  if (n > JS_MAX_ELEMENTS || !JS_UNARY[name] || dtype !== x.dtype || !x.isContiguous) return null;
   assertAttached(x.data);
   const d = x.data, o = x.offset;
   const out = allocate(dtype, n, false);
@@ -201,13 +207,18 @@ function smallUnary(name: UnaryName, x: Tensor, dtype: DType): Tensor | null {
 
 function unary(name: UnaryName, x: Tensor, opts?: OutOption, lo = 0, hi = 0, dtypeOverride?: DType): Tensor {
   if (!(x instanceof Tensor)) throw new TypeError(`Expected a Tensor for ${name} but received ${describe(x)}`);
-  const dtype = dtypeOverride ?? (FLOAT_RESULT.has(name) ? floatOf(x.dtype) : x.dtype);
+  const dtype = dtypeOverride ?? (FLOAT_RESULT[name] ? floatOf(x.dtype) : x.dtype);
   if (opts?.out === undefined) {
     const small = smallUnary(name, x, dtype);
     if (small !== null) return small;
   }
+  if (opts?.out === undefined) {
+    const out = Tensor._output(x.shape, dtype);
+    unaryInto(name, x, out, lo, hi);
+    return out;
+  }
   const target = prepareOut(opts, x.shape, dtype, name);
-  const out = opts?.out === undefined || writesDirectly(target, [x], ELEMENTWISE) ? target : Tensor._output(x.shape, dtype);
+  const out = writesDirectly(target, [x], ELEMENTWISE) ? target : Tensor._output(x.shape, dtype);
   unaryInto(name, x, out, lo, hi);
   if (out !== target) copyInto(out, target);
   return target;
@@ -219,7 +230,8 @@ function unaryInto(name: UnaryName, x: Tensor, out: Tensor, lo = 0, hi = 0): voi
   let pos = writeShape(2, out.shape);
   pos = writeLayout(pos, x.shape, x, out.shape);
   writeLayout(pos, out.shape, out, out.shape);
-  native.unary(UNARY[name], bufferOf(x.data), bufferOf(out.data), lo, hi);
+  if (name === 'clip') native.unary(UNARY.clip, bufferOf(x.data), bufferOf(out.data), lo, hi);
+  else native.unary(UNARY[name], bufferOf(x.data), bufferOf(out.data));
 }
 
 /** Copies (and casts) `src`, broadcast to `dst`'s shape, into `dst`. */

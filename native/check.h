@@ -236,11 +236,11 @@ inline bool CheckDType(Napi::Env env, const char* what, const Buffer& b, DType w
 }
 
 inline bool ArgInt(Napi::Env env, const Napi::Value& v, const char* what, int64_t lo, int64_t hi, int64_t* out) {
-  if (!v.IsNumber()) {
+  double d;
+  if (napi_get_value_double(env, v, &d) != napi_ok) {  // one N-API call where IsNumber + DoubleValue are three
     ThrowType(env, std::string(what) + " must be a number");
     return false;
   }
-  double d = v.As<Napi::Number>().DoubleValue();
   if (!(d >= static_cast<double>(lo) && d <= static_cast<double>(hi)) || std::trunc(d) != d) {
     ThrowRange(env, std::string(what) + " is out of range");
     return false;

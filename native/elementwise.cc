@@ -314,8 +314,12 @@ Napi::Value UnaryOp(const Napi::CallbackInfo& info) {
     ThrowRange(env, "shape is too large");
     return env.Undefined();
   }
-  double lo = info[3].IsNumber() ? info[3].As<Napi::Number>().DoubleValue() : 0;
-  double hi = info[4].IsNumber() ? info[4].As<Napi::Number>().DoubleValue() : 0;
+  // lo/hi: clip's bounds, read only for clip (each read is two N-API calls on every small op).
+  double lo = 0, hi = 0;
+  if (op == static_cast<int64_t>(Unary::Clip)) {
+    lo = info[3].IsNumber() ? info[3].As<Napi::Number>().DoubleValue() : 0;
+    hi = info[4].IsNumber() ? info[4].As<Napi::Number>().DoubleValue() : 0;
+  }
   const Operand* ops[2] = {&a, &o};
   StridedLoop<2> loop(ndim, shape, ops);
   DispatchUnary(static_cast<int>(op), a, o, loop, lo, hi);
