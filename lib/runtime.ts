@@ -63,7 +63,7 @@ const version = (createRequire(import.meta.url)(`${packageRoot}/package.json`) a
  */
 export function config(): Config {
   const c = native.config();
-  const m = /OpenBLAS\s+([0-9][0-9.]*)/.exec(c.blas.config);
+  const m = /OpenBLAS\s+([0-9]+(?:\.[0-9]+)*)/.exec(c.blas.config);
   return {
     version,
     blas: { ...c.blas, version: m ? m[1] : 'unknown' },

@@ -13,6 +13,13 @@
 #     machine's core count, and a 4-core CI runner would cap every user at 4 threads.
 #
 #   OPENBLAS_VERSION=0.3.33 OPENBLAS_SHA256=<sha256 of the tarball> scripts/build-openblas.sh <prefix>
+#   OPENBLAS_SOURCE_DIR=<OpenBLAS tree> scripts/build-openblas.sh <prefix>
+#
+# OPENBLAS_SOURCE_DIR builds a local tree (an unpacked release, a git checkout or a `git archive`)
+# instead of the pinned download, e.g. to try an unreleased fix: no download and no checksum, and
+# OPENBLAS_VERSION, optional here, only overrides the label recorded in BUILD-INFO.txt (default:
+# `git describe --tags` of a checkout, else VERSION in the tree's Makefile.rule). The tree is copied
+# into the work directory and cleaned there, so it is never written to and may hold a stale build.
 #
 # Optional environment:
 #   OPENBLAS_MAX_THREADS   NUM_THREADS (default 64)
@@ -33,8 +40,17 @@ fail() {
   exit 1
 }
 
-version="${OPENBLAS_VERSION:?set OPENBLAS_VERSION, e.g. 0.3.33}"
-sha256="${OPENBLAS_SHA256:?set OPENBLAS_SHA256 to the tarball checksum}"
+source_dir="${OPENBLAS_SOURCE_DIR:-}"
+if [ -n "$source_dir" ]; then
+  if [ ! -f "$source_dir/Makefile.rule" ] || [ ! -f "$source_dir/Makefile.system" ]; then
+    fail "OPENBLAS_SOURCE_DIR=$source_dir is not an OpenBLAS source tree (no Makefile.rule or Makefile.system)"
+  fi
+  source_dir="$(cd "$source_dir" && pwd -P)" # physical, as git's --show-toplevel below
+  version="${OPENBLAS_VERSION:-}" # the label; derived from the tree below when unset
+else
+  version="${OPENBLAS_VERSION:?set OPENBLAS_VERSION, e.g. 0.3.33}"
+  sha256="${OPENBLAS_SHA256:?set OPENBLAS_SHA256 to the tarball checksum}"
+fi
 prefix="${1:-${OPENBLAS_PREFIX:-}}"
 [ -n "$prefix" ] || fail "usage: build-openblas.sh <install prefix> (or set OPENBLAS_PREFIX)"
 mkdir -p "$prefix"
@@ -86,7 +102,9 @@ fi
 jobs="${OPENBLAS_JOBS:-$(getconf _NPROCESSORS_ONLN 2>/dev/null || sysctl -n hw.ncpu 2>/dev/null || echo 2)}"
 workdir="${OPENBLAS_WORKDIR:-${RUNNER_TEMP:-${TMPDIR:-/tmp}}/openblas-build}"
 
-for tool in curl tar make "$cc" nm; do
+tools=(tar make "$cc" nm)
+if [ -z "$source_dir" ]; then tools+=(curl); fi
+for tool in "${tools[@]}"; do
   command -v "$tool" >/dev/null 2>&1 || fail "$tool is not installed"
 done
 
@@ -99,19 +117,56 @@ sha256_of() {
 }
 
 # --- source --------------------------------------------------------------------------------------
-# The release asset, byte-identical to GitHub's archive of the tag (conda-forge and Homebrew pin
-# the same SHA-256 for the archive, Spack and xmake for the asset); it unpacks to OpenBLAS-<version>/.
-url="https://github.com/OpenMathLib/OpenBLAS/releases/download/v${version}/OpenBLAS-${version}.tar.gz"
-rm -rf "$workdir"
-mkdir -p "$workdir"
-tarball="$workdir/OpenBLAS-${version}.tar.gz"
-echo "build-openblas: downloading $url"
-curl --fail --silent --show-error --location --retry 5 --retry-delay 5 --output "$tarball" "$url"
-actual="$(sha256_of "$tarball")"
-[ "$actual" = "$sha256" ] || fail "SHA-256 mismatch for $url: expected $sha256, got $actual"
-tar -xzf "$tarball" -C "$workdir"
-src="$workdir/OpenBLAS-${version}"
-[ -f "$src/Makefile.rule" ] || fail "$tarball did not unpack to $src"
+if [ -n "$source_dir" ]; then
+  # The work directory is deleted before and after the build: it must not hold the tree, nor be
+  # inside it (the copy would copy itself).
+  mkdir -p "$workdir"
+  workdir="$(cd "$workdir" && pwd -P)"
+  case "$source_dir/" in
+    "$workdir"/*) fail "OPENBLAS_SOURCE_DIR ($source_dir) is in the work directory $workdir; set OPENBLAS_WORKDIR" ;;
+  esac
+  case "$workdir/" in
+    "$source_dir"/*) fail "the work directory $workdir is in OPENBLAS_SOURCE_DIR ($source_dir); set OPENBLAS_WORKDIR" ;;
+  esac
+  # Only the tree's own repository counts: an unpacked tarball inside some other checkout would
+  # otherwise be labelled with that checkout's describe. --no-optional-locks: `status` must not
+  # refresh the tree's index either.
+  describe=""
+  if command -v git >/dev/null 2>&1 &&
+    [ "$(git -C "$source_dir" rev-parse --show-toplevel 2>/dev/null)" = "$source_dir" ]; then
+    describe="$(git -C "$source_dir" describe --tags --always 2>/dev/null || true)"
+    if [ -n "$describe" ] &&
+      [ -n "$(git -C "$source_dir" --no-optional-locks status --porcelain --untracked-files=no 2>/dev/null)" ]; then
+      describe="$describe-dirty"
+    fi
+  fi
+  if [ -z "$version" ]; then
+    version="${describe#v}"
+    if [ -z "$version" ]; then version="$(sed -n 's/^VERSION[[:space:]]*=[[:space:]]*//p' "$source_dir/Makefile.rule" | sed -n 1p)"; fi
+    [ -n "$version" ] || fail "no version in $source_dir/Makefile.rule; set OPENBLAS_VERSION to a label"
+  fi
+  rm -rf "$workdir"
+  src="$workdir/OpenBLAS-local"
+  mkdir -p "$src"
+  echo "build-openblas: copying $source_dir (${describe:-not a git checkout}) to $src"
+  # .git is not needed to build and can be larger than the tree.
+  tar -C "$source_dir" --exclude=.git -cf - . | tar -xf - -C "$src"
+  origin="$source_dir (${describe:-not a git checkout})"
+else
+  # The release asset, byte-identical to GitHub's archive of the tag (conda-forge and Homebrew pin
+  # the same SHA-256 for the archive, Spack and xmake for the asset); it unpacks to OpenBLAS-<version>/.
+  url="https://github.com/OpenMathLib/OpenBLAS/releases/download/v${version}/OpenBLAS-${version}.tar.gz"
+  rm -rf "$workdir"
+  mkdir -p "$workdir"
+  tarball="$workdir/OpenBLAS-${version}.tar.gz"
+  echo "build-openblas: downloading $url"
+  curl --fail --silent --show-error --location --retry 5 --retry-delay 5 --output "$tarball" "$url"
+  actual="$(sha256_of "$tarball")"
+  [ "$actual" = "$sha256" ] || fail "SHA-256 mismatch for $url: expected $sha256, got $actual"
+  tar -xzf "$tarball" -C "$workdir"
+  src="$workdir/OpenBLAS-${version}"
+  [ -f "$src/Makefile.rule" ] || fail "$tarball did not unpack to $src"
+fi
 
 # --- build ---------------------------------------------------------------------------------------
 options=(
@@ -135,9 +190,32 @@ if [ -n "$dynamic_list" ]; then
 fi
 
 echo "build-openblas: OpenBLAS $version for $os-$machine with $("$cc" --version | sed -n 1p)"
+# The C translation of LAPACK (C_LAPACK) has debug prints left in sgelsd.c: every float32 lstsq
+# wrote "start of SGELSD" ... to the process's stdout (seen in 0.3.21 to 0.3.28 plus later commits;
+# ndarray-linalg#375). They are turned into no-ops in the copy being built: each
+# `fprintf(stdout, ...)` becomes a call of a macro that expands to nothing (an expression statement
+# still, so no if/else around it changes meaning). Nothing to do where they are gone.
+quiet_lapack() {
+  local file="$src/lapack-netlib/SRC/sgelsd.c"
+  [ -f "$file" ] || return 0
+  grep -q 'fprintf(stdout' "$file" || return 0
+  sed -i.orig -e 's/fprintf(stdout,/TB_NO_DEBUG_PRINT(/g' "$file"
+  { echo '#define TB_NO_DEBUG_PRINT(...) ((void)0)'; cat "$file"; } >"$file.tmp" && mv "$file.tmp" "$file"
+  rm -f "$file.orig"
+  if grep -rq 'fprintf(stdout' "$src/lapack-netlib/SRC"/*.c 2>/dev/null; then
+    fail "LAPACK sources still print to stdout: $(grep -rl 'fprintf(stdout' "$src/lapack-netlib/SRC"/*.c | head -n 3 | tr '\n' ' ')"
+  fi
+  patched="sgelsd.c debug prints removed"
+  echo "build-openblas: $patched"
+}
+patched=""
+quiet_lapack
+
 echo "build-openblas: make ${options[*]}"
 (
   cd "$src"
+  # A local tree may carry objects from a build with other options, which make would reuse.
+  if [ -n "$source_dir" ]; then make "${options[@]}" clean >/dev/null; fi
   # libs: BLAS, CBLAS and OpenBLAS's own LAPACK routines; netlib: the rest of LAPACK (C_LAPACK) and
   # LAPACKE, added to the same archive. No `shared` (NO_SHARED) and no `tests`: the addon's own test
   # suite runs against the result.
@@ -163,11 +241,16 @@ cp "$src/lapack-netlib/LICENSE" "$docdir/LICENSE.lapack"
 } >"$docdir/NOTICES.txt"
 {
   echo "OpenBLAS $version"
-  echo "source: $url"
-  echo "sha256: $sha256"
+  if [ -n "$source_dir" ]; then
+    echo "source: $origin"
+  else
+    echo "source: $url"
+    echo "sha256: $sha256"
+  fi
   echo "platform: $os-$machine"
   echo "compiler: $("$cc" --version | sed -n 1p)"
   echo "make options: ${options[*]}"
+  if [ -n "$patched" ]; then echo "patches: $patched"; fi
 } >"$docdir/BUILD-INFO.txt"
 
 # --- check ---------------------------------------------------------------------------------------
@@ -195,5 +278,6 @@ done
 if grep -Eq '^_?gfortran_' "$undefined"; then
   fail "$archive still needs the GNU Fortran runtime: $(grep -E '^_?gfortran_' "$undefined" | head -n 5 | tr '\n' ' ')"
 fi
-echo "build-openblas: installed OpenBLAS $version in $prefix ($(du -k "$archive" | awk '{print $1}') KiB archive, TARGET=$target, DYNAMIC_LIST=${dynamic_list:-full})"
+# -L: libopenblas.a is a symlink to libopenblasp-r<version>.a, whose size is the one to report.
+echo "build-openblas: installed OpenBLAS $version in $prefix ($(du -kL "$archive" | awk '{print $1}') KiB archive, TARGET=$target, DYNAMIC_LIST=${dynamic_list:-full})"
 rm -rf "$workdir"

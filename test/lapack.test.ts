@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { spawnSync } from 'node:child_process';
 import * as tb from '../lib/index.js';
 import { linalg, LinAlgError, ShapeError, tensor, Tensor } from '../lib/index.js';
 import { expectClose, fixture, fromFixture, maxRelErr, num, values, type FixtureArray } from './helpers.js';
@@ -405,5 +406,26 @@ describe('lstsq (gelsd)', () => {
   it('rejects mismatched rows and NaN', () => {
     expect(() => linalg.lstsq(tb.zeros([3, 2]), tb.zeros([4]))).toThrow(ShapeError);
     expect(linAlgCode(() => linalg.lstsq(tensor([[NaN, 1], [1, 1]]), tensor([1, 2])))).toBe('NO_CONVERGENCE');
+  });
+});
+
+describe('LAPACK writes nothing to stdout', () => {
+  // OpenBLAS's C translation of LAPACK (the C_LAPACK builds release binaries use) had debug prints
+  // in sgelsd ("start of SGELSD", ...) that went to the process's stdout, which a server may be
+  // using for its own output; scripts/build-openblas.sh removes them. This runs the float32 and
+  // float64 least-squares paths, over- and underdetermined, in a child and requires silence.
+  it('lstsq of every shape and dtype prints nothing', () => {
+    const script = `
+      const tb = await import(${JSON.stringify(new URL('../dist/index.js', import.meta.url).href)});
+      for (const dtype of ['float32', 'float64']) {
+        for (const [m, n] of [[6, 3], [3, 6], [4, 4]]) {
+          const a = tb.rand([m, n], { seed: 1, dtype });
+          tb.linalg.lstsq(a, tb.rand([m], { seed: 2, dtype }));
+          tb.linalg.lstsq(a.mul(0), tb.rand([m, 2], { seed: 3, dtype }));
+        }
+      }`;
+    const r = spawnSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8', timeout: 60_000 });
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stdout).toBe('');
   });
 });
