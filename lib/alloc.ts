@@ -1,13 +1,22 @@
-// Output allocation. Small results come from pooled slabs (a view into a slab costs ~50 ns where a
+// Output allocation. Small results (up to 16 KiB) come from pooled slabs (a view into a slab costs ~50 ns where a
 // typed array with its own ArrayBuffer costs ~1 µs on Node 20, as Node's Buffer pool does); large
 // ones are V8's own typed arrays with transparent huge pages advised before the first write (fresh
-// outputs are page-fault bound otherwise).
+// outputs are page-fault bound otherwise). A result the user disposes (Tensor#dispose) has its
+// buffer detached, and from 16 KiB up the memory goes to a small pool that the next allocation of
+// the same size takes: warm pages, no faults, where V8 would only free it at a later GC.
 import { ARRAY_TYPES, type DType, type TypedArray, type TypedArrayConstructor } from './dtype.js';
 import { markAsUntransferable } from 'node:worker_threads';
+import { whenIdle } from './inflight.js';
 import { native } from './native.js';
 
-const POOL_BYTES = 64 * 1024;
-const POOLED_MAX_BYTES = 1024;
+// Two slab tiers: results up to 1 KiB share 64 KiB slabs, results up to 16 KiB (a 768-float
+// embedding, a 16 x 64 block) share 512 KiB ones, so at least 32 fit in either and a slab costs each
+// of them ~1/32 of a typed array's own allocation. A slab lives while any of its views does, so a
+// long-lived result can keep up to its slab's size reachable, as Node's 8 KiB Buffer pool can.
+const TIERS = [
+  { maxBytes: 1024, slabBytes: 64 * 1024 },
+  { maxBytes: 16 * 1024, slabBytes: 512 * 1024 },
+] as const;
 // From one huge page up. A 512 x 512 float64 result (exactly 2 MiB) took 448 first-touch faults
 // per call in a loop (~3.5 ms against cholesky's 1.8 ms) and takes 5-8 with the advice. Below 2 MiB a
 // huge page would make more memory resident than the result needs.
@@ -19,14 +28,18 @@ const viewOf = (Ctor: TypedArrayConstructor, raw: Buffer, n: number): TypedArray
 // A slab holds many unrelated tensors, so it must never be detached: transferring one small
 // tensor's `data.buffer` to a worker would detach all of them. Marked untransferable, a transfer
 // copies it instead (Node 20) or throws (Node 21+), as Node does for its own Buffer pool.
-function newSlab(): ArrayBuffer {
-  const buffer = new ArrayBuffer(POOL_BYTES);
+function newSlab(bytes: number): ArrayBuffer {
+  // malloc'd, not calloc'd: a zeroed request clears its own view. glibc serves a freed slab's
+  // memory again warm, where a calloc'd one costs a page fault per 4 KiB on first touch (~25 µs
+  // for 512 KiB, more than the results in it).
+  const buffer = Buffer.allocUnsafeSlow(bytes).buffer as ArrayBuffer;
   markAsUntransferable(buffer);
   return buffer;
 }
 
-let slab = newSlab();
-let used = 0;
+// The current slab of each tier and the bytes handed out from it (a fresh one on first use).
+const slabs: ArrayBuffer[] = TIERS.map(() => new ArrayBuffer(0));
+const used: number[] = TIERS.map(() => 0);
 
 /**
  * A typed array of `n` elements, owned by JS. Zero-filled unless `zeroed` is false, which is for
@@ -36,27 +49,219 @@ let used = 0;
 export function allocate(dtype: DType, n: number, zeroed = true): TypedArray {
   const Ctor = ARRAY_TYPES[dtype];
   const bytes = n * Ctor.BYTES_PER_ELEMENT;
-  if (bytes <= POOLED_MAX_BYTES) {
+  if (bytes <= TIERS[1].maxBytes) {
     if (n === 0) return new Ctor(0);
-    // byteLength 0: detached anyway (ArrayBuffer.prototype.transfer, Node 21+, ignores the mark).
-    if (used + bytes > POOL_BYTES || slab.byteLength === 0) {
-      slab = newSlab();
-      used = 0;
+    const tier = bytes <= TIERS[0].maxBytes ? 0 : 1;
+    let slab = slabs[tier];
+    // byteLength 0: not made yet, or detached (ArrayBuffer.prototype.transfer, Node 21+, ignores the mark).
+    if (used[tier] + bytes > slab.byteLength) {
+      slab = slabs[tier] = newSlab(TIERS[tier].slabBytes);
+      used[tier] = 0;
     }
-    const view = new Ctor(slab, used, n);
-    used += (bytes + 7) & ~7; // keep every view 8-byte aligned
+    const view = new Ctor(slab, used[tier], n);
+    used[tier] += (bytes + 7) & ~7; // keep every view 8-byte aligned
+    if (zeroed) view.fill(0);
     return view;
   }
   if (bytes < LARGE_MIN_BYTES) {
-    if (zeroed) return new Ctor(n);
-    // Buffer.allocUnsafe: malloc'd memory, 8-byte aligned (Node's pool keeps that alignment).
-    const raw = Buffer.allocUnsafe(bytes);
-    return new Ctor(raw.buffer, raw.byteOffset, n);
+    if (bytes >= RECYCLE_MIN_BYTES && pool.size !== 0) {
+      const hit = take(bytes);
+      if (hit !== undefined) return reuse(Ctor, hit, n, zeroed);
+    }
+    let view: TypedArray;
+    if (zeroed) view = new Ctor(n);
+    else {
+      // Buffer.allocUnsafe: malloc'd memory, 8-byte aligned (Node's pool keeps that alignment).
+      // Below Buffer.poolSize / 2 (4 KiB unless changed) it would be a slice of Node's shared
+      // (untransferable) pool: not ours to detach.
+      const raw = Buffer.allocUnsafe(bytes);
+      view = new Ctor(raw.buffer, raw.byteOffset, n);
+      if (raw.byteOffset !== 0 || raw.buffer.byteLength !== bytes) return view;
+    }
+    owned.set(view.buffer as ArrayBuffer, 0);
+    return view;
   }
   // Large: 2 MiB more than asked, and a view from the first 2 MiB boundary, so that every page of
   // the result can be a transparent huge page. The slack is never touched, so never resident.
+  if (pool.size !== 0) {
+    const hit = take(bytes + HUGE_PAGE);
+    if (hit !== undefined) return reuse(Ctor, hit, n, zeroed);
+  }
   const extra = HUGE_PAGE / Ctor.BYTES_PER_ELEMENT;
   const whole = zeroed ? new Ctor(n + extra) : viewOf(Ctor, Buffer.allocUnsafe(bytes + HUGE_PAGE), n + extra);
   const skip = native.adviseHugePages(whole);
-  return whole.subarray(skip, skip + n);
+  const view = whole.subarray(skip, skip + n);
+  if (view.byteOffset % 8 === 0) owned.set(view.buffer as ArrayBuffer, view.byteOffset);
+  return view;
+}
+
+// ---- Disposal and recycling ----
+//
+// `owned` holds every ArrayBuffer allocate() made for one result alone (not slabs, not Node's
+// shared Buffer pool, not memory the user wrapped), with the byte offset of the result's view in it.
+// Only those are detached by dispose(): a disposed result's memory can have no other owner, and
+// once detached (structuredClone with a transfer list moves the backing store to a new ArrayBuffer
+// that only this module holds) every typed array over the old ArrayBuffer reads as length 0, which
+// assertAttached turns into a TypeError. Nothing can be reused under a live view: the views are dead.
+//
+// The pool: at most `limits.perSize` buffers per byte size and `limits.maxBytes` in all (oldest
+// evicted first); a buffer not taken within `limits.idleMs` is dropped (an unref'd timer, alive
+// only while the pool holds something), and V8 frees it at its next GC as it would have without
+// dispose(). So what the pool keeps is memory the process had resident a moment earlier, for a
+// second or two at most.
+const owned = new WeakMap<ArrayBuffer, number>();
+// Detaching costs a transfer (~3 µs); from 16 KiB (what the slabs do not take) a pooled buffer
+// saves more than that: 32 KiB results of add() took 7-15 µs fresh and 6.5-8.5 µs disposed, 800 kB
+// ones 126-154 µs fresh and 39 µs disposed (fresh ones page-fault their mmap'd memory).
+const RECYCLE_MIN_BYTES = 16 * 1024;
+const limits = {
+  // A loop body with a few same-sized temporaries (`using x = ..., y = ...`) disposes them together.
+  perSize: 4,
+  // Four 64 MB (8-million-element float64) results; a dispose storm pins no more than that.
+  maxBytes: 256 * 1024 * 1024,
+  // Long enough for any loop that gains from warm memory; a loop slower than this pays its page
+  // faults (a few ms per 32 MB) on top of seconds of work.
+  idleMs: 2000,
+};
+
+interface Pooled {
+  buffer: ArrayBuffer;
+  offset: number; // bytes from the buffer's start to the view (the 2 MiB boundary for large ones)
+  at: number;
+}
+const pool = new Map<number, Pooled[]>(); // by buffer byteLength; each list oldest first
+let pooledBytes = 0;
+let sweeper: ReturnType<typeof setTimeout> | undefined;
+
+function take(byteLength: number): Pooled | undefined {
+  const list = pool.get(byteLength);
+  if (list === undefined) return undefined;
+  const hit = list.pop()!; // the newest: likeliest still in cache
+  if (list.length === 0) pool.delete(byteLength);
+  pooledBytes -= byteLength;
+  return hit;
+}
+
+function reuse(Ctor: TypedArrayConstructor, hit: Pooled, n: number, zeroed: boolean): TypedArray {
+  const view = new Ctor(hit.buffer, hit.offset, n);
+  if (zeroed) view.fill(0);
+  owned.set(hit.buffer, hit.offset);
+  recycled.add(hit.buffer);
+  return view;
+}
+
+// Buffers allocate() handed out again from the pool. Such memory was written a moment ago, so up to
+// the size of the last-level cache it is likely still cached: an output there is better written
+// with normal stores than with the streaming stores meant for never-touched memory (an 8 MB
+// broadcast add into recycled memory: 0.40 ms with normal stores, 0.63 ms streaming, here).
+const recycled = new WeakSet<ArrayBuffer>();
+
+/** Whether `data` lies in memory recycled from a disposed result (rather than freshly mapped). */
+export function isRecycled(data: TypedArray): boolean {
+  return recycled.has(data.buffer as ArrayBuffer);
+}
+
+function evictOldest(): void {
+  let oldest: Pooled[] | undefined;
+  for (const list of pool.values()) if (oldest === undefined || list[0].at < oldest[0].at) oldest = list;
+  const gone = oldest!.shift()!;
+  if (oldest!.length === 0) pool.delete(gone.buffer.byteLength);
+  pooledBytes -= gone.buffer.byteLength;
+}
+
+function sweep(): void {
+  sweeper = undefined;
+  const cutoff = performance.now() - limits.idleMs;
+  for (const [size, list] of pool) {
+    while (list.length > 0 && list[0].at <= cutoff) {
+      list.shift();
+      pooledBytes -= size;
+    }
+    if (list.length === 0) pool.delete(size);
+  }
+  if (pool.size !== 0) schedule();
+}
+
+function schedule(): void {
+  sweeper = setTimeout(sweep, limits.idleMs);
+  sweeper.unref();
+}
+
+function recycle(buffer: ArrayBuffer, offset: number): void {
+  let moved: ArrayBuffer;
+  try {
+    moved = structuredClone(buffer, { transfer: [buffer] });
+  } catch {
+    return; // already detached (the user transferred it): nothing to take back
+  }
+  const size = moved.byteLength;
+  if (size < RECYCLE_MIN_BYTES || size > limits.maxBytes) return;
+  let list = pool.get(size);
+  if (list === undefined) pool.set(size, (list = []));
+  list.push({ buffer: moved, offset, at: performance.now() });
+  pooledBytes += size;
+  if (list.length > limits.perSize) {
+    list.shift();
+    pooledBytes -= size;
+  }
+  while (pooledBytes > limits.maxBytes) evictOldest();
+  if (sweeper === undefined) schedule();
+}
+
+const placeholders = new Map<TypedArrayConstructor, TypedArray>();
+
+/** An empty typed array of `data`'s type over a detached buffer: assertAttached rejects it. */
+function detachedLike(data: TypedArray): TypedArray {
+  const Ctor = data.constructor as TypedArrayConstructor;
+  let p = placeholders.get(Ctor);
+  if (p === undefined) {
+    p = new Ctor(0);
+    structuredClone(p.buffer, { transfer: [p.buffer] });
+    placeholders.set(Ctor, p);
+  }
+  return p;
+}
+
+function isDetached(data: TypedArray): boolean {
+  if (data.byteLength !== 0) return false;
+  try {
+    new Uint8Array(data.buffer, 0, 0);
+    return false;
+  } catch {
+    return true;
+  }
+}
+
+/**
+ * What Tensor#dispose does to a tensor's `data`; returns the array the tensor keeps. A buffer
+ * allocate() made for one result is detached (at once, or when the last async call using it
+ * settles) and its memory recycled; `data` itself is returned, detached. Any other buffer (a
+ * slab shared with other small results, a SharedArrayBuffer, memory the user wrapped) is left
+ * alone: the tensor gets an empty detached array instead, so it alone becomes unusable.
+ */
+export function disposeData(data: TypedArray): TypedArray {
+  if (isDetached(data)) return data;
+  const buffer = data.buffer as ArrayBuffer;
+  const offset = owned.get(buffer);
+  if (offset === undefined) return detachedLike(data);
+  owned.delete(buffer);
+  return whenIdle(buffer, () => recycle(buffer, offset)) ? data : detachedLike(data);
+}
+
+/** @internal For tests: what the recycling pool holds. */
+export function poolStats(): { buffers: number; bytes: number } {
+  let buffers = 0;
+  for (const list of pool.values()) buffers += list.length;
+  return { buffers, bytes: pooledBytes };
+}
+
+/** @internal For tests: empties the pool and sets its limits; returns the previous ones. */
+export function setPoolLimits(next: Partial<typeof limits>): typeof limits {
+  const previous = { ...limits };
+  Object.assign(limits, next);
+  pool.clear();
+  pooledBytes = 0;
+  if (sweeper !== undefined) clearTimeout(sweeper);
+  sweeper = undefined;
+  return previous;
 }

@@ -4,7 +4,7 @@ import { canCast, floatOf, promote, promoteScalar, type DType } from './dtype.js
 import { describe, formatShape, ShapeError } from './errors.js';
 import { baseOf, bufferOf, DTYPE_CODE, META, native } from './native.js';
 import { broadcastShapes, broadcastStrides, contiguousStrides, shapesEqual } from './shape.js';
-import { allocate } from './alloc.js';
+import { allocate, isRecycled } from './alloc.js';
 import { assertAttached, Tensor, type Axis, type OutOption } from './tensor.js';
 import type { BinaryDType, FloatOf, MaxRank, Operand, OutResult, RankOf, Reduced, WithScalar } from './typing.js';
 import * as red from './reduce.js';
@@ -112,7 +112,10 @@ function binary(name: BinaryName, x: Tensor | number, y: Tensor | number, opts?:
   pos = writeLayout(pos, shapeA, a, shape);
   pos = writeLayout(pos, shapeB, b, shape);
   writeLayout(pos, shape, out, shape);
-  native.binary(BINARY[name], bufferOf(dataA), bufferOf(dataB), bufferOf(out.data), out !== target || opts?.out === undefined);
+  // Fresh output memory is written with cache-bypassing stores (native does so from 2 MiB on);
+  // recycled (disposed) memory is warm, and the caller's `out` may be.
+  const fresh = out !== target || (opts?.out === undefined && (out.size < 1 << 18 || !isRecycled(out.data)));
+  native.binary(BINARY[name], bufferOf(dataA), bufferOf(dataB), bufferOf(out.data), fresh);
   if (out !== target) copyInto(out, target);
   return target;
 }
@@ -214,7 +217,7 @@ function unary(name: UnaryName, x: Tensor, opts?: OutOption, lo = 0, hi = 0, dty
   }
   if (opts?.out === undefined) {
     const out = Tensor._output(x.shape, dtype);
-    unaryInto(name, x, out, lo, hi);
+    unaryInto(name, x, out, lo, hi, true);
     return out;
   }
   const target = prepareOut(opts, x.shape, dtype, name);
@@ -224,20 +227,24 @@ function unary(name: UnaryName, x: Tensor, opts?: OutOption, lo = 0, hi = 0, dty
   return target;
 }
 
-function unaryInto(name: UnaryName, x: Tensor, out: Tensor, lo = 0, hi = 0): void {
+/** `fresh`: out was just allocated for this call (large fresh outputs are written bypassing the cache). */
+function unaryInto(name: UnaryName, x: Tensor, out: Tensor, lo = 0, hi = 0, fresh = false): void {
   META[0] = DTYPE_CODE[x.dtype];
   META[1] = DTYPE_CODE[out.dtype];
   let pos = writeShape(2, out.shape);
   pos = writeLayout(pos, x.shape, x, out.shape);
   writeLayout(pos, out.shape, out, out.shape);
-  if (name === 'clip') native.unary(UNARY.clip, bufferOf(x.data), bufferOf(out.data), lo, hi);
-  else native.unary(UNARY[name], bufferOf(x.data), bufferOf(out.data));
+  if (!fresh && name !== 'clip') {
+    native.unary(UNARY[name], bufferOf(x.data), bufferOf(out.data));
+    return;
+  }
+  native.unary(UNARY[name], bufferOf(x.data), bufferOf(out.data), lo, hi, fresh && (out.size < 1 << 18 || !isRecycled(out.data)));
 }
 
-/** Copies (and casts) `src`, broadcast to `dst`'s shape, into `dst`. */
-export function copyInto(src: Tensor, dst: Tensor): void {
+/** Copies (and casts) `src`, broadcast to `dst`'s shape, into `dst` (`fresh`: dst was just allocated for this copy). */
+export function copyInto(src: Tensor, dst: Tensor, fresh = false): void {
   broadcastShapes(src.shape, dst.shape);
-  unaryInto('copy', src, dst);
+  unaryInto('copy', src, dst, 0, 0, fresh);
 }
 
 /** An elementwise operand: a Tensor, or a JS number (a weak scalar that keeps the tensor's dtype where it can). */

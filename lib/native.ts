@@ -6,6 +6,7 @@ import { fileURLToPath } from 'node:url';
 import type { TypedArray } from './dtype.js';
 import { LinAlgError } from './errors.js';
 import type { LoadedBinary } from './runtime.js';
+import { pinned } from './inflight.js';
 
 export interface NativeConfig {
   blas: { name: string; config: string; corename: string; numThreads: number; parallel: string };
@@ -24,7 +25,7 @@ export interface Binding {
   /** Elementwise binary op; META = [a, b, out dtype codes, ndim, shape..., a layout, b layout, out layout]; operands as {@link bufferOf}. */
   binary(op: number, a: Operand, b: Operand, out: Operand, freshOut?: boolean): void;
   /** Elementwise unary op; META = [a, out dtype codes, ndim, shape..., a layout, out layout]; lo/hi for clip. */
-  unary(op: number, a: Operand, out: Operand, lo?: number, hi?: number): void;
+  unary(op: number, a: Operand, out: Operand, lo?: number, hi?: number, freshOut?: boolean): void;
   /** Reduction; META = [a, out dtype codes, nkeep, keep..., nred, red..., a layout (keep+red), out layout (keep)]. */
   reduce(op: number, a: Operand, out: Operand, ddof?: number): void;
   /** Batched matrix product; META = [a, b, out dtype codes, nb, batch..., M, N, K, a layout, b layout, out layout]. */
@@ -94,8 +95,9 @@ type AsyncTwins = {
 /** A step that calls `name` now or its Async twin (see steps.ts). */
 export function nativeStep<K extends TwinName>(name: K, ...args: Parameters<Binding[K]>): (async: boolean) => void | Promise<void> {
   return (async) => {
-    const f = (async ? native[`${name}Async` as const] : native[name]) as (...a: Parameters<Binding[K]>) => void | Promise<void>;
-    return f(...args);
+    if (!async) return (native[name] as (...a: Parameters<Binding[K]>) => void)(...args);
+    // While a worker thread uses the operands' memory, dispose() must not detach or recycle it.
+    return pinned(args, (native[`${name}Async` as const] as (...a: Parameters<Binding[K]>) => Promise<void>)(...args));
   };
 }
 

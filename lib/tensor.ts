@@ -1,4 +1,4 @@
-import { allocate } from './alloc.js';
+import { allocate, disposeData } from './alloc.js';
 import { checkDType, dtypeOfArray, type DType, type TypedArray } from './dtype.js';
 import type {
   ArrayOf, DivDType, DotRank, ElementwiseDType, DTypeOfTensor, FloatOf, MatmulRank, MaxRank, Operand, OutResult, Promote, RankMinus, RankOf,
@@ -204,7 +204,15 @@ export class Tensor<out D extends DType = DType, out R extends number = number> 
    * ```
    */
   get T(): Tensor<D, R> {
-    return this.transpose();
+    // Written out rather than transpose(): a view should cost about what two small arrays do.
+    const n = this.shape.length;
+    const shape = new Array<number>(n);
+    const strides = new Array<number>(n);
+    for (let i = 0; i < n; i++) {
+      shape[i] = this.shape[n - 1 - i];
+      strides[i] = this.strides[n - 1 - i];
+    }
+    return Tensor._trusted(this.data, shape, strides, this.offset) as never;
   }
 
   /**
@@ -347,7 +355,7 @@ export class Tensor<out D extends DType = DType, out R extends number = number> 
   astype<T extends DType>(dtype: T): Tensor<T, R> {
     const d = checkDType(dtype);
     const out = Tensor._output(this.shape.slice(), d);
-    ew.copyInto(this, out);
+    ew.copyInto(this, out, true);
     return out as Tensor<T, R>;
   }
 
@@ -394,6 +402,65 @@ export class Tensor<out D extends DType = DType, out R extends number = number> 
   toTypedArray(): ArrayOf<D> {
     if (this.isContiguous && this.offset === 0 && this.data.length === this.size) return this.data;
     return this.clone().data;
+  }
+
+  // ---- memory ----
+
+  /**
+   * Says that this tensor is no longer needed, so that its memory can serve the next result of the
+   * same size at once (warm, without page faults) instead of waiting for a garbage collection.
+   * `using r = a.add(b)` calls it (as `r[Symbol.dispose]()`) at the end of the block.
+   *
+   * Afterwards the tensor cannot be used: every method, and every function given it, throws a
+   * TypeError. Its `shape`, `dtype`, `strides`, `ndim` and `size` stay readable. Calling `dispose()`
+   * again does nothing. What happens to the memory depends on where it came from:
+   *
+   * - **A result tensorblas allocated** (of an operation, `clone()`, `zeros()`, `tensor([...])`, ...)
+   *   above 16 KiB: its buffer is detached, so every view of it (`slice`, `T`, `reshape`, ...) and
+   *   every typed array over `data.buffer` throws a TypeError too; the memory can then only be
+   *   reached by the allocator, which recycles it (kept a few seconds at most).
+   *   Disposing a view therefore disposes the tensor it views: dispose what you own.
+   * - **A small result** (up to 16 KiB) shares a pooled buffer with other tensors: only this tensor
+   *   becomes unusable (its `data` is replaced by an empty detached array); nothing is recycled.
+   * - **Memory you supplied** (a typed array wrapped by `tensor(array)` or `new Tensor`, a
+   *   `SharedArrayBuffer`, a tensor read from bytes or Arrow without a copy), and tensors read from
+   *   files: left untouched, and usable through your array and other views; only this tensor
+   *   becomes unusable.
+   *
+   * Disposing a tensor that an async call (`matmulAsync`, `linalg.invAsync`, ...) is still using is
+   * safe: the tensor is unusable at once, and its buffer is detached and recycled when the call
+   * settles.
+   *
+   * @example
+   * ```ts
+   * const a = randn([1000, 1000]);
+   * const r = a.add(1);
+   * const v = r.slice(0);
+   * r.dispose();
+   * r.shape;    // [1000, 1000]
+   * r.sum();    // throws TypeError
+   * v.toArray(); // throws TypeError
+   * ```
+   */
+  dispose(): void {
+    (this as { data: TypedArray }).data = disposeData(this.data);
+  }
+
+  /**
+   * The same as {@link Tensor.dispose}: what a `using` declaration calls at the end of its block.
+   *
+   * @example
+   * ```ts
+   * const a = randn([1000, 1000]);
+   * let total = 0;
+   * for (let i = 0; i < 100; i++) {
+   *   using r = a.mul(2); // disposed at the end of each iteration: the next one reuses its memory
+   *   total += r.sum();
+   * }
+   * ```
+   */
+  [Symbol.dispose](): void {
+    this.dispose();
   }
 
   /**
@@ -1165,4 +1232,13 @@ function sliceIndices(spec: (number | null | undefined)[], n: number): [number, 
   };
   if (step > 0) return [norm(spec[0], 0, 0, n), norm(spec[1], n, 0, n), step];
   return [norm(spec[0], n - 1, -1, n - 1), norm(spec[1], -1, -1, n - 1), step];
+}
+
+// Tensor#[Symbol.dispose] needs SymbolConstructor.dispose in the published types. @types/node and
+// TypeScript's lib "esnext.disposable" both declare it (Node 20.19+ has it at run time); declared
+// here too, identically, so that a project with neither still compiles against these types.
+declare global {
+  interface SymbolConstructor {
+    readonly dispose: unique symbol;
+  }
 }

@@ -170,13 +170,15 @@ void BinaryKernel(const Operand& a, const Operand& b, const Operand& o, const St
 }
 
 template <Unary Op, typename TI, typename TO>
-void UnaryKernel(const Operand& a, const Operand& o, const StridedLoop<2>& loop, double lo, double hi) {
+void UnaryKernel(const Operand& a, const Operand& o, const StridedLoop<2>& loop, double lo, double hi, bool stream) {
   TI* pa = reinterpret_cast<TI*>(a.buf.data);
   TO* po = reinterpret_cast<TO*>(o.buf.data);
   const TO clo = Convert<TO>(lo), chi = Convert<TO>(hi);
   if (loop.ndim == 2 && loop.strides[0][0] == 1 && loop.strides[0][1] != 1 && loop.strides[1][1] == 1) {
-    // A transposing pass (the input walks down columns): tile by tile, so that both the rows read
-    // and the rows written stay in cache. This is what a materialized transpose does.
+    // A transposing pass (the input walks down columns): tile by tile, so that the columns read
+    // stay in cache while each output row segment is written whole, and, into a fresh output,
+    // with cache-bypassing stores (see EmitRun): writing the tile column by column instead left
+    // a 2000 x 2000 copy at 9.2 ms against 6.7 ms for an add walking the same input.
     constexpr int64_t kTile = 32;
     const int64_t rows = loop.shape[0], cols = loop.shape[1];
     const int64_t sa = loop.strides[0][1], so = loop.strides[1][0];
@@ -188,10 +190,13 @@ void UnaryKernel(const Operand& a, const Operand& o, const StridedLoop<2>& loop,
         const int64_t i1 = std::min(rows, i0 + kTile);
         for (int64_t j0 = 0; j0 < cols; j0 += kTile) {
           const int64_t j1 = std::min(cols, j0 + kTile);
-          for (int64_t j = j0; j < j1; j++)
-            for (int64_t i = i0; i < i1; i++) z[i * so + j] = ApplyUnary<Op, TO>(Convert<TO>(x[i + j * sa]), clo, chi);
+          for (int64_t i = i0; i < i1; i++) {
+            const TI* xi = x + i + j0 * sa;
+            EmitRun(z + i * so + j0, j1 - j0, stream, [&](int64_t k) { return ApplyUnary<Op, TO>(Convert<TO>(xi[k * sa]), clo, chi); });
+          }
         }
       }
+      if (stream) StreamFence();
     });
     return;
   }
@@ -220,9 +225,9 @@ void DispatchBinaryTypes(const Operand& a, const Operand& b, const Operand& o, c
 }
 
 template <Unary Op>
-void DispatchUnaryTypes(const Operand& a, const Operand& o, const StridedLoop<2>& loop, double lo, double hi) {
+void DispatchUnaryTypes(const Operand& a, const Operand& o, const StridedLoop<2>& loop, double lo, double hi, bool stream) {
   VisitDType(a.buf.dtype, [&](auto ti) {
-    VisitDType(o.buf.dtype, [&](auto to) { UnaryKernel<Op, decltype(ti), decltype(to)>(a, o, loop, lo, hi); });
+    VisitDType(o.buf.dtype, [&](auto to) { UnaryKernel<Op, decltype(ti), decltype(to)>(a, o, loop, lo, hi, stream); });
   });
 }
 
@@ -235,10 +240,10 @@ void DispatchBinary(int op, const Operand& a, const Operand& b, const Operand& o
 }
 
 template <int I = 0>
-void DispatchUnary(int op, const Operand& a, const Operand& o, const StridedLoop<2>& loop, double lo, double hi) {
+void DispatchUnary(int op, const Operand& a, const Operand& o, const StridedLoop<2>& loop, double lo, double hi, bool stream) {
   if constexpr (I < static_cast<int>(Unary::Count)) {
-    if (op == I) return DispatchUnaryTypes<static_cast<Unary>(I)>(a, o, loop, lo, hi);
-    return DispatchUnary<I + 1>(op, a, o, loop, lo, hi);
+    if (op == I) return DispatchUnaryTypes<static_cast<Unary>(I)>(a, o, loop, lo, hi, stream);
+    return DispatchUnary<I + 1>(op, a, o, loop, lo, hi, stream);
   }
 }
 
@@ -297,7 +302,7 @@ Napi::Value BinaryOp(const Napi::CallbackInfo& info) {
   return env.Undefined();
 }
 
-// unary(op, a, out, lo, hi) with meta = [a, out dtypes, ndim, shape..., a layout, out layout]; lo/hi for clip.
+// unary(op, a, out, lo, hi, fresh) with meta = [a, out dtypes, ndim, shape..., a layout, out layout]; lo/hi for clip.
 Napi::Value UnaryOp(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   int64_t op;
@@ -322,7 +327,9 @@ Napi::Value UnaryOp(const Napi::CallbackInfo& info) {
   }
   const Operand* ops[2] = {&a, &o};
   StridedLoop<2> loop(ndim, shape, ops);
-  DispatchUnary(static_cast<int>(op), a, o, loop, lo, hi);
+  // info[5]: the output is fresh (allocated for this call), as for binary.
+  const bool fresh = info.Length() > 5 && info[5].IsBoolean() && info[5].As<Napi::Boolean>().Value();
+  DispatchUnary(static_cast<int>(op), a, o, loop, lo, hi, fresh && loop.size * ItemSize(o.buf.dtype) >= kStreamMinBytes);
   return env.Undefined();
 }
 

@@ -182,3 +182,17 @@ describe('views', () => {
     expect(t.slice(1).toArray()).toEqual([[1, 13], [5, 17], [9, 21]]);
   });
 });
+
+describe('transposed copies (the tiled pass, streaming into fresh memory from 2 MiB)', () => {
+  it.each([[37, 53], [1000, 300], [300, 1001]])('a %ix%i transposed, copied and cast, holds a[j, i]', (m, n) => {
+    const a = tb.arange(m * n).reshape(m, n);
+    for (const t of [a.T.contiguous(), a.T.astype('float32'), a.T.clone()]) {
+      expect(t.shape).toEqual([n, m]);
+      expect(t.isContiguous).toBe(true);
+      for (const [i, j] of [[0, 0], [n - 1, m - 1], [n >> 1, m >> 1], [n - 1, 0], [0, m - 1], [n - 3, m - 7]]) {
+        expect(t.get(i, j)).toBe(j * n + i);
+      }
+      if (t.dtype === 'float64') expect(t.sum()).toBe(((m * n - 1) * m * n) / 2); // float32 sums round
+    }
+  });
+});

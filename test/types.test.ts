@@ -365,3 +365,19 @@ describe('types: Arrow columns know their dtype and rank', () => {
     void compileOnly; // its assertions are the type-check's, which fails the run on a mismatch
   });
 });
+
+describe('types: dispose() and `using`', () => {
+  it('a Tensor is Disposable, and a `using` declaration keeps its dtype and rank', () => {
+    const a = ones([3, 2], 'float32');
+    expectTypeOf(a.dispose).returns.toBeVoid();
+    expectTypeOf(a).toMatchTypeOf<Disposable>();
+    let seen: Tensor<'float32', 2> | undefined;
+    {
+      using r = a.add(a);
+      expectTypeOf(r).toEqualTypeOf<Tensor<'float32', 2>>();
+      is(r, 'float32', 2);
+      seen = r;
+    }
+    expect(() => seen.sum()).toThrow(TypeError);
+  });
+});

@@ -1,0 +1,290 @@
+// Tensor#dispose and `using`: a disposed tensor is unusable (TypeError), its own buffer is detached
+// so no view can see the memory again, and that memory is what the next result of the same size
+// gets. No timings here: what dispose() buys is measured in docs/guide.md.
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import * as tb from '../lib/index.js';
+import { Tensor, randn, tensor, zeros, linalg, distance } from '../lib/index.js';
+import { allocate, isRecycled, poolStats, setPoolLimits } from '../lib/alloc.js';
+import { pin, unpin } from '../lib/inflight.js';
+
+const MiB = 1024 * 1024;
+
+function isDetached(a: ArrayBufferView): boolean {
+  if (a.byteLength !== 0) return false;
+  try {
+    new Uint8Array(a.buffer, 0, 0);
+    return false;
+  } catch {
+    return true;
+  }
+}
+
+let defaults: ReturnType<typeof setPoolLimits>;
+beforeEach(() => {
+  defaults = setPoolLimits({}); // an empty pool for each test
+});
+afterEach(() => {
+  setPoolLimits(defaults);
+});
+
+describe('dispose()', () => {
+  it('detaches a large result: the tensor, its views and arrays over its buffer throw TypeError; metadata stays', () => {
+    const a = randn([1000, 1000], { seed: 1 });
+    const r = a.add(1);
+    const views = [r.slice(0), r.T, r.reshape(-1), r.slice(null, [0, 10]), r.expandDims(0), r.diagonal()];
+    const raw = new Float64Array(r.data.buffer);
+    r.dispose();
+    expect(isDetached(r.data)).toBe(true);
+    expect(raw.length).toBe(0);
+    expect(r.shape).toEqual([1000, 1000]);
+    expect(r.dtype).toBe('float64');
+    expect(r.ndim).toBe(2);
+    expect(r.size).toBe(1e6);
+    expect(r.strides).toEqual([1000, 1]);
+    for (const t of [r, ...views]) {
+      expect(() => t.sum()).toThrow(TypeError);
+      expect(() => t.toArray()).toThrow(TypeError);
+      expect(() => t.add(1)).toThrow(TypeError);
+      expect(() => t.slice(0)).toThrow(/detached/);
+      expect(() => String(t)).toThrow(TypeError);
+    }
+    expect(() => r.get(0, 0)).toThrow(TypeError);
+    expect(() => r.set(0, 0, 1)).toThrow(TypeError);
+    expect(() => r.T).toThrow(TypeError);
+    expect(() => r.clone()).toThrow(TypeError);
+    expect(() => new Tensor(r.data, [0])).toThrow(TypeError);
+    expect(a.sum()).toBeTypeOf('number'); // the input is untouched
+  });
+
+  it('free functions refuse a disposed tensor with a TypeError (or a rejection)', async () => {
+    const disposed = (): Tensor => {
+      const r = randn([600, 600], { seed: 2 }).mul(1);
+      r.dispose();
+      return r;
+    };
+    const calls: [string, () => unknown][] = [
+      ['add', () => tb.add(disposed(), 1)],
+      ['sum', () => tb.sum(disposed())],
+      ['matmul', () => tb.matmul(disposed(), tb.eye(600))],
+      ['concat', () => tb.concat([disposed(), tb.eye(600)])],
+      ['tensor', () => tensor(disposed())],
+      ['toNpy', () => tb.toNpy(disposed())],
+      ['linalg.det', () => linalg.det(disposed())],
+      ['linalg.inv', () => linalg.inv(disposed())],
+      ['linalg.invAsync', () => linalg.invAsync(disposed())],
+      ['matmulAsync', () => disposed().matmulAsync(tb.eye(600))],
+      ['distance.cdist', () => distance.cdist(disposed(), disposed())],
+      ['out', () => tb.add(tb.eye(600), 1, { out: disposed() })],
+    ];
+    for (const [name, call] of calls) {
+      let result: unknown;
+      try {
+        result = call();
+      } catch (e) {
+        expect(e, name).toBeInstanceOf(TypeError);
+        continue;
+      }
+      expect(result, `${name} returned instead of throwing`).toBeInstanceOf(Promise);
+      await expect(result, name).rejects.toThrow(TypeError);
+    }
+  });
+
+  it('a second dispose(), and [Symbol.dispose](), do nothing more', () => {
+    const r = zeros([512, 1024]);
+    r.dispose();
+    const after = poolStats();
+    expect(after.buffers).toBe(1);
+    expect(() => r.dispose()).not.toThrow();
+    expect(() => r[Symbol.dispose]()).not.toThrow();
+    expect(poolStats()).toEqual(after);
+    expect(() => r.sum()).toThrow(TypeError);
+  });
+
+  it('disposing a view disposes the tensor it views (the buffer is what is given back)', () => {
+    const r = zeros([1000, 1000]).add(2);
+    r.T.slice(0).dispose();
+    expect(() => r.sum()).toThrow(TypeError);
+    expect(poolStats().buffers).toBe(1);
+  });
+
+  it('a tensor whose buffer the user already transferred disposes without error', () => {
+    const r = zeros([1000, 1000]).add(2);
+    structuredClone(r.data.buffer, { transfer: [r.data.buffer] });
+    expect(() => r.dispose()).not.toThrow();
+    expect(poolStats().buffers).toBe(0);
+  });
+});
+
+describe('recycling', () => {
+  it('the next allocation of the same byte size gets the disposed memory, whatever its dtype', () => {
+    const n = 1 << 20; // 8 MiB of float64: a large (huge-page aligned) result
+    const first = allocate('float64', n, false);
+    const offset = first.byteOffset; // the 2 MiB boundary in its mapping
+    expect(isRecycled(first)).toBe(false);
+    first.fill(42);
+    const t = new Tensor(first, [n]);
+    const view = t.slice([0, 4]);
+    t.dispose();
+    expect(poolStats()).toEqual({ buffers: 1, bytes: 8 * MiB + 2 * MiB });
+    const again = allocate('float64', n, false);
+    expect(poolStats().buffers).toBe(0);
+    expect(again[0]).toBe(42); // the same memory, not a fresh (zeroed) page
+    expect(again[n - 1]).toBe(42);
+    expect(again.byteOffset).toBe(offset);
+    expect(isRecycled(again)).toBe(true);
+    again.fill(7);
+    // The old tensor and its views cannot see the memory now in use by someone else.
+    expect(() => view.toArray()).toThrow(TypeError);
+    expect(first.length).toBe(0);
+    new Tensor(again, [n]).dispose();
+    const f32 = allocate('float32', 2 * n, false); // same bytes, other dtype
+    expect(poolStats().buffers).toBe(0);
+    expect(new Float64Array(f32.buffer, f32.byteOffset, 1)[0]).toBe(7);
+  });
+
+  it('a zero-filled allocation from the pool is zero-filled', () => {
+    const r = zeros([1024, 1024]).add(3);
+    r.dispose();
+    const z = zeros([1024, 1024]);
+    expect(poolStats().buffers).toBe(0);
+    expect(z.max()).toBe(0);
+    expect(z.min()).toBe(0);
+  });
+
+  it('results of operations recycle in a loop: `using` gives each iteration the memory of the last', () => {
+    const a = randn([1000, 1000], { seed: 3 });
+    const b = randn([1000], { seed: 4 });
+    const expected = a.add(b).sum();
+    let escaped: Tensor | undefined;
+    for (let i = 0; i < 5; i++) {
+      using r = a.add(b);
+      expect(r.sum()).toBe(expected);
+      expect(poolStats().buffers).toBe(0); // taken by r
+      escaped = r;
+    }
+    expect(poolStats().buffers).toBe(1);
+    expect(() => escaped!.sum()).toThrow(TypeError);
+  });
+
+  it('medium results (16 KiB to 2 MiB) recycle too', () => {
+    const mid = tb.arange(100_000).mul(2); // 800 kB
+    mid.dispose();
+    expect(poolStats()).toEqual({ buffers: 1, bytes: 800_000 });
+    const again = tb.arange(100_000).mul(3);
+    expect(poolStats().buffers).toBe(0);
+    expect(again.get(-1)).toBe(299_997);
+    const small = tb.ones(4000).mul(2); // 32 kB: past the slabs, a buffer of its own
+    const view = small.slice([0, 2]);
+    small.dispose();
+    expect(() => view.toArray()).toThrow(TypeError);
+    expect(poolStats()).toEqual({ buffers: 1, bytes: 32_000 });
+  });
+
+  it('the pool is bounded: a few buffers per size, a byte cap, and it empties when idle', async () => {
+    setPoolLimits({ perSize: 2, maxBytes: 30 * MiB, idleMs: 30 });
+    const make = (): Tensor => tb.full([1 << 20], 1); // 8 MiB + 2 MiB slack
+    const many = [make(), make(), make()];
+    for (const t of many) t.dispose();
+    expect(poolStats()).toEqual({ buffers: 2, bytes: 20 * MiB });
+    const big = tb.full([1 << 21], 1); // 16 MiB + 2 MiB: 38 MiB in all, over the cap
+    big.dispose();
+    expect(poolStats()).toEqual({ buffers: 2, bytes: 28 * MiB }); // the oldest 10 MiB went
+    await new Promise((r) => setTimeout(r, 120));
+    expect(poolStats()).toEqual({ buffers: 0, bytes: 0 });
+  });
+});
+
+describe('memory that is not a result of its own', () => {
+  it('a small result shares its slab: only that tensor becomes unusable, its neighbours stay', () => {
+    const t = tensor([1, 2, 3]);
+    const u = tensor([4, 5, 6]);
+    expect(t.data.buffer).toBe(u.data.buffer);
+    const before = t.slice([0, 2]); // a view made before dispose keeps the (shared, live) memory
+    t.dispose();
+    expect(() => t.toArray()).toThrow(TypeError);
+    expect(() => t.slice(0)).toThrow(TypeError);
+    // Small operands take JS fast paths: they must refuse it as well (NaNs otherwise).
+    expect(() => t.add(1)).toThrow(TypeError);
+    expect(() => tb.mul(u, t)).toThrow(TypeError);
+    expect(() => t.neg()).toThrow(TypeError);
+    expect(() => t.sum()).toThrow(TypeError);
+    expect(t.shape).toEqual([3]);
+    expect(u.toArray()).toEqual([4, 5, 6]);
+    expect(before.toArray()).toEqual([1, 2]);
+    expect(tensor([7, 8]).toArray()).toEqual([7, 8]);
+    expect(poolStats().buffers).toBe(0);
+  });
+
+  it('the larger slab tier (1 to 16 KiB) too: the slab is not detached', () => {
+    const r = tb.ones(1500).add(1); // 12 kB
+    const s = tb.ones(1500).add(2);
+    const data = r.data;
+    r.dispose();
+    expect(() => r.sum()).toThrow(TypeError);
+    expect(data.length).toBe(1500);
+    expect(s.sum()).toBe(4500);
+  });
+
+  it('memory the user wrapped is left alone: the user\'s array and other views still work', () => {
+    const mine = new Float64Array(1 << 20).fill(5);
+    const t = tensor(mine, { shape: [1024, 1024] });
+    const other = tensor(mine);
+    t.dispose();
+    expect(() => t.sum()).toThrow(TypeError);
+    expect(mine.length).toBe(1 << 20);
+    expect(other.sum()).toBe(5 * (1 << 20));
+    expect(poolStats().buffers).toBe(0);
+  });
+
+  it('a SharedArrayBuffer-backed tensor: the tensor becomes unusable, the shared memory is untouched', () => {
+    const shared = new Float64Array(new SharedArrayBuffer(64 * 1024));
+    shared.fill(1);
+    const t = tensor(shared);
+    t.dispose();
+    expect(() => t.sum()).toThrow(TypeError);
+    expect(shared.length).toBe(8192);
+    expect(tensor(shared).sum()).toBe(8192);
+  });
+});
+
+describe('async calls in flight', () => {
+  it('a buffer an async call is using is detached and recycled only when the call settles', () => {
+    const r = zeros([1000, 1000]).add(1);
+    const view = r.slice(0);
+    const bufs = pin([r.data]); // what the async twins do for their operands (lib/inflight.ts)
+    r.dispose();
+    expect(() => r.sum()).toThrow(TypeError); // the tensor itself: unusable at once
+    expect(view.sum()).toBe(1000); // the memory: still in place for the native call
+    expect(poolStats().buffers).toBe(0);
+    unpin(bufs);
+    expect(() => view.sum()).toThrow(TypeError);
+    expect(poolStats().buffers).toBe(1);
+  });
+
+  // Needs lib/native.ts's nativeStep to pin its operands: `return async ? pinned(args, f(...args)) : f(...args)`.
+  it('disposing the operand of a running linalg.invAsync: detached when the call settles, result intact', async () => {
+    const m = randn([600, 600], { seed: 5 }).add(tb.eye(600).mul(50));
+    const expected = linalg.inv(m).sum();
+    const view = m.slice(0);
+    const pending = linalg.invAsync(m);
+    m.dispose();
+    expect(() => m.sum()).toThrow(TypeError);
+    expect(poolStats().buffers).toBe(0); // still in use on the thread pool
+    const churn = [1, 2, 3].map(() => m.shape).map((s) => zeros(s).add(1)); // would take recycled memory
+    expect((await pending).sum()).toBe(expected);
+    expect(() => view.sum()).toThrow(TypeError);
+    expect(poolStats().buffers).toBe(1);
+    expect(churn.length).toBe(3);
+  });
+
+  it('two calls on one buffer: it waits for both', () => {
+    const r = zeros([1000, 1000]).add(1);
+    const first = pin([r.data]);
+    const second = pin([r.data.buffer]);
+    r.dispose();
+    unpin(first);
+    expect(poolStats().buffers).toBe(0);
+    unpin(second);
+    expect(poolStats().buffers).toBe(1);
+  });
+});
