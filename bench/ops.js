@@ -90,6 +90,13 @@ const int = (s) => {
 };
 
 async function setup(op, args) {
+  // "<op>+dispose": the same call, its result disposed at once (what `using r = ...` does), so that
+  // the next call's result reuses its memory.
+  if (op.endsWith('+dispose')) {
+    const base = await setup(op.slice(0, -'+dispose'.length), args);
+    const fn = base.fn;
+    return fn ? { ...base, fn: () => { const r = fn(); r.dispose(); return r; } } : base;
+  }
   switch (op) {
     // The timed loop itself: what every measurement's per-call time includes besides the call.
     case 'noop':

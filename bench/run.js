@@ -63,6 +63,14 @@ CASES.push(...[
   { name: 'add (1000,1000) + (1000,)', op: 'broadcast_add', args: ['1000', '1000'] },
   { name: 'sum 1e7', op: 'sum', args: ['10000000'], quick: true },
   { name: 'transpose 2000x2000 copy', op: 'transpose', args: ['2000', '2000'] },
+  // The fresh-result cases again, each result disposed at once (`using r = ...`): its memory serves
+  // the next call warm, as malloc's does for NumPy, instead of waiting for a garbage collection.
+  ...[
+    ['add 1e7 + 1e7', 'add', ['10000000'], true],
+    ['add (1000,1000) + (1000,)', 'broadcast_add', ['1000', '1000']],
+    ['transpose 2000x2000 copy', 'transpose', ['2000', '2000']],
+    ['cdist 2000x128 vs 2000x128', 'cdist', ['2000', '2000', '128']],
+  ].map(([name, op, args, quick]) => ({ name: `${name}, disposed`, op: `${op}+dispose`, npOp: op, refOp: op, args, quick })),
   // LAPACK, float64
   { name: 'inv 512x512', op: 'inv', args: ['512'], quick: true },
   { name: 'solve 512x512, b (512,)', op: 'solve', args: ['512'] },
@@ -338,7 +346,7 @@ async function main() {
     const tbArgs = [opsJs, c.op, ...c.args, '--budget', budget];
     if (o.yieldEach) tbArgs.push('--yield');
     const rounds = { tensorblas: [], reference: [], numpy: [], peer: [] };
-    const npArgs = [npPy, c.op, ...c.args, '--budget', budget];
+    const npArgs = [npPy, c.npOp ?? c.op, ...c.args, '--budget', budget];
     const withRef = ref && !rc?.error && c.reference !== false;
     const withNumpy = python && c.numpy !== false;
     if (withNumpy) {
