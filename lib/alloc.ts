@@ -222,7 +222,8 @@ function detachedLike(data: TypedArray): TypedArray {
   return p;
 }
 
-function isDetached(data: TypedArray): boolean {
+/** Whether `data`'s buffer is detached (Node 20 has no ArrayBuffer#detached; a view of a detached buffer throws). */
+export function isDetached(data: ArrayBufferView): boolean {
   if (data.byteLength !== 0) return false;
   try {
     new Uint8Array(data.buffer, 0, 0);

@@ -1,4 +1,4 @@
-import { allocate, disposeData } from './alloc.js';
+import { allocate, disposeData, isDetached } from './alloc.js';
 import { checkDType, dtypeOfArray, type DType, type TypedArray } from './dtype.js';
 import type {
   ArrayOf, DivDType, DotRank, ElementwiseDType, DTypeOfTensor, FloatOf, MatmulRank, MaxRank, Operand, OutResult, Promote, RankMinus, RankOf,
@@ -1122,10 +1122,7 @@ export class Tensor<out D extends DType = DType, out R extends number = number> 
  */
 export function assertAttached(data: TypedArray): void {
   if (data.byteLength !== 0) return;
-  try {
-    // Node 20 has no ArrayBuffer#detached; constructing a view of a detached buffer throws.
-    new Uint8Array(data.buffer, 0, 0);
-  } catch {
+  if (isDetached(data)) {
     throw new TypeError('Cannot use a tensor whose buffer is detached (transferred to a worker or by ArrayBuffer#transfer)');
   }
 }

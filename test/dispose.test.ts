@@ -4,20 +4,12 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import * as tb from '../lib/index.js';
 import { Tensor, randn, tensor, zeros, linalg, distance } from '../lib/index.js';
-import { allocate, isRecycled, poolStats, setPoolLimits } from '../lib/alloc.js';
+import { allocate, isDetached, isRecycled, poolStats, setPoolLimits } from '../lib/alloc.js';
+import { expectTypeErrors } from './helpers.js';
 import { pin, unpin } from '../lib/inflight.js';
 
 const MiB = 1024 * 1024;
 
-function isDetached(a: ArrayBufferView): boolean {
-  if (a.byteLength !== 0) return false;
-  try {
-    new Uint8Array(a.buffer, 0, 0);
-    return false;
-  } catch {
-    return true;
-  }
-}
 
 let defaults: ReturnType<typeof setPoolLimits>;
 beforeEach(() => {
@@ -76,17 +68,7 @@ describe('dispose()', () => {
       ['distance.cdist', () => distance.cdist(disposed(), disposed())],
       ['out', () => tb.add(tb.eye(600), 1, { out: disposed() })],
     ];
-    for (const [name, call] of calls) {
-      let result: unknown;
-      try {
-        result = call();
-      } catch (e) {
-        expect(e, name).toBeInstanceOf(TypeError);
-        continue;
-      }
-      expect(result, `${name} returned instead of throwing`).toBeInstanceOf(Promise);
-      await expect(result, name).rejects.toThrow(TypeError);
-    }
+    await expectTypeErrors(calls);
   });
 
   it('a second dispose(), and [Symbol.dispose](), do nothing more', () => {

@@ -79,3 +79,18 @@ export function thrown(fn: () => unknown): Error {
   }
   throw new Error('expected a throw');
 }
+
+/** Each call must throw a TypeError or return a promise that rejects with one (async twins). */
+export async function expectTypeErrors(calls: readonly (readonly [string, () => unknown])[]): Promise<void> {
+  for (const [name, call] of calls) {
+    let result: unknown;
+    try {
+      result = call();
+    } catch (e) {
+      expect(e, name).toBeInstanceOf(TypeError);
+      continue;
+    }
+    expect(result, `${name} returned instead of throwing`).toBeInstanceOf(Promise);
+    await expect(result, name).rejects.toThrow(TypeError);
+  }
+}
