@@ -152,16 +152,17 @@ function matmul2d(a: Tensor, b: Tensor): Tensor {
   m[4] = M;
   m[5] = N;
   m[6] = K;
-  m[7] = a.offset + baseOf(a.data);
+  const argA = bufferOf(a.data), argB = bufferOf(b.data), argOut = bufferOf(out.data);
+  m[7] = a.offset + baseOf(a.data, argA);
   m[8] = a.strides[0];
   m[9] = a.strides[1];
-  m[10] = b.offset + baseOf(b.data);
+  m[10] = b.offset + baseOf(b.data, argB);
   m[11] = b.strides[0];
   m[12] = b.strides[1];
-  m[13] = baseOf(out.data);
+  m[13] = baseOf(out.data, argOut);
   m[14] = N;
   m[15] = 1;
-  native.matmul(bufferOf(a.data), bufferOf(b.data), bufferOf(out.data));
+  native.matmul(argA, argB, argOut);
   return out;
 }
 
@@ -232,7 +233,7 @@ function smallMatmulI32(x: TypedArray, xo: number, xr: number, xc: number, y: Ty
 }
 
 function writeMatrixLayout(p: number, t: Tensor, ownBatch: readonly number[], batch: readonly number[], rs: number, cs: number): number {
-  META[p++] = t.offset + baseOf(t.data);
+  META[p++] = t.offset + baseOf(t.data, bufferOf(t.data));
   const bs = broadcastStrides(ownBatch, t.strides.slice(0, ownBatch.length), batch);
   for (let i = 0; i < bs.length; i++) META[p++] = bs[i];
   META[p++] = rs;
@@ -255,16 +256,17 @@ export function vectorDot(x: TypedArray, xo: number, xs: number, y: TypedArray, 
   m[4] = 1; // M
   m[5] = 1; // N
   m[6] = n; // K
-  m[7] = xo + baseOf(x);
+  const argX = bufferOf(x), argY = bufferOf(y), argOut = bufferOf(out);
+  m[7] = xo + baseOf(x, argX);
   m[8] = n; // row stride of a 1 x n row: any value does
   m[9] = xs;
-  m[10] = yo + baseOf(y);
+  m[10] = yo + baseOf(y, argY);
   m[11] = ys;
   m[12] = 1;
-  m[13] = baseOf(out);
+  m[13] = baseOf(out, argOut);
   m[14] = 1;
   m[15] = 1;
-  native.matmul(bufferOf(x), bufferOf(y), bufferOf(out));
+  native.matmul(argX, argY, argOut);
 }
 
 const DOT_RESULT = { float64: new Float64Array(1), float32: new Float32Array(1) } as const;

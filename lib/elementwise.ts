@@ -1,6 +1,6 @@
 // Elementwise operations with NumPy broadcasting and promotion. JS decides shapes and dtypes and
 // allocates the output; C++ (native/elementwise.cc) runs the strided loops.
-import { canCast, floatOf, promote, promoteScalar, type DType } from './dtype.js';
+import { canCast, floatOf, promote, promoteScalar, type DType, type TypedArray } from './dtype.js';
 import { describe, formatShape, ShapeError } from './errors.js';
 import { baseOf, bufferOf, DTYPE_CODE, META, native } from './native.js';
 import { broadcastShapes, broadcastStrides, contiguousStrides, shapesEqual } from './shape.js';
@@ -28,14 +28,14 @@ const SCALAR = new Float64Array(1);
 const NO_DIMS: number[] = [];
 
 /** Writes [offset, strides broadcast to `shape`...] at META[pos]; returns the next position. */
-function writeLayout(pos: number, shape: readonly number[], t: Tensor | null, target: readonly number[]): number {
+function writeLayout(pos: number, shape: readonly number[], t: Tensor | null, target: readonly number[], arg: ArrayBuffer | TypedArray): number {
   if (t === null) {
-    META[pos++] = baseOf(SCALAR); // the weak scalar, broadcast
+    META[pos++] = baseOf(SCALAR, arg); // the weak scalar, broadcast
     for (let i = 0; i < target.length; i++) META[pos++] = 0;
     return pos;
   }
-  META[pos++] = t.offset + baseOf(t.data);
-  const strides = shapesEqual(t.shape, target) ? t.strides : broadcastStrides(shape, t.strides, target);
+  META[pos++] = t.offset + baseOf(t.data, arg);
+  const strides = t.shape === target || shapesEqual(t.shape, target) ? t.strides : broadcastStrides(shape, t.strides, target);
   for (let i = 0; i < target.length; i++) META[pos++] = strides[i];
   return pos;
 }
@@ -108,14 +108,15 @@ function binary(name: BinaryName, x: Tensor | number, y: Tensor | number, opts?:
   META[0] = DTYPE_CODE[a ? a.dtype : 'float64'];
   META[1] = DTYPE_CODE[b ? b.dtype : 'float64'];
   META[2] = DTYPE_CODE[out.dtype];
+  const argA = bufferOf(dataA), argB = bufferOf(dataB), argOut = bufferOf(out.data);
   let pos = writeShape(3, shape);
-  pos = writeLayout(pos, shapeA, a, shape);
-  pos = writeLayout(pos, shapeB, b, shape);
-  writeLayout(pos, shape, out, shape);
+  pos = writeLayout(pos, shapeA, a, shape, argA);
+  pos = writeLayout(pos, shapeB, b, shape, argB);
+  writeLayout(pos, shape, out, shape, argOut);
   // Fresh output memory is written with cache-bypassing stores (native does so from 2 MiB on);
   // recycled (disposed) memory is warm, and the caller's `out` may be.
   const fresh = out !== target || (opts?.out === undefined && (out.size < 1 << 18 || !isRecycled(out.data)));
-  native.binary(BINARY[name], bufferOf(dataA), bufferOf(dataB), bufferOf(out.data), fresh);
+  native.binary(BINARY[name], argA, argB, argOut, fresh);
   if (out !== target) copyInto(out, target);
   return target;
 }
@@ -231,14 +232,16 @@ function unary(name: UnaryName, x: Tensor, opts?: OutOption, lo = 0, hi = 0, dty
 function unaryInto(name: UnaryName, x: Tensor, out: Tensor, lo = 0, hi = 0, fresh = false): void {
   META[0] = DTYPE_CODE[x.dtype];
   META[1] = DTYPE_CODE[out.dtype];
+  const argX = bufferOf(x.data), argOut = bufferOf(out.data);
   let pos = writeShape(2, out.shape);
-  pos = writeLayout(pos, x.shape, x, out.shape);
-  writeLayout(pos, out.shape, out, out.shape);
-  if (!fresh && name !== 'clip') {
-    native.unary(UNARY[name], bufferOf(x.data), bufferOf(out.data));
+  pos = writeLayout(pos, x.shape, x, out.shape, argX);
+  writeLayout(pos, out.shape, out, out.shape, argOut);
+  // Below 2 MiB native code ignores `fresh`; leaving the optional arguments out saves converting them.
+  if (name !== 'clip' && (!fresh || out.size < 1 << 18)) {
+    native.unary(UNARY[name], argX, argOut);
     return;
   }
-  native.unary(UNARY[name], bufferOf(x.data), bufferOf(out.data), lo, hi, fresh && (out.size < 1 << 18 || !isRecycled(out.data)));
+  native.unary(UNARY[name], argX, argOut, lo, hi, fresh && (out.size < 1 << 18 || !isRecycled(out.data)));
 }
 
 /** Copies (and casts) `src`, broadcast to `dst`'s shape, into `dst` (`fresh`: dst was just allocated for this copy). */

@@ -93,12 +93,13 @@ function reduce(name: ReduceName, a: Tensor, axis: Axis, keepdims: boolean, ddof
   for (const d of keepShape) META[p++] = d;
   META[p++] = redShape.length;
   for (const d of redShape) META[p++] = d;
-  META[p++] = a.offset + baseOf(a.data);
+  const argA = bufferOf(a.data), argOut = bufferOf(out.data);
+  META[p++] = a.offset + baseOf(a.data, argA);
   for (const s of keepStrides) META[p++] = s;
   for (const s of redStrides) META[p++] = s;
-  META[p++] = baseOf(out.data);
+  META[p++] = baseOf(out.data, argOut);
   for (const s of out.strides) META[p++] = s;
-  native.reduce(OPS[name], bufferOf(a.data), bufferOf(out.data), ddof);
+  native.reduce(OPS[name], argA, argOut, ddof);
   if (keepdims) {
     const shape = a.shape.map((d, i) => (reduced[i] ? 1 : d));
     return Tensor._trusted(out.data, shape, contiguousStrides(shape), 0);
