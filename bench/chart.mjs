@@ -45,8 +45,9 @@ function helveticaWidth(item, text) {
   }
   const w = item.fontWeight;
   const bold = w === 'bold' || w === 'bolder' || Number(w) >= 600;
-  // 10% of slack for viewers without Helvetica or Arial (DejaVu Sans runs about that much wider).
-  return 1.1 * (em / 1000) * size * (bold ? 1.06 : 1);
+  // 20% of slack for viewers without Helvetica or Arial (DejaVu Sans runs 10-20% wider; a long
+  // axis label was clipped at 10%).
+  return 1.2 * (em / 1000) * size * (bold ? 1.06 : 1);
 }
 
 const secs = (m) => (m && Number.isFinite(m.seconds_per_op) ? m.seconds_per_op : undefined);
