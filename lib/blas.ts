@@ -42,9 +42,11 @@ function checkTensor(x: unknown, op: string, which: string): Tensor {
 export function matmul<A extends Tensor, B extends Tensor, P extends OutOption = {}>(
   a: A, b: B, opts?: P,
 ): MatmulResult<A, B, P> {
-  // The common 2-D case skips the step machinery: small products are dominated by call overhead.
-  if (opts === undefined && a instanceof Tensor && b instanceof Tensor && a.ndim === 2 && b.ndim === 2 && a.dtype === b.dtype) {
-    return matmul2d(a, b) as never;
+  // Matrix and vector-matrix products of one dtype skip the step machinery: small products are
+  // dominated by call overhead. Anything else (batches, mixed dtypes, `out`, errors) takes the general path.
+  if (opts === undefined && a instanceof Tensor && b instanceof Tensor && a.dtype === b.dtype) {
+    const lean = leanMatmul(a, b);
+    if (lean !== null) return lean as never;
   }
   return runSync(matmulSteps(a, b, opts)) as never;
 }
@@ -134,15 +136,20 @@ export function* matmulSteps(x: Tensor, y: Tensor, opts?: OutOption): Steps<Tens
 }
 
 /** The common case, kept lean: small products are dominated by this path, not by the arithmetic. */
-function matmul2d(a: Tensor, b: Tensor): Tensor {
-  const M = a.shape[0];
-  const K = a.shape[1];
-  const N = b.shape[1];
-  if (b.shape[0] !== K) {
-    throw new ShapeError(`matmul: shapes ${formatShape(a.shape)} and ${formatShape(b.shape)} are not aligned: ${K} (dim 1) != ${b.shape[0]} (dim 0)`);
-  }
-  if (M * N * K <= JS_MAX_PRODUCT && !(M === 1 && N === 1)) return smallMatmul(a, b, M, N, K);
-  const out = Tensor._output([M, N], a.dtype);
+/** a @ b for a matrix or vector a and a matrix or vector b (not both vectors), or null for the general path. */
+function leanMatmul(a: Tensor, b: Tensor): Tensor | null {
+  const an = a.ndim, bn = b.ndim;
+  if (an < 1 || an > 2 || bn < 1 || bn > 2 || (an === 1 && bn === 1)) return null;
+  // A vector operand is a 1 x K row (a) or a K x 1 column (b); its other stride never matters.
+  const M = an === 2 ? a.shape[0] : 1;
+  const K = a.shape[an - 1];
+  const N = bn === 2 ? b.shape[1] : 1;
+  if (b.shape[0] !== K) return null; // the general path words the error
+  const ars = an === 2 ? a.strides[0] : 0, acs = a.strides[an - 1];
+  const brs = b.strides[0], bcs = bn === 2 ? b.strides[1] : 0;
+  const shape = an === 1 ? [N] : bn === 1 ? [M] : [M, N];
+  if (M * N * K <= JS_MAX_PRODUCT && !(M === 1 && N === 1)) return smallMatmul(a, b, shape, M, N, K, ars, acs, brs, bcs);
+  const out = Tensor._output(shape, a.dtype);
   const m = META;
   const code = DTYPE_CODE[a.dtype];
   m[0] = code;
@@ -154,13 +161,13 @@ function matmul2d(a: Tensor, b: Tensor): Tensor {
   m[6] = K;
   const argA = bufferOf(a.data), argB = bufferOf(b.data), argOut = bufferOf(out.data);
   m[7] = a.offset + baseOf(a.data, argA);
-  m[8] = a.strides[0];
-  m[9] = a.strides[1];
+  m[8] = ars;
+  m[9] = acs;
   m[10] = b.offset + baseOf(b.data, argB);
-  m[11] = b.strides[0];
-  m[12] = b.strides[1];
+  m[11] = brs;
+  m[12] = bcs;
   m[13] = baseOf(out.data, argOut);
-  m[14] = N;
+  m[14] = N; // out is M x N, row-major
   m[15] = 1;
   native.matmul(argA, argB, argOut);
   return out;
@@ -173,13 +180,13 @@ function matmul2d(a: Tensor, b: Tensor): Tensor {
 // 1 x K by K x 1 product is a BLAS dot in C++ and stays there.
 const JS_MAX_PRODUCT = 2048;
 
-function smallMatmul(a: Tensor, b: Tensor, M: number, N: number, K: number): Tensor {
+function smallMatmul(a: Tensor, b: Tensor, shape: number[], M: number, N: number, K: number, ars: number, acs: number, brs: number, bcs: number): Tensor {
   assertAttached(a.data);
   assertAttached(b.data);
   const out = allocate(a.dtype, M * N, false);
   const kernel = a.dtype === 'float64' ? smallMatmulF64 : a.dtype === 'float32' ? smallMatmulF32 : smallMatmulI32;
-  kernel(a.data, a.offset, a.strides[0], a.strides[1], b.data, b.offset, b.strides[0], b.strides[1], out, M, N, K);
-  return Tensor._trusted(out, [M, N], [N, 1], 0);
+  kernel(a.data, a.offset, ars, acs, b.data, b.offset, brs, bcs, out, M, N, K);
+  return Tensor._trusted(out, shape, shape.length === 2 ? [N, 1] : [1], 0);
 }
 
 // One loop per dtype, so that each sees one typed-array kind (V8 then keeps its element loads monomorphic).

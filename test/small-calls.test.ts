@@ -135,6 +135,23 @@ describe('small matrix products in JS', () => {
     }
   });
 
+  it('vector @ matrix and matrix @ vector match the general path (JS loop and BLAS sizes)', () => {
+    for (const d of DTYPES) {
+      for (const [k, n] of [[4, 4], [7, 3], [768, 16], [300, 1], [1, 300]]) {
+        const [x] = pair(d, k, 7);
+        const [w] = pair(d, k * n, 8);
+        const W = w.reshape(k, n);
+        const finite = (t: Tensor): Tensor => t.clip(-Infinity, Infinity);
+        // A batch axis sends the same product down the general path.
+        sameBits(finite(x.matmul(W)), finite(x.expandDims(0).expandDims(0).matmul(W).squeeze(0).squeeze(0)));
+        sameBits(finite(W.T.matmul(x)), finite(W.T.expandDims(0).matmul(x.expandDims(1)).squeeze(0).squeeze(1)));
+      }
+    }
+    expect(tensor([1, 2]).matmul(tensor([[1, 2], [3, 4]])).toArray()).toEqual([7, 10]);
+    expect(tensor([[1, 2], [3, 4]]).matmul(tensor([1, 1])).toArray()).toEqual([3, 7]);
+    expect(() => tensor([1, 2, 3]).matmul(tensor([[1, 2], [3, 4]]))).toThrow(/not aligned/);
+  });
+
   it('matmul of a 4x4 gives the textbook product', () => {
     const a = tensor([[1, 2, 0, 0], [0, 1, 0, 0], [0, 0, 1, 0], [3, 0, 0, 1]]);
     expect(a.matmul(a).toArray()).toEqual([[1, 4, 0, 0], [0, 1, 0, 0], [0, 0, 1, 0], [6, 6, 0, 1]]);
