@@ -46,8 +46,12 @@ const used: number[] = TIERS.map(() => 0);
  * outputs that native code overwrites completely: zeroing a multi-megabyte buffer first (calloc)
  * costs as much as the operation itself.
  */
+/** The slab the last allocate() call took its result from, or undefined when it did not use one. */
+export let lastSlab: ArrayBuffer | undefined;
+
 export function allocate(dtype: DType, n: number, zeroed = true): TypedArray {
   const Ctor = ARRAY_TYPES[dtype];
+  lastSlab = undefined;
   const bytes = n * Ctor.BYTES_PER_ELEMENT;
   if (bytes <= TIERS[1].maxBytes) {
     if (n === 0) return new Ctor(0);
@@ -59,6 +63,7 @@ export function allocate(dtype: DType, n: number, zeroed = true): TypedArray {
       used[tier] = 0;
     }
     const view = new Ctor(slab, used[tier], n);
+    lastSlab = slab;
     used[tier] += (bytes + 7) & ~7; // keep every view 8-byte aligned
     if (zeroed) view.fill(0);
     return view;

@@ -6,7 +6,7 @@ import type {
   BinaryDType, DotRank, DTypeOfTensor, FloatOf, MatmulRank, Operand, OutResult, Promote, RankOf, Reduced, ScalarOrStack,
 } from './typing.js';
 import { describe, formatShape, LinAlgError, ShapeError } from './errors.js';
-import { baseOf, bufferOf, DTYPE_CODE, META, native, nativeStep } from './native.js';
+import { argOf, baseOf, bufferOf, DTYPE_CODE, META, native, nativeStep } from './native.js';
 import { broadcastShapes, broadcastStrides } from './shape.js';
 import { assertAttached, Tensor, type OutOption } from './tensor.js';
 import { copyInto, mul, prepareOut } from './elementwise.js';
@@ -159,7 +159,7 @@ function leanMatmul(a: Tensor, b: Tensor): Tensor | null {
   m[4] = M;
   m[5] = N;
   m[6] = K;
-  const argA = bufferOf(a.data), argB = bufferOf(b.data), argOut = bufferOf(out.data);
+  const argA = argOf(a), argB = argOf(b), argOut = argOf(out);
   m[7] = a.offset + baseOf(a.data, argA);
   m[8] = ars;
   m[9] = acs;

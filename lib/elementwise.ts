@@ -2,7 +2,7 @@
 // allocates the output; C++ (native/elementwise.cc) runs the strided loops.
 import { canCast, floatOf, promote, promoteScalar, type DType, type TypedArray } from './dtype.js';
 import { describe, formatShape, ShapeError } from './errors.js';
-import { baseOf, bufferOf, DTYPE_CODE, META, native } from './native.js';
+import { argOf, baseOf, bufferOf, DTYPE_CODE, META, native } from './native.js';
 import { broadcastShapes, broadcastStrides, contiguousStrides, shapesEqual } from './shape.js';
 import { allocate, isRecycled } from './alloc.js';
 import { assertAttached, Tensor, type Axis, type OutOption } from './tensor.js';
@@ -25,6 +25,7 @@ const FLOAT_RESULT: Readonly<Record<UnaryName, boolean>> = {
 
 // A weak JS-number operand: one element, stride 0 on every axis.
 const SCALAR = new Float64Array(1);
+const SCALAR_ARG = bufferOf(SCALAR);
 const NO_DIMS: number[] = [];
 
 /** Writes [offset, strides broadcast to `shape`...] at META[pos]; returns the next position. */
@@ -103,12 +104,10 @@ function binary(name: BinaryName, x: Tensor | number, y: Tensor | number, opts?:
   const shape = a && b ? broadcastShapes(shapeA, shapeB) : (a ?? b)!.shape;
   const target = prepareOut(opts, shape, dtype, name);
   const out = opts?.out === undefined || writesDirectly(target, [a, b], ELEMENTWISE) ? target : Tensor._output(shape, dtype);
-  const dataA = a ? a.data : SCALAR;
-  const dataB = b ? b.data : SCALAR;
   META[0] = DTYPE_CODE[a ? a.dtype : 'float64'];
   META[1] = DTYPE_CODE[b ? b.dtype : 'float64'];
   META[2] = DTYPE_CODE[out.dtype];
-  const argA = bufferOf(dataA), argB = bufferOf(dataB), argOut = bufferOf(out.data);
+  const argA = a ? argOf(a) : SCALAR_ARG, argB = b ? argOf(b) : SCALAR_ARG, argOut = argOf(out);
   let pos = writeShape(3, shape);
   pos = writeLayout(pos, shapeA, a, shape, argA);
   pos = writeLayout(pos, shapeB, b, shape, argB);
@@ -232,7 +231,7 @@ function unary(name: UnaryName, x: Tensor, opts?: OutOption, lo = 0, hi = 0, dty
 function unaryInto(name: UnaryName, x: Tensor, out: Tensor, lo = 0, hi = 0, fresh = false): void {
   META[0] = DTYPE_CODE[x.dtype];
   META[1] = DTYPE_CODE[out.dtype];
-  const argX = bufferOf(x.data), argOut = bufferOf(out.data);
+  const argX = argOf(x), argOut = argOf(out);
   let pos = writeShape(2, out.shape);
   pos = writeLayout(pos, x.shape, x, out.shape, argX);
   writeLayout(pos, out.shape, out, out.shape, argOut);

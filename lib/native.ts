@@ -4,6 +4,7 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { TypedArray } from './dtype.js';
+import type { Tensor } from './tensor.js';
 import { LinAlgError } from './errors.js';
 import type { LoadedBinary } from './runtime.js';
 import { pinned } from './inflight.js';
@@ -116,6 +117,11 @@ export const DTYPE_CODE = { float64: 0, float32: 1, int32: 2 } as const;
 export function bufferOf(data: TypedArray): ArrayBuffer | TypedArray {
   const buffer = data.buffer;
   return buffer instanceof ArrayBuffer ? buffer : data;
+}
+
+/** {@link bufferOf} for a tensor's data, looked up once per tensor and kept on it. */
+export function argOf(t: Tensor): ArrayBuffer | TypedArray {
+  return t._arg ?? (t._arg = bufferOf(t.data));
 }
 
 /**

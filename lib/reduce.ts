@@ -2,7 +2,7 @@
 // strides, no copy); C++ accumulates in double with pairwise summation.
 import { floatOf, type DType } from './dtype.js';
 import { describe } from './errors.js';
-import { baseOf, bufferOf, DTYPE_CODE, META, native } from './native.js';
+import { argOf, baseOf, DTYPE_CODE, META, native } from './native.js';
 import { contiguousStrides, normalizeAxes, normalizeAxis } from './shape.js';
 import { assertAttached, Tensor, type Axis } from './tensor.js';
 import type { TypedArray } from './dtype.js';
@@ -93,7 +93,7 @@ function reduce(name: ReduceName, a: Tensor, axis: Axis, keepdims: boolean, ddof
   for (const d of keepShape) META[p++] = d;
   META[p++] = redShape.length;
   for (const d of redShape) META[p++] = d;
-  const argA = bufferOf(a.data), argOut = bufferOf(out.data);
+  const argA = argOf(a), argOut = argOf(out);
   META[p++] = a.offset + baseOf(a.data, argA);
   for (const s of keepStrides) META[p++] = s;
   for (const s of redStrides) META[p++] = s;

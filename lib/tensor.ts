@@ -1,4 +1,4 @@
-import { allocate, disposeData, isDetached } from './alloc.js';
+import { allocate, disposeData, isDetached, lastSlab } from './alloc.js';
 import { checkDType, dtypeOfArray, type DType, type TypedArray } from './dtype.js';
 import type {
   ArrayOf, DivDType, DotRank, ElementwiseDType, DTypeOfTensor, FloatOf, MatmulRank, MaxRank, Operand, OutResult, Promote, RankMinus, RankOf,
@@ -93,6 +93,8 @@ export class Tensor<out D extends DType = DType, out R extends number = number> 
   readonly offset: number;
   /** Number of elements (the product of `shape`). */
   readonly size: number;
+  /** @internal What native calls take for `data` (native.ts's argOf), once looked up: `data.buffer` is a slow getter. */
+  _arg: ArrayBuffer | TypedArray | undefined;
 
   /**
    * Wraps a typed array without copying. `strides` default to C order; every element the
@@ -159,7 +161,9 @@ export class Tensor<out D extends DType = DType, out R extends number = number> 
    * @internal A fresh C-contiguous tensor with unspecified contents: only for outputs native code fills whole.
    */
   static _output(shape: readonly number[], dtype: DType): Tensor {
-    return new Tensor(allocate(dtype, sizeOf(shape), false), shape, contiguousStrides(shape), 0, TRUSTED);
+    const t = new Tensor(allocate(dtype, sizeOf(shape), false), shape, contiguousStrides(shape), 0, TRUSTED);
+    t._arg = lastSlab; // the slab it came from, if it did: known without asking the typed array
+    return t;
   }
 
   /**
@@ -444,6 +448,7 @@ export class Tensor<out D extends DType = DType, out R extends number = number> 
    */
   dispose(): void {
     (this as { data: TypedArray }).data = disposeData(this.data);
+    this._arg = undefined; // else native calls would still reach a small tensor's slab
   }
 
   /**
