@@ -217,6 +217,22 @@ function unary(name: UnaryName, x: Tensor, opts?: OutOption, lo = 0, hi = 0, dty
   }
   if (opts?.out === undefined) {
     const out = Tensor._output(x.shape, dtype);
+    if (name !== 'clip' && x.size < 1 << 18 && x.isContiguous) {
+      // A contiguous input into a fresh output is one run of `size` elements whatever the shape:
+      // the layout native code would coalesce it to, written directly.
+      const argX = argOf(x), argOut = argOf(out);
+      const m = META;
+      m[0] = DTYPE_CODE[x.dtype];
+      m[1] = DTYPE_CODE[dtype];
+      m[2] = 1;
+      m[3] = x.size;
+      m[4] = x.offset + baseOf(x.data, argX);
+      m[5] = 1;
+      m[6] = baseOf(out.data, argOut);
+      m[7] = 1;
+      native.unary(UNARY[name], argX, argOut);
+      return out;
+    }
     unaryInto(name, x, out, lo, hi, true);
     return out;
   }

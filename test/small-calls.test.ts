@@ -213,3 +213,15 @@ describe('transposed copies (the tiled pass, streaming into fresh memory from 2 
     }
   });
 });
+
+describe('unary ops on contiguous inputs of any shape (one run of elements)', () => {
+  it('exp of a contiguous 2-D block, a row view with an offset, and a strided view agree', () => {
+    const a = tb.arange(24).reshape(4, 6).div(10);
+    const row = a.slice(2); // contiguous, offset 12
+    expect(row.isContiguous).toBe(true);
+    const viaStrided = a.T.exp().T; // the general strided path
+    sameBits(a.exp(), viaStrided.contiguous());
+    sameBits(row.exp(), a.T.slice(null, 2).exp());
+    sameBits(a.reshape(2, 3, 4).tanh().reshape(4, 6), a.T.tanh().T.contiguous());
+  });
+});
