@@ -41,14 +41,14 @@ function newSlab(bytes: number): ArrayBuffer {
 const slabs: ArrayBuffer[] = TIERS.map(() => new ArrayBuffer(0));
 const used: number[] = TIERS.map(() => 0);
 
+/** The slab the last allocate() call took its result from, or undefined when it did not use one. */
+export let lastSlab: ArrayBuffer | undefined;
+
 /**
  * A typed array of `n` elements, owned by JS. Zero-filled unless `zeroed` is false, which is for
  * outputs that native code overwrites completely: zeroing a multi-megabyte buffer first (calloc)
  * costs as much as the operation itself.
  */
-/** The slab the last allocate() call took its result from, or undefined when it did not use one. */
-export let lastSlab: ArrayBuffer | undefined;
-
 export function allocate(dtype: DType, n: number, zeroed = true): TypedArray {
   const Ctor = ARRAY_TYPES[dtype];
   lastSlab = undefined;
@@ -69,7 +69,7 @@ export function allocate(dtype: DType, n: number, zeroed = true): TypedArray {
     return view;
   }
   if (bytes < LARGE_MIN_BYTES) {
-    if (bytes >= RECYCLE_MIN_BYTES && pool.size !== 0) {
+    if (pool.size !== 0) {
       const hit = take(bytes);
       if (hit !== undefined) return reuse(Ctor, hit, n, zeroed);
     }
@@ -115,10 +115,10 @@ export function allocate(dtype: DType, n: number, zeroed = true): TypedArray {
 // dispose(). So what the pool keeps is memory the process had resident a moment earlier, for a
 // second or two at most.
 const owned = new WeakMap<ArrayBuffer, number>();
-// Detaching costs a transfer (~3 µs); from 16 KiB (what the slabs do not take) a pooled buffer
-// saves more than that: 32 KiB results of add() took 7-15 µs fresh and 6.5-8.5 µs disposed, 800 kB
-// ones 126-154 µs fresh and 39 µs disposed (fresh ones page-fault their mmap'd memory).
-const RECYCLE_MIN_BYTES = 16 * 1024;
+// Only results above the slabs' 16 KiB are owned, so only those are recycled: detaching costs a
+// transfer (~3 µs), and from there a pooled buffer saves more than that: 32 KiB results of add()
+// took 7-15 µs fresh and 6.5-8.5 µs disposed, 800 kB ones 126-154 µs fresh and 39 µs disposed
+// (fresh ones page-fault their mmap'd memory).
 const limits = {
   // A loop body with a few same-sized temporaries (`using x = ..., y = ...`) disposes them together.
   perSize: 4,
@@ -200,7 +200,7 @@ function recycle(buffer: ArrayBuffer, offset: number): void {
     return; // already detached (the user transferred it): nothing to take back
   }
   const size = moved.byteLength;
-  if (size < RECYCLE_MIN_BYTES || size > limits.maxBytes) return;
+  if (size > limits.maxBytes) return;
   let list = pool.get(size);
   if (list === undefined) pool.set(size, (list = []));
   list.push({ buffer: moved, offset, at: performance.now() });

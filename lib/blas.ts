@@ -1,5 +1,5 @@
 // Matrix and vector products over BLAS (native/blas.cc), with NumPy's matmul/dot/inner/outer rules.
-import { dtypeOfArray, promote, type DType, type TypedArray } from './dtype.js';
+import { promote, type DType, type TypedArray } from './dtype.js';
 import { allocate } from './alloc.js';
 import type { JoinedDType } from './creation.js';
 import type {
@@ -135,7 +135,6 @@ export function* matmulSteps(x: Tensor, y: Tensor, opts?: OutOption): Steps<Tens
   return target;
 }
 
-/** The common case, kept lean: small products are dominated by this path, not by the arithmetic. */
 /** a @ b for a matrix or vector a and a matrix or vector b (not both vectors), or null for the general path. */
 function leanMatmul(a: Tensor, b: Tensor): Tensor | null {
   const an = a.ndim, bn = b.ndim;
@@ -150,27 +149,39 @@ function leanMatmul(a: Tensor, b: Tensor): Tensor | null {
   const shape = an === 1 ? [N] : bn === 1 ? [M] : [M, N];
   if (M * N * K <= JS_MAX_PRODUCT && !(M === 1 && N === 1)) return smallMatmul(a, b, shape, M, N, K, ars, acs, brs, bcs);
   const out = Tensor._output(shape, a.dtype);
+  product(a.dtype, M, N, K, argOf(a), a.data, a.offset, ars, acs, argOf(b), b.data, b.offset, brs, bcs, argOf(out), out.data);
+  return out;
+}
+
+/**
+ * One native product of an M x K and a K x N operand (element (i, k) of a at offset + i rs + k cs)
+ * into a row-major M x N `out` from its first element, without matmul's shape and batch logic.
+ */
+function product(
+  dtype: DType, M: number, N: number, K: number,
+  argA: ArrayBuffer | TypedArray, a: TypedArray, ao: number, ars: number, acs: number,
+  argB: ArrayBuffer | TypedArray, b: TypedArray, bo: number, brs: number, bcs: number,
+  argOut: ArrayBuffer | TypedArray, out: TypedArray,
+): void {
   const m = META;
-  const code = DTYPE_CODE[a.dtype];
+  const code = DTYPE_CODE[dtype];
   m[0] = code;
   m[1] = code;
   m[2] = code;
-  m[3] = 0;
+  m[3] = 0; // no batch
   m[4] = M;
   m[5] = N;
   m[6] = K;
-  const argA = argOf(a), argB = argOf(b), argOut = argOf(out);
-  m[7] = a.offset + baseOf(a.data, argA);
+  m[7] = ao + baseOf(a, argA);
   m[8] = ars;
   m[9] = acs;
-  m[10] = b.offset + baseOf(b.data, argB);
+  m[10] = bo + baseOf(b, argB);
   m[11] = brs;
   m[12] = bcs;
-  m[13] = baseOf(out.data, argOut);
-  m[14] = N; // out is M x N, row-major
+  m[13] = baseOf(out, argOut);
+  m[14] = N;
   m[15] = 1;
   native.matmul(argA, argB, argOut);
-  return out;
 }
 
 // Up to native/blas.cc's kSmallProduct multiply-adds, C++ runs the plain loop below (a BLAS call
@@ -248,40 +259,20 @@ function writeMatrixLayout(p: number, t: Tensor, ownBatch: readonly number[], ba
   return p;
 }
 
-/**
- * The dot product of two float vectors of one dtype (n elements from offsets xo/yo at strides
- * xs/ys) into out[0], through the same native product as matmul (BLAS dot at any length), without
- * its shape logic: for embeddings, norms and distances, where the call is most of the cost.
- */
-export function vectorDot(x: TypedArray, xo: number, xs: number, y: TypedArray, yo: number, ys: number, n: number, out: TypedArray): void {
-  const m = META;
-  const code = DTYPE_CODE[dtypeOfArray(x)!];
-  m[0] = code;
-  m[1] = code;
-  m[2] = code;
-  m[3] = 0; // no batch
-  m[4] = 1; // M
-  m[5] = 1; // N
-  m[6] = n; // K
-  const argX = bufferOf(x), argY = bufferOf(y), argOut = bufferOf(out);
-  m[7] = xo + baseOf(x, argX);
-  m[8] = n; // row stride of a 1 x n row: any value does
-  m[9] = xs;
-  m[10] = yo + baseOf(y, argY);
-  m[11] = ys;
-  m[12] = 1;
-  m[13] = baseOf(out, argOut);
-  m[14] = 1;
-  m[15] = 1;
-  native.matmul(argX, argY, argOut);
-}
-
 const DOT_RESULT = { float64: new Float64Array(1), float32: new Float32Array(1) } as const;
+const DOT_ARG = { float64: bufferOf(DOT_RESULT.float64), float32: bufferOf(DOT_RESULT.float32) } as const;
 
-/** x . y as a number, for 1-D float tensors of one dtype (the caller checks). */
+/**
+ * x . y as a number, for 1-D float tensors of one dtype and length (isFloatVectorPair): a 1 x n by
+ * n x 1 product, which native code hands to BLAS's dot at any length, without matmul's shape
+ * logic. For embeddings, norms and distances, where the call is most of the cost.
+ */
 export function dotNumber(x: Tensor, y: Tensor): number {
-  const out = DOT_RESULT[x.dtype as 'float64' | 'float32'];
-  vectorDot(x.data, x.offset, x.strides[0], y.data, y.offset, y.strides[0], x.size, out);
+  assertAttached(x.data);
+  assertAttached(y.data);
+  const dtype = x.dtype as 'float64' | 'float32';
+  const out = DOT_RESULT[dtype];
+  product(dtype, 1, 1, x.size, argOf(x), x.data, x.offset, 0, x.strides[0], argOf(y), y.data, y.offset, y.strides[0], 0, DOT_ARG[dtype], out);
   return out[0];
 }
 
@@ -504,10 +495,9 @@ export function dot<A extends Operand, B extends Operand>(
   a: A, b: B,
 ): Tensor<BinaryDType<A, B>, DotRank<RankOf<A>, RankOf<B>>> {
   if (isFloatVectorPair(a, b)) {
-    assertAttached(a.data);
-    assertAttached((b as Tensor).data);
+    const r = dotNumber(a, b as Tensor);
     const out = allocate(a.dtype, 1, false);
-    vectorDot(a.data, a.offset, a.strides[0], (b as Tensor).data, (b as Tensor).offset, (b as Tensor).strides[0], a.size, out);
+    out[0] = r;
     return Tensor._trusted(out, NO_AXES, NO_AXES, 0) as never;
   }
   return runSync(dotSteps(a, b)) as never;
@@ -739,7 +729,6 @@ export function norm<D extends DType, R extends number, A extends number | reado
 ): Reduced<FloatOf<D>, R, A, K> {
   // NumPy's 2-norm of a whole vector: sqrt(x . x), one BLAS dot.
   if ((ord === undefined || ord === null) && (axis === undefined || axis === null) && !keepdims && isFloatVectorPair(x, x)) {
-    assertAttached(x.data);
     const r = Math.sqrt(dotNumber(x, x));
     return (x.dtype === 'float32' ? Math.fround(r) : r) as never;
   }

@@ -114,13 +114,17 @@ function binary(name: BinaryName, x: Tensor | number, y: Tensor | number, opts?:
   writeLayout(pos, shape, out, shape, argOut);
   // Fresh output memory is written with cache-bypassing stores (native does so from 2 MiB on);
   // recycled (disposed) memory is warm, and the caller's `out` may be.
-  const fresh = out !== target || (opts?.out === undefined && (out.size < 1 << 18 || !isRecycled(out.data)));
+  const fresh = out !== target || (opts?.out === undefined && (out.size < STREAM_MIN_ELEMENTS || !isRecycled(out.data)));
   native.binary(BINARY[name], argA, argB, argOut, fresh);
   if (out !== target) copyInto(out, target);
   return target;
 }
 
 const ELEMENTWISE = { elementwise: true } as const;
+
+// Fewer elements than 2 MiB of float64: native code never streams such an output (kStreamMinBytes
+// in native/elementwise.cc), so whether it is fresh need not be worked out.
+const STREAM_MIN_ELEMENTS = 1 << 18;
 
 // Small contiguous operands are computed here rather than in C++: up to ~100 elements the call's
 // fixed cost is most of an op's time. Only what JS computes bit for bit as native/elementwise.cc
@@ -214,25 +218,7 @@ function unary(name: UnaryName, x: Tensor, opts?: OutOption, lo = 0, hi = 0, dty
   if (opts?.out === undefined) {
     const small = smallUnary(name, x, dtype);
     if (small !== null) return small;
-  }
-  if (opts?.out === undefined) {
     const out = Tensor._output(x.shape, dtype);
-    if (name !== 'clip' && x.size < 1 << 18 && x.isContiguous) {
-      // A contiguous input into a fresh output is one run of `size` elements whatever the shape:
-      // the layout native code would coalesce it to, written directly.
-      const argX = argOf(x), argOut = argOf(out);
-      const m = META;
-      m[0] = DTYPE_CODE[x.dtype];
-      m[1] = DTYPE_CODE[dtype];
-      m[2] = 1;
-      m[3] = x.size;
-      m[4] = x.offset + baseOf(x.data, argX);
-      m[5] = 1;
-      m[6] = baseOf(out.data, argOut);
-      m[7] = 1;
-      native.unary(UNARY[name], argX, argOut);
-      return out;
-    }
     unaryInto(name, x, out, lo, hi, true);
     return out;
   }
@@ -248,15 +234,26 @@ function unaryInto(name: UnaryName, x: Tensor, out: Tensor, lo = 0, hi = 0, fres
   META[0] = DTYPE_CODE[x.dtype];
   META[1] = DTYPE_CODE[out.dtype];
   const argX = argOf(x), argOut = argOf(out);
-  let pos = writeShape(2, out.shape);
-  pos = writeLayout(pos, x.shape, x, out.shape, argX);
-  writeLayout(pos, out.shape, out, out.shape, argOut);
-  // Below 2 MiB native code ignores `fresh`; leaving the optional arguments out saves converting them.
-  if (name !== 'clip' && (!fresh || out.size < 1 << 18)) {
+  if (x.size === out.size && x.isContiguous && out.isContiguous) {
+    // Both contiguous (same size, so no broadcast): one run of `size` elements whatever the
+    // shape, the layout native code would coalesce it to, written directly.
+    META[2] = 1;
+    META[3] = x.size;
+    META[4] = x.offset + baseOf(x.data, argX);
+    META[5] = 1;
+    META[6] = out.offset + baseOf(out.data, argOut);
+    META[7] = 1;
+  } else {
+    let pos = writeShape(2, out.shape);
+    pos = writeLayout(pos, x.shape, x, out.shape, argX);
+    writeLayout(pos, out.shape, out, out.shape, argOut);
+  }
+  // Below the streaming size native code ignores `fresh`; leaving the optional arguments out saves converting them.
+  if (name !== 'clip' && (!fresh || out.size < STREAM_MIN_ELEMENTS)) {
     native.unary(UNARY[name], argX, argOut);
     return;
   }
-  native.unary(UNARY[name], argX, argOut, lo, hi, fresh && (out.size < 1 << 18 || !isRecycled(out.data)));
+  native.unary(UNARY[name], argX, argOut, lo, hi, fresh && !isRecycled(out.data));
 }
 
 /** Copies (and casts) `src`, broadcast to `dst`'s shape, into `dst` (`fresh`: dst was just allocated for this copy). */

@@ -56,7 +56,7 @@ export function unpin(bufs: readonly Buf[]): void {
  * it ran now.
  */
 export function whenIdle(buffer: Buf, f: () => void): boolean {
-  if (counts.size === 0 || !counts.has(buffer)) {
+  if (!counts.has(buffer)) {
     f();
     return true;
   }

@@ -297,8 +297,7 @@ Napi::Value BinaryOp(const Napi::CallbackInfo& info) {
   StridedLoop<3> loop(ndim, shape, ops);
   // info[4]: the output is fresh (allocated for this call); large fresh outputs bypass the cache.
   const bool fresh = info[4].IsBoolean() && info[4].As<Napi::Boolean>().Value();
-  const int64_t itemSize = o.buf.dtype == DType::Float64 ? 8 : 4;
-  DispatchBinary(static_cast<int>(op), a, b, o, loop, fresh && loop.size * itemSize >= kStreamMinBytes);
+  DispatchBinary(static_cast<int>(op), a, b, o, loop, fresh && loop.size * ItemSize(o.buf.dtype) >= kStreamMinBytes);
   return env.Undefined();
 }
 
