@@ -201,8 +201,13 @@ describe('memory that is not a result of its own', () => {
     const r = tb.ones(1500).add(1); // 12 kB
     const s = tb.ones(1500).add(2);
     const data = r.data;
+    r.exp(); // a native call first: the tensor then keeps the slab it passes to native code
     r.dispose();
     expect(() => r.sum()).toThrow(TypeError);
+    // Native paths must not reach the slab through what the tensor kept: exp, a strided view's add, matmul.
+    expect(() => r.exp()).toThrow(TypeError);
+    expect(() => r.reshape(30, 50).T.add(1)).toThrow(TypeError);
+    expect(() => r.reshape(30, 50).matmul(tb.ones([50, 30]))).toThrow(TypeError);
     expect(data.length).toBe(1500);
     expect(s.sum()).toBe(4500);
   });
