@@ -3,7 +3,8 @@
 // ones are V8's own typed arrays with transparent huge pages advised before the first write (fresh
 // outputs are page-fault bound otherwise). A result the user disposes (Tensor#dispose) has its
 // buffer detached, and from 16 KiB up the memory goes to a small pool that the next allocation of
-// the same size takes: warm pages, no faults, where V8 would only free it at a later GC.
+// the same size takes: warm pages, no faults, where V8 would only free it at a later GC. A slab is
+// detached once every result in it was disposed, and its memory serves the next slab.
 import { ARRAY_TYPES, type DType, type TypedArray, type TypedArrayConstructor } from './dtype.js';
 import { markAsUntransferable } from 'node:worker_threads';
 import { whenIdle } from './inflight.js';
@@ -25,24 +26,90 @@ const HUGE_PAGE = 2 * 1024 * 1024;
 
 const viewOf = (Ctor: TypedArrayConstructor, raw: Buffer, n: number): TypedArray => new Ctor(raw.buffer as ArrayBuffer, raw.byteOffset, n);
 
-// A slab holds many unrelated tensors, so it must never be detached: transferring one small
-// tensor's `data.buffer` to a worker would detach all of them. Marked untransferable, a transfer
-// copies it instead (Node 20) or throws (Node 21+), as Node does for its own Buffer pool.
-function newSlab(bytes: number): ArrayBuffer {
+// A slab holds many unrelated tensors, so the user must not be able to detach it: transferring one
+// small tensor's `data.buffer` to a worker would detach all of them. Marked untransferable, a
+// transfer copies it instead (Node 20) or throws (Node 21+), as Node does for its own Buffer pool.
+// Only retire() detaches a slab, once every result carved from it was disposed.
+function newSlab(bytes: number): Slab {
+  // A retired slab's memory first: written a moment ago, so likely still cached.
+  let buffer: ArrayBuffer;
+  if (spare !== undefined && spare.byteLength === bytes) buffer = spare;
   // malloc'd, not calloc'd: a zeroed request clears its own view. glibc serves a freed slab's
   // memory again warm, where a calloc'd one costs a page fault per 4 KiB on first touch (~25 µs
   // for 512 KiB, more than the results in it).
-  const buffer = Buffer.allocUnsafeSlow(bytes).buffer as ArrayBuffer;
+  else buffer = Buffer.allocUnsafeSlow(bytes).buffer as ArrayBuffer;
+  spare = undefined;
   markAsUntransferable(buffer);
-  return buffer;
+  return { buffer, used: 0, handed: 0, disposed: 0, open: true };
 }
 
-// The current slab of each tier and the bytes handed out from it (a fresh one on first use).
-const slabs: ArrayBuffer[] = TIERS.map(() => new ArrayBuffer(0));
-const used: number[] = TIERS.map(() => 0);
+// A slab's bookkeeping. `handed` counts the results allocate() carved from it, `disposed` those of
+// them disposed since; `open` while allocate() still carves from it. Once it is closed and every
+// result in it was disposed (a loop of `using` temporaries does that), the slab is detached, so
+// every typed array over it reads as empty, and its memory serves the next slab.
+export interface Slab {
+  buffer: ArrayBuffer;
+  used: number; // bytes handed out
+  handed: number;
+  disposed: number;
+  open: boolean;
+}
+const emptySlab = (): Slab => ({ buffer: new ArrayBuffer(0), used: 0, handed: 0, disposed: 0, open: true });
+// The current slab of each tier (an empty one until the first use).
+const slabs: Slab[] = TIERS.map(emptySlab);
 
 /** The slab the last allocate() call took its result from, or undefined when it did not use one. */
 export let lastSlab: ArrayBuffer | undefined;
+// The last result carved from a slab, until a tensor claims it (claimRegion).
+let unclaimed: TypedArray | undefined;
+let unclaimedSlab: Slab | undefined;
+
+/**
+ * The slab `data` was carved from, if `data` is the result allocate() returned last and no tensor
+ * has claimed it yet; that tensor then owns the region, and its dispose() counts it (disposeRegion).
+ * Views made later of the same array claim nothing, so a region is counted once.
+ */
+export function claimRegion(data: TypedArray): Slab | undefined {
+  if (data !== unclaimed) return undefined;
+  unclaimed = undefined;
+  return unclaimedSlab;
+}
+
+/**
+ * What Tensor#dispose does for the owner of a slab region (see claimRegion): counts the region
+ * disposed, detaches the slab once it was the last live one, and returns the empty detached array
+ * the tensor keeps.
+ */
+export function disposeRegion(data: TypedArray, slab: Slab): TypedArray {
+  slab.disposed++;
+  if (!slab.open && slab.disposed === slab.handed) retire(slab);
+  return detachedLike(data);
+}
+
+function close(slab: Slab): void {
+  slab.open = false;
+  if (slab.handed !== 0 && slab.disposed === slab.handed) retire(slab);
+}
+
+// Node 21+ moves a buffer's memory out with ArrayBuffer#transfer (which ignores the untransferable
+// mark, as it must here); Node 20 has only native code's napi_detach_arraybuffer, after which V8
+// frees the memory and glibc serves it to the next slab's malloc.
+const transfer = (ArrayBuffer.prototype as { transfer?: () => ArrayBuffer }).transfer;
+let spare: ArrayBuffer | undefined; // a retired slab's memory, moved into a buffer only this module holds
+
+function retire(slab: Slab): void {
+  const buffer = slab.buffer;
+  whenIdle(buffer, () => {
+    if (buffer.byteLength === 0) return; // already detached
+    if (transfer !== undefined) {
+      try {
+        spare = transfer.call(buffer);
+      } catch {
+        // a buffer that cannot be detached is left to the garbage collector
+      }
+    } else native.detachBuffer(buffer);
+  });
+}
 
 /**
  * A typed array of `n` elements, owned by JS. Zero-filled unless `zeroed` is false, which is for
@@ -57,14 +124,17 @@ export function allocate(dtype: DType, n: number, zeroed = true): TypedArray {
     if (n === 0) return new Ctor(0);
     const tier = bytes <= TIERS[0].maxBytes ? 0 : 1;
     let slab = slabs[tier];
-    // byteLength 0: not made yet, or detached (ArrayBuffer.prototype.transfer, Node 21+, ignores the mark).
-    if (used[tier] + bytes > slab.byteLength) {
+    // byteLength 0: not made yet, or detached (by a user's ArrayBuffer#transfer, or retired).
+    if (slab.used + bytes > slab.buffer.byteLength) {
+      close(slab);
       slab = slabs[tier] = newSlab(TIERS[tier].slabBytes);
-      used[tier] = 0;
     }
-    const view = new Ctor(slab, used[tier], n);
-    lastSlab = slab;
-    used[tier] += (bytes + 7) & ~7; // keep every view 8-byte aligned
+    const view = new Ctor(slab.buffer, slab.used, n);
+    lastSlab = slab.buffer;
+    slab.used += (bytes + 7) & ~7; // keep every view 8-byte aligned
+    slab.handed++;
+    unclaimed = view;
+    unclaimedSlab = slab;
     if (zeroed) view.fill(0);
     return view;
   }

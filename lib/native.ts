@@ -35,6 +35,8 @@ export interface Binding {
   packedOperands(): number;
   /** Advises transparent huge pages for a large, untouched typed array; returns the elements before its first 2 MiB boundary. */
   adviseHugePages(array: TypedArray): number;
+  /** Detaches an ArrayBuffer (a retired slab; Node 20 has no ArrayBuffer#transfer); returns whether it is detached. */
+  detachBuffer(buffer: ArrayBuffer): boolean;
   /**
    * Whether elements [xFirst, xEnd) of x and [yFirst, yEnd) of y share memory, by address (two
    * SharedArrayBuffer objects may be the same memory): 0 no, 1 yes, 2 yes and both start at the same byte.

@@ -1,4 +1,4 @@
-import { allocate, disposeData, isDetached, lastSlab } from './alloc.js';
+import { allocate, claimRegion, disposeData, disposeRegion, isDetached, lastSlab, type Slab } from './alloc.js';
 import { checkDType, dtypeOfArray, type DType, type TypedArray } from './dtype.js';
 import type {
   ArrayOf, DivDType, DotRank, ElementwiseDType, DTypeOfTensor, FloatOf, MatmulRank, MaxRank, Operand, OutResult, Promote, RankMinus, RankOf,
@@ -95,6 +95,8 @@ export class Tensor<out D extends DType = DType, out R extends number = number> 
   readonly size: number;
   /** @internal What native calls take for `data` (native.ts's argOf), once looked up: `data.buffer` is a slow getter. */
   _arg: ArrayBuffer | TypedArray | undefined;
+  /** @internal The slab this tensor's small result was carved from, while the tensor owns that region (alloc.ts's claimRegion). */
+  _region: Slab | undefined;
 
   /**
    * Wraps a typed array without copying. `strides` default to C order; every element the
@@ -119,6 +121,7 @@ export class Tensor<out D extends DType = DType, out R extends number = number> 
   constructor(data: ArrayOf<D>, shape: readonly number[], strides?: readonly number[], offset?: number, token?: symbol) {
     if (token === TRUSTED) {
       this.data = data;
+      this._region = claimRegion(data);
       this.dtype = dtypeOfArray(data) as D;
       this.shape = shape as ShapeOf<R>;
       this.strides = strides!;
@@ -424,8 +427,10 @@ export class Tensor<out D extends DType = DType, out R extends number = number> 
    *   every typed array over `data.buffer` throws a TypeError too; the memory can then only be
    *   reached by the allocator, which recycles it (kept a few seconds at most).
    *   Disposing a view therefore disposes the tensor it views: dispose what you own.
-   * - **A small result** (up to 16 KiB) shares a pooled buffer with other tensors: only this tensor
-   *   becomes unusable (its `data` is replaced by an empty detached array); nothing is recycled.
+   * - **A small result** (up to 16 KiB) shares a pooled buffer (a slab) with other results: only
+   *   this tensor becomes unusable at once (its `data` is replaced by an empty detached array). When
+   *   every result carved from a full slab has been disposed, as in a loop of `using` temporaries,
+   *   the slab is detached (views of any of them then throw a TypeError) and its memory recycled.
    * - **Memory you supplied** (a typed array wrapped by `tensor(array)` or `new Tensor`, a
    *   `SharedArrayBuffer`, a tensor read from bytes or Arrow without a copy), and tensors read from
    *   files: left untouched, and usable through your array and other views; only this tensor
@@ -447,7 +452,11 @@ export class Tensor<out D extends DType = DType, out R extends number = number> 
    * ```
    */
   dispose(): void {
-    (this as { data: TypedArray }).data = disposeData(this.data);
+    const region = this._region;
+    if (region !== undefined) {
+      this._region = undefined;
+      (this as { data: TypedArray }).data = disposeRegion(this.data, region);
+    } else (this as { data: TypedArray }).data = disposeData(this.data);
     this._arg = undefined; // else native calls would still reach a small tensor's slab
   }
 

@@ -1,4 +1,5 @@
-// Memory: advice for large result buffers, and whether two views share memory.
+// Memory: advice for large result buffers, whether two views share memory, and detaching a pooled
+// buffer whose results were all disposed.
 // Large result buffers. A fresh multi-megabyte output is page-fault bound: with 4 KiB pages the
 // kernel takes one fault per page on first write. Asking for transparent huge pages (as NumPy does)
 // cuts that by 512x. The memory itself stays V8's (a plain typed array, freed as soon as it is
@@ -61,10 +62,31 @@ Napi::Value MemoryOverlap(const Napi::CallbackInfo& info) {
   return Napi::Number::New(env, relation);
 }
 
+// detachBuffer(arrayBuffer) -> whether it is detached now. lib/alloc.ts detaches a slab (a buffer
+// many small results share) once every result in it was disposed: every typed array over it then
+// reads as empty, so the memory V8 frees here can serve new results with no view left on it.
+// JS cannot do this itself on Node 20: a slab is marked untransferable (so that a user's transfer
+// cannot detach unrelated tensors), which makes structuredClone copy it instead.
+Napi::Value DetachBuffer(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  if (info.Length() < 1 || !info[0].IsArrayBuffer()) {
+    ThrowType(env, "detachBuffer expects an ArrayBuffer");
+    return env.Undefined();
+  }
+  napi_value buffer = info[0];
+  bool detached = false;
+  if (napi_is_detached_arraybuffer(env, buffer, &detached) != napi_ok) return env.Undefined();
+  // A buffer V8 will not detach (WebAssembly memory, a detach key) is left as it is: the caller
+  // then never recycles it.
+  if (!detached) detached = napi_detach_arraybuffer(env, buffer) == napi_ok;
+  return Napi::Boolean::New(env, detached);
+}
+
 }  // namespace
 
 void InitAlloc(Napi::Env env, Napi::Object exports) {
   exports.Set("adviseHugePages", Napi::Function::New(env, AdviseHugePages, "adviseHugePages"));
+  exports.Set("detachBuffer", Napi::Function::New(env, DetachBuffer, "detachBuffer"));
   exports.Set("memoryOverlap", Napi::Function::New(env, MemoryOverlap, "memoryOverlap"));
 }
 

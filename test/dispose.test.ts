@@ -234,6 +234,104 @@ describe('memory that is not a result of its own', () => {
   });
 });
 
+describe('small results: a slab whose every result was disposed', () => {
+  // 8 KiB results: 64 to a 512 KiB slab. `a.mul(1)` allocates its result and nothing else.
+  const a = tb.ones(1024);
+  /** Results of a.mul(1) until one starts a new slab (byte offset 0); the others are disposed. */
+  function startSlab(): Tensor {
+    for (;;) {
+      const t = a.mul(1);
+      if (t.data.byteOffset === 0) return t;
+      t.dispose();
+    }
+  }
+  /** The results after `first` that share its slab, up to (not including) the first of the next slab. */
+  function fillSlab(first: Tensor): { rest: Tensor[]; next: Tensor } {
+    const rest: Tensor[] = [];
+    for (;;) {
+      const t = a.mul(1);
+      if (t.data.buffer !== first.data.buffer && t.data.byteOffset === 0) return { rest, next: t };
+      rest.push(t);
+    }
+  }
+
+  it('is detached once closed: every view and array over it throws; until then nothing is reused', () => {
+    const first = startSlab();
+    const early = first.data;
+    const view = first.slice([0, 4]);
+    first.dispose();
+    expect(view.toArray()).toEqual([1, 1, 1, 1]); // its neighbours are live, so is the slab
+    const { rest, next } = fillSlab(first);
+    expect(rest.length).toBe(63);
+    expect(early.length).toBe(1024);
+    for (const t of rest) t.dispose(); // the last live result of a closed slab: detached now
+    expect(isDetached(early)).toBe(true);
+    expect(() => view.toArray()).toThrow(TypeError);
+    expect(() => view.add(1)).toThrow(TypeError);
+    expect(next.sum()).toBe(1024); // the next slab is another buffer
+    next.dispose();
+  });
+
+  it('a closed slab whose results were all disposed before it closed is detached when it closes', () => {
+    const first = startSlab();
+    const early = first.data;
+    first.dispose();
+    for (let i = 0; i < 63; i++) a.mul(1).dispose();
+    expect(early.length).toBe(1024); // full but still the current slab
+    const next = a.mul(1); // closes it
+    expect(next.data.byteOffset).toBe(0);
+    expect(isDetached(early)).toBe(true);
+    expect(next.sum()).toBe(1024);
+  });
+
+  it('one live result keeps its slab: never detached, its values intact through later slabs', () => {
+    const first = startSlab();
+    const keeper = a.mul(7);
+    const { rest, next } = fillSlab(first);
+    first.dispose();
+    for (const t of rest) t.dispose();
+    for (let i = 0; i < 200; i++) a.mul(3).dispose(); // three more slabs, recycled
+    expect(keeper.data.length).toBe(1024);
+    expect(keeper.sum()).toBe(7 * 1024);
+    expect(next.sum()).toBe(1024);
+  });
+
+  it('a result counts once: a second dispose() or disposing its views does not retire a slab under a live neighbour', () => {
+    const first = startSlab();
+    const neighbour = a.mul(5);
+    const twice = a.mul(1);
+    twice.T.dispose(); // a view made before any other allocation: still not the owner
+    twice.dispose();
+    const { rest } = fillSlab(first);
+    first.dispose();
+    first.dispose();
+    first[Symbol.dispose]();
+    const view = neighbour.slice([0, 2]);
+    const raw = rest[0].data;
+    for (const t of rest) {
+      t.slice([0, 1]).dispose(); // a view of it: disposes nothing of the count
+      t.dispose();
+    }
+    tensor(raw).dispose(); // a disposed result's array, wrapped again by the user: not a result of its own
+    expect(neighbour.sum()).toBe(5 * 1024);
+    expect(view.toArray()).toEqual([5, 5]);
+    neighbour.dispose();
+    expect(() => view.toArray()).toThrow(TypeError); // now the slab's last result is gone
+  });
+
+  it('waits for an async call using one of its results', () => {
+    const first = startSlab();
+    const { rest } = fillSlab(first);
+    const bufs = pin([rest[3].data]); // what an async twin does for its operands
+    const early = rest[3].data;
+    first.dispose();
+    for (const t of rest) t.dispose();
+    expect(early.length).toBe(1024); // in use: the slab stays
+    unpin(bufs);
+    expect(isDetached(early)).toBe(true);
+  });
+});
+
 describe('async calls in flight', () => {
   it('a buffer an async call is using is detached and recycled only when the call settles', () => {
     const r = zeros([1000, 1000]).add(1);

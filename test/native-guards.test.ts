@@ -84,14 +84,22 @@ const cases = {
   'adviseHugePages: not a typed array':     () => native.adviseHugePages({ length: 1e12 }),
   'adviseHugePages: detached':              () => native.adviseHugePages(detached),
   'setNumThreads: zero':                    () => native.setNumThreads(0),
+  'detachBuffer: a typed array':            () => native.detachBuffer(f(4)),
+  'detachBuffer: a SharedArrayBuffer':      () => native.detachBuffer(new SharedArrayBuffer(8)),
+  'detachBuffer: nothing':                  () => native.detachBuffer(),
+  // Legitimate calls: they return whether the buffer is detached now (no error, no crash).
+  'detachBuffer: already detached':         () => native.detachBuffer(detached.buffer),
+  'detachBuffer: WebAssembly memory':       () => native.detachBuffer(new WebAssembly.Memory({ initial: 1 }).buffer),
 };
 for (const [name, fn] of Object.entries(cases)) {
-  try { fn(); results[name] = 'returned'; }
+  try { const v = fn(); results[name] = 'returned' + (typeof v === 'boolean' ? ' ' + v : ''); }
   catch (e) { results[name] = e.constructor.name + ': ' + e.message; }
 }
 for (const [name, r] of Object.entries(results)) console.log(name + ' => ' + r);
 console.log('DONE');
 `;
+
+const LEGITIMATE = ['detachBuffer: already detached', 'detachBuffer: WebAssembly memory'];
 
 describe('native entry points check what they receive', () => {
   it('turns every hostile call into a JS error, in a child process', () => {
@@ -103,7 +111,7 @@ describe('native entry points check what they receive', () => {
     const byName = Object.fromEntries(lines.map((l) => l.split(' => ')));
     // Every case except the one legitimate call must be an error of the right kind.
     for (const [name, result] of Object.entries(byName)) {
-      if (name === 'matmul: huge broadcast scratch') continue;
+      if (name === 'matmul: huge broadcast scratch' || LEGITIMATE.includes(name)) continue;
       expect(result, name).toMatch(/^(TypeError|RangeError): tensorblas: /);
     }
     expect(byName['binary: detached buffer']).toMatch(/^TypeError: .*detached/);
@@ -118,6 +126,10 @@ describe('native entry points check what they receive', () => {
     expect(byName['bindMeta: a second time']).toMatch(/^TypeError: .*once/);
     // A 1 x (2^31-1) broadcast operand passes the checks; it must either work or fail cleanly.
     expect(byName['matmul: huge broadcast scratch']).toMatch(/returned|RangeError/);
+    // V8 refuses to detach a WebAssembly memory's buffer: reported, not a crash.
+    expect(byName['detachBuffer: already detached']).toBe('returned true');
+    expect(byName['detachBuffer: WebAssembly memory']).toBe('returned false');
+    expect(byName['detachBuffer: a typed array']).toMatch(/^TypeError: .*ArrayBuffer/);
   });
 });
 
