@@ -162,6 +162,18 @@ describe('recycling', () => {
     expect(poolStats()).toEqual({ buffers: 1, bytes: 32_000 });
   });
 
+  it('a 30-32 MiB result gets exactly its size (malloc serves such blocks again warm), recycled the same', () => {
+    const big = tb.ones([2000, 2000]).mul(2); // 32 MB: with the 2 MiB slack it would be mapped afresh each time
+    expect(big.data.buffer.byteLength).toBe(32_000_000);
+    expect(tb.ones([1 << 20]).data.buffer.byteLength).toBe(8 * MiB + 2 * MiB); // below: the slack stays
+    expect(tb.ones([4200, 1000]).data.buffer.byteLength).toBe(33_600_000 + 2 * MiB); // above 32 MiB: mapped anyway
+    big.dispose();
+    expect(poolStats()).toEqual({ buffers: 1, bytes: 32_000_000 });
+    const again = tb.ones([2000, 2000]).mul(3);
+    expect(poolStats().buffers).toBe(0);
+    expect(again.sum()).toBe(12_000_000);
+  });
+
   it('the pool is bounded: a few buffers per size, a byte cap, and it empties when idle', async () => {
     setPoolLimits({ perSize: 2, maxBytes: 30 * MiB, idleMs: 30 });
     const make = (): Tensor => tb.full([1 << 20], 1); // 8 MiB + 2 MiB slack
