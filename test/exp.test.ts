@@ -1,0 +1,77 @@
+// float64 exp is fdlibm's algorithm (native/exp.h), the one V8's Math.exp runs: native results must
+// be Math.exp's to the bit on every path native code can take (AVX-512, AVX2 and scalar loops,
+// contiguous and strided), since small arrays are computed with Math.exp in JS. Each instruction
+// set runs in a child process (TENSORBLAS_EXP_ISA lowers what native code picks; a machine without
+// AVX-512 runs its best path for the default child twice over, which is harmless).
+import { spawnSync } from 'node:child_process';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import * as tb from '../lib/index.js';
+import { tensor } from '../lib/index.js';
+
+const root = join(__dirname, '..');
+
+// ESM, importing the compiled package as users do.
+const CHILD = `
+import * as tb from 'tensorblas';
+// Every branch of the algorithm and its edges, then a deterministic spread over the finite range.
+const edges = [0, -0, 1, -1, 0.5, -0.5, 0.34657359027997264, 0.3465735902799727, -0.34657359027997264,
+  1.0397207708399179, 1.039720770839918, -1.0397207708399179, 709.782712893384, 709.7827128933839,
+  709.78, 709.089565712824, -708.3964185322641, -708.4, -744.44007192138122, -745.1332191019411,
+  -745.1332191019412, -746, 710, 1e-300, -1e-300, 2 ** -28, -(2 ** -28), 2 ** -29, 3.725290298461914e-9,
+  Infinity, -Infinity, NaN, 1024 * Math.LN2, -1021 * Math.LN2, -1022 * Math.LN2, 1e308, -1e308, 5e-324];
+const n = 200003; // not a multiple of 8: every path's tail runs too
+const x = new Float64Array(n);
+x.set(edges);
+let s = 7;
+for (let i = edges.length; i < n; i++) {
+  s = (s * 1103515245 + 12345) % 2147483648;
+  const u = s / 2147483648;
+  const kind = i % 4;
+  x[i] = kind === 0 ? (u - 0.5) * 1490 : kind === 1 ? (u - 0.5) * 4 : kind === 2 ? (u - 0.5) * 1e-6 : -700 - u * 46;
+}
+const contiguous = tb.tensor(x).exp().data;
+const wide = tb.zeros([2 * n]);
+for (let i = 0; i < n; i++) wide.data[2 * i] = x[i];
+const strided = wide.slice([0, 2 * n, 2]).exp().contiguous().data;
+let bad = 0, first = '';
+for (let i = 0; i < n; i++) {
+  const want = Math.exp(x[i]);
+  for (const got of [contiguous[i], strided[i]]) {
+    if (!Object.is(got, want)) { if (!bad) first = x[i] + ': ' + got + ' vs Math.exp ' + want; bad++; }
+  }
+}
+console.log(JSON.stringify({ checked: 2 * n, bad, first }));
+`;
+
+describe('float64 exp', () => {
+  it.each(['default', 'avx2', 'scalar'])('is Math.exp to the bit on the %s path (contiguous and strided)', (isa) => {
+    const env = { ...process.env };
+    if (isa === 'default') delete env.TENSORBLAS_EXP_ISA;
+    else env.TENSORBLAS_EXP_ISA = isa;
+    const r = spawnSync(process.execPath, ['--input-type=module', '-e', CHILD], { cwd: root, encoding: 'utf8', env, timeout: 60_000 });
+    expect(r.status, r.stderr).toBe(0);
+    const { checked, bad, first } = JSON.parse(r.stdout.trim()) as { checked: number; bad: number; first: string };
+    expect(checked).toBe(400006);
+    expect(bad, first).toBe(0);
+  });
+
+  it('small float64 arrays (computed in JS) and large ones (native) give the same bits', () => {
+    const values = [0, -0, 1, -1, 0.5, 709.78, -745.2, 710, 1e-9, NaN, Infinity, -Infinity, 3.3, -20.25, 100, -0.7];
+    const small = tensor(values).exp().data;
+    const large = tensor([...values, ...new Array<number>(200).fill(0)]).exp().data;
+    for (let i = 0; i < values.length; i++) expect(Object.is(small[i], large[i]), `${values[i]}`).toBe(true);
+  });
+
+  it('special values follow IEEE and NumPy: exp(-inf) = 0, exp(inf) = inf, NaN stays NaN, overflow to inf', () => {
+    expect(tensor([-Infinity, Infinity, NaN, 710, -746, 0, -0]).exp().toArray()).toEqual([0, Infinity, NaN, Infinity, 0, 1, 1]);
+    expect(tb.exp(tensor([1])).toArray()).toEqual([Math.E]);
+  });
+
+  it('float32 and int32 inputs are unaffected in kind: float32 stays float32, int32 becomes float64', () => {
+    expect(tensor([0, 1], { dtype: 'float32' }).exp().dtype).toBe('float32');
+    const i = tensor([0, 1, 2], { dtype: 'int32' }).exp();
+    expect(i.dtype).toBe('float64');
+    expect(i.toArray()).toEqual([1, Math.E, Math.exp(2)]);
+  });
+});
