@@ -66,6 +66,7 @@ CASES.push(...[
   { name: 'add 1e7 + 1e7', op: 'add', args: ['10000000'], quick: true },
   { name: 'add (1000,1000) + (1000,)', op: 'broadcast_add', args: ['1000', '1000'] },
   { name: 'sum 1e7', op: 'sum', args: ['10000000'], quick: true },
+  { name: 'exp 1e6', op: 'exp', args: ['1000000'], reference: false },
   { name: 'transpose 2000x2000 copy', op: 'transpose', args: ['2000', '2000'] },
   // The fresh-result cases again, each result disposed at once (`using r = ...`): its memory serves
   // the next call warm, as malloc's does for NumPy, instead of waiting for a garbage collection.
