@@ -29,6 +29,9 @@ const HUGE_PAGE = 2 * 1024 * 1024;
 // MB results do: a 2000 x 2000 float64 transposed copy (32 MB) took 8.3 ms per call with the 2 MiB
 // slack (34 MB, mapped afresh each time) and 5.5 ms without (NumPy: 7.2 ms).
 const MALLOC_REUSE_MAX = 32 * 1024 * 1024;
+// What malloc adds to a block (its header, rounding to pages when mapped): a request this close to
+// 32 MiB is mapped afresh anyway, so it keeps the slack.
+const MALLOC_OVERHEAD = 4096;
 
 const viewOf = (Ctor: TypedArrayConstructor, raw: Buffer, n: number): TypedArray => new Ctor(raw.buffer as ArrayBuffer, raw.byteOffset, n);
 
@@ -38,13 +41,15 @@ const viewOf = (Ctor: TypedArrayConstructor, raw: Buffer, n: number): TypedArray
 // Only retire() detaches a slab, once every result carved from it was disposed.
 function newSlab(bytes: number): Slab {
   // A retired slab's memory first: written a moment ago, so likely still cached.
-  let buffer: ArrayBuffer;
-  if (spare !== undefined && spare.byteLength === bytes) buffer = spare;
+  let buffer = spares.get(bytes);
+  if (buffer !== undefined) {
+    spares.delete(bytes);
+    reusedSlabs++;
+  }
   // malloc'd, not calloc'd: a zeroed request clears its own view. glibc serves a freed slab's
   // memory again warm, where a calloc'd one costs a page fault per 4 KiB on first touch (~25 µs
   // for 512 KiB, more than the results in it).
   else buffer = Buffer.allocUnsafeSlow(bytes).buffer as ArrayBuffer;
-  spare = undefined;
   markAsUntransferable(buffer);
   return { buffer, used: 0, handed: 0, disposed: 0, open: true };
 }
@@ -87,9 +92,14 @@ export function claimRegion(data: TypedArray): Slab | undefined {
  * the tensor keeps.
  */
 export function disposeRegion(data: TypedArray, slab: Slab): TypedArray {
+  releaseRegion(slab);
+  return detachedLike(data);
+}
+
+/** Counts a claimed region as disposed, its owner being unreachable (or disposed); detaches its slab when it was the last live one. */
+export function releaseRegion(slab: Slab): void {
   slab.disposed++;
   if (!slab.open && slab.disposed === slab.handed) retire(slab);
-  return detachedLike(data);
 }
 
 function close(slab: Slab): void {
@@ -97,19 +107,31 @@ function close(slab: Slab): void {
   if (slab.handed !== 0 && slab.disposed === slab.handed) retire(slab);
 }
 
-// Node 21+ moves a buffer's memory out with ArrayBuffer#transfer (which ignores the untransferable
-// mark, as it must here); Node 20 has only native code's napi_detach_arraybuffer, after which V8
-// frees the memory and glibc serves it to the next slab's malloc.
+// Node 21+ moves a buffer's memory out with ArrayBuffer#transfer (which, today, ignores the
+// untransferable mark); Node 20 has only native code's napi_detach_arraybuffer, after which V8
+// frees the memory and glibc serves it to the next slab's malloc. Should a Node refuse to detach
+// marked buffers, retire() leaves the slab to the garbage collector: recycled less, never unsafely.
 const transfer = (ArrayBuffer.prototype as { transfer?: () => ArrayBuffer }).transfer;
-let spare: ArrayBuffer | undefined; // a retired slab's memory, moved into a buffer only this module holds
+// A retired slab's memory per slab size, moved into a buffer only this module holds (Node 21+).
+const spares = new Map<number, ArrayBuffer>();
+
+let retired = 0;
+let reusedSlabs = 0;
+
+/** @internal For tests: slabs detached for recycling so far, and new slabs made of a retired one's memory (Node 21+). */
+export function slabStats(): { retired: number; reused: number } {
+  return { retired, reused: reusedSlabs };
+}
 
 function retire(slab: Slab): void {
   const buffer = slab.buffer;
   whenIdle(buffer, () => {
     if (buffer.byteLength === 0) return; // already detached
+    retired++;
     if (transfer !== undefined) {
       try {
-        spare = transfer.call(buffer);
+        const moved = transfer.call(buffer);
+        spares.set(moved.byteLength, moved);
       } catch {
         // a buffer that cannot be detached is left to the garbage collector
       }
@@ -146,7 +168,7 @@ export function allocate(dtype: DType, n: number, zeroed = true): TypedArray {
   }
   if (bytes < LARGE_MIN_BYTES) {
     if (pool.size !== 0) {
-      const hit = take(bytes);
+      const hit = take(bytes, bytes);
       if (hit !== undefined) return reuse(Ctor, hit, n, zeroed);
     }
     let view: TypedArray;
@@ -166,9 +188,9 @@ export function allocate(dtype: DType, n: number, zeroed = true): TypedArray {
   // the result can be a transparent huge page. The slack is never touched, so never resident.
   // Except where the slack would carry a block past what malloc serves again warm: then exactly
   // the size asked, with huge pages advised on its aligned interior.
-  const slack = bytes + HUGE_PAGE <= MALLOC_REUSE_MAX || bytes > MALLOC_REUSE_MAX ? HUGE_PAGE : 0;
+  const slack = bytes + HUGE_PAGE <= MALLOC_REUSE_MAX || bytes + MALLOC_OVERHEAD > MALLOC_REUSE_MAX ? HUGE_PAGE : 0;
   if (pool.size !== 0) {
-    const hit = take(bytes + slack);
+    const hit = take(bytes + slack, bytes);
     if (hit !== undefined) return reuse(Ctor, hit, n, zeroed);
   }
   const extra = slack / Ctor.BYTES_PER_ELEMENT;
@@ -217,13 +239,23 @@ const pool = new Map<number, Pooled[]>(); // by buffer byteLength; each list old
 let pooledBytes = 0;
 let sweeper: ReturnType<typeof setTimeout> | undefined;
 
-function take(byteLength: number): Pooled | undefined {
+/**
+ * A pooled buffer of `byteLength` bytes that holds `bytes` from its view's offset on. Buffers of one
+ * length can differ in that offset: a result with huge-page slack starts at its 2 MiB boundary, one
+ * of the same total length without slack (30-32 MiB) at 0.
+ */
+function take(byteLength: number, bytes: number): Pooled | undefined {
   const list = pool.get(byteLength);
   if (list === undefined) return undefined;
-  const hit = list.pop()!; // the newest: likeliest still in cache
-  if (list.length === 0) pool.delete(byteLength);
-  pooledBytes -= byteLength;
-  return hit;
+  for (let i = list.length - 1; i >= 0; i--) { // the newest first: likeliest still in cache
+    const hit = list[i];
+    if (hit.offset + bytes > byteLength) continue;
+    list.splice(i, 1);
+    if (list.length === 0) pool.delete(byteLength);
+    pooledBytes -= byteLength;
+    return hit;
+  }
+  return undefined;
 }
 
 function reuse(Ctor: TypedArrayConstructor, hit: Pooled, n: number, zeroed: boolean): TypedArray {

@@ -131,7 +131,10 @@ export function* matmulSteps(x: Tensor, y: Tensor, opts?: OutOption): Steps<Tens
   const ocs = bVec ? 1 : out.strides[on - 1];
   writeMatrixLayout(p, out, batch, batch, ors, ocs);
   yield nativeStep('matmul', bufferOf(a.data), bufferOf(b.data), bufferOf(out.data));
-  if (out !== target) copyInto(out, target);
+  if (out !== target) {
+    copyInto(out, target);
+    Tensor._release(out);
+  }
   return target;
 }
 
@@ -298,7 +301,7 @@ function* dotSteps(x: Tensor | number, y: Tensor | number): Steps<Tensor> {
   const axes = [y.ndim - 2, ...Array.from({ length: y.ndim - 2 }, (_, i) => i), y.ndim - 1];
   const b2 = y.transpose(axes).reshape(K, -1);
   const r = yield* matmulSteps(a2, b2);
-  return r.reshape([...x.shape.slice(0, -1), ...y.shape.slice(0, -2), y.shape[y.ndim - 1]]);
+  return Tensor._handOver(r.reshape([...x.shape.slice(0, -1), ...y.shape.slice(0, -2), y.shape[y.ndim - 1]]), r);
 }
 
 /** numpy.vdot: the dot product of the flattened inputs, as a number. */
@@ -306,7 +309,10 @@ function* vdotSteps(x: Tensor, y: Tensor): Steps<number> {
   checkTensor(x, 'vdot', 'the first operand');
   checkTensor(y, 'vdot', 'the second operand');
   if (x.size !== y.size) throw new ShapeError(`vdot: shapes ${formatShape(x.shape)} and ${formatShape(y.shape)} have different sizes`);
-  return (yield* matmulSteps(x.ravel(), y.ravel())).item();
+  const r = yield* matmulSteps(x.ravel(), y.ravel());
+  const value = r.item();
+  Tensor._release(r);
+  return value;
 }
 
 /** numpy.inner: contracts the last axes of both operands. */
@@ -317,7 +323,7 @@ function* innerSteps(x: Tensor | number, y: Tensor | number): Steps<Tensor> {
     throw new ShapeError(`inner: shapes ${formatShape(x.shape)} and ${formatShape(y.shape)} not aligned: last dimensions ${K} != ${y.shape[y.ndim - 1]}`);
   }
   const r = yield* matmulSteps(x.reshape(-1, K), y.reshape(-1, K).T);
-  return r.reshape([...x.shape.slice(0, -1), ...y.shape.slice(0, -1)]);
+  return Tensor._handOver(r.reshape([...x.shape.slice(0, -1), ...y.shape.slice(0, -1)]), r);
 }
 
 /** numpy.outer: every product of the flattened inputs, as a matrix. */

@@ -73,7 +73,8 @@ function tensorImpl(data: NestedArray | TypedArray | Tensor, opts: TensorOptions
   if (opts.shape !== undefined) {
     const shape = checkShape(opts.shape);
     if (sizeOf(shape) !== t.size) throw new ShapeError(`cannot reshape data of shape ${formatShape(t.shape)} into shape ${formatShape(shape)}`);
-    t = t.reshape(shape);
+    // A tensor this call made (from nested arrays, or a copy) is dropped for its reshaped view.
+    t = Tensor._handOver(t.reshape(shape), t);
   }
   return t;
 }

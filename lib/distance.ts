@@ -113,7 +113,10 @@ function cdistImpl(xIn: Tensor, yIn: Tensor, metric: Metric, opts?: OutOption): 
     }
     native.cdist(METRIC_CODES[metric as keyof typeof METRIC_CODES], x.data, y.data, out.data);
   }
-  if (out !== target) copyInto(out, target);
+  if (out !== target) {
+    copyInto(out, target);
+    Tensor._release(out);
+  }
   return target;
 }
 

@@ -116,7 +116,10 @@ function binary(name: BinaryName, x: Tensor | number, y: Tensor | number, opts?:
   // recycled (disposed) memory is warm, and the caller's `out` may be.
   const fresh = out !== target || (opts?.out === undefined && (out.size < STREAM_MIN_ELEMENTS || !isRecycled(out.data)));
   native.binary(BINARY[name], argA, argB, argOut, fresh);
-  if (out !== target) copyInto(out, target);
+  if (out !== target) {
+    copyInto(out, target);
+    Tensor._release(out);
+  }
   return target;
 }
 
@@ -131,7 +134,8 @@ const STREAM_MIN_ELEMENTS = 1 << 18;
 // does: IEEE +, -, *, / and comparisons in double; a Float32Array store rounds a double result of
 // one float32 operation to what float arithmetic gives (double rounding is exact for these); an
 // Int32Array store wraps like the uint32 arithmetic, and Math.imul multiplies as it does. pow and
-// the transcendental functions stay native (V8's fdlibm and glibc's libm differ in the last bit).
+// the other transcendental functions stay native (V8's fdlibm and glibc's libm differ in the last
+// bit); float64 exp is fdlibm's on both sides (see jsExpAgrees).
 const JS_MAX_ELEMENTS = 128;
 
 /** A weak scalar as the native loops convert it to the result's dtype (promoteScalar keeps int32 ones integral). */
@@ -195,18 +199,31 @@ const JS_UNARY: Readonly<Record<UnaryName, boolean>> = {
 };
 
 // Native float64 exp is fdlibm's algorithm (native/exp.h), which is what V8's Math.exp runs, to the
-// bit. Checked once, on inputs that take every branch of the algorithm, before JS computes any exp:
-// should an engine's Math.exp ever differ, small arrays simply stay native.
+// bit; should an engine's Math.exp ever differ where the probe looks, small arrays stay native.
 let jsExpChecked: boolean | undefined;
 // Math.exp is a call into C++ per element (~6.5 ns here) where native code runs several lanes at
 // once: from about 32 elements native is ahead despite its fixed cost (48: 437 ns in JS, 486 native).
 const JS_EXP_MAX_ELEMENTS = 32;
-function jsExpAgrees(): boolean {
+
+/**
+ * @internal Whether Math.exp gives native exp's bits: checked once, before JS computes any exp, on
+ * inputs that take every branch of the algorithm and 4096 spread over its range (a one-time cost of
+ * some 40 µs).
+ */
+export function jsExpAgrees(): boolean {
   if (jsExpChecked !== undefined) return jsExpChecked;
-  const probe = new Float64Array([
+  const edges = [
     0, -0, 1, -1, 0.5, -0.5, 0.3, -0.34, 1.04, -1.03, 2, -2.5, 10.1, -20.7, 100.25, -300.5, 709.7, 709.78, -708.5, -744.9,
     -745.2, 710, 1e-9, -3e-9, 2 ** -30, Math.LN2 * 1024 - 1e-12, -Math.LN2 * 1022.5, Infinity, -Infinity, NaN, 0.7, -0.9,
-  ]);
+  ];
+  const probe = new Float64Array(edges.length + 4096);
+  probe.set(edges);
+  let s = 12345;
+  for (let i = edges.length; i < probe.length; i++) {
+    s = (s * 1103515245 + 12345) % 2147483648;
+    const u = s / 2147483648;
+    probe[i] = i % 2 === 0 ? (u - 0.5) * 1490 : (u - 0.5) * 3; // the whole range, and near 0 where most inputs are
+  }
   const out = new Float64Array(probe.length);
   META[0] = DTYPE_CODE.float64;
   META[1] = DTYPE_CODE.float64;
@@ -255,7 +272,10 @@ function unary(name: UnaryName, x: Tensor, opts?: OutOption, lo = 0, hi = 0, dty
   const target = prepareOut(opts, x.shape, dtype, name);
   const out = writesDirectly(target, [x], ELEMENTWISE) ? target : Tensor._output(x.shape, dtype);
   unaryInto(name, x, out, lo, hi);
-  if (out !== target) copyInto(out, target);
+  if (out !== target) {
+    copyInto(out, target);
+    Tensor._release(out);
+  }
   return target;
 }
 

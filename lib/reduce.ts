@@ -102,10 +102,14 @@ function reduce(name: ReduceName, a: Tensor, axis: Axis, keepdims: boolean, ddof
   native.reduce(OPS[name], argA, argOut, ddof);
   if (keepdims) {
     const shape = a.shape.map((d, i) => (reduced[i] ? 1 : d));
-    return Tensor._trusted(out.data, shape, contiguousStrides(shape), 0);
+    return Tensor._handOver(Tensor._trusted(out.data, shape, contiguousStrides(shape), 0), out);
   }
   // No axis, or every axis: a plain number, as the contract says.
-  if (keepShape.length === 0) return out.data[0];
+  if (keepShape.length === 0) {
+    const value = out.data[0];
+    Tensor._release(out);
+    return value;
+  }
   return out;
 }
 

@@ -1,4 +1,4 @@
-import { allocate, claimRegion, disposeData, disposeRegion, isDetached, lastSlab, type Slab } from './alloc.js';
+import { allocate, claimRegion, disposeData, disposeRegion, isDetached, lastSlab, releaseRegion, type Slab } from './alloc.js';
 import { checkDType, dtypeOfArray, type DType, type TypedArray } from './dtype.js';
 import type {
   ArrayOf, DivDType, DotRank, ElementwiseDType, DTypeOfTensor, FloatOf, MatmulRank, MaxRank, Operand, OutResult, Promote, RankMinus, RankOf,
@@ -167,6 +167,31 @@ export class Tensor<out D extends DType = DType, out R extends number = number> 
     const t = new Tensor(allocate(dtype, sizeOf(shape), false), shape, contiguousStrides(shape), 0, TRUSTED);
     t._arg = lastSlab; // the slab it came from, if it did: known without asking the typed array
     return t;
+  }
+
+  /**
+   * @internal `to` (a view of `from`'s data that is returned in its place) takes over the slab
+   * region `from` owns, so that disposing what the caller got counts it. For internal tensors that
+   * never reach the caller.
+   */
+  static _handOver<T extends Tensor>(to: T, from: Tensor): T {
+    if (from._region !== undefined && to.data === from.data) {
+      to._region = from._region;
+      from._region = undefined;
+    }
+    return to;
+  }
+
+  /**
+   * @internal Counts the slab region of an internal tensor that is dropped here (nothing outside can
+   * reach it), as if it had been disposed.
+   */
+  static _release(t: Tensor): void {
+    const region = t._region;
+    if (region !== undefined) {
+      t._region = undefined;
+      releaseRegion(region);
+    }
   }
 
   /**
@@ -527,7 +552,7 @@ export class Tensor<out D extends DType = DType, out R extends number = number> 
     const strides = reshapeStrides(this.shape, this.strides, target);
     if (strides) return Tensor._trusted(this.data, target, strides, this.offset) as never;
     const c = this.clone();
-    return Tensor._trusted(c.data, target, contiguousStrides(target), 0) as never;
+    return Tensor._handOver(Tensor._trusted(c.data, target, contiguousStrides(target), 0), c) as never;
   }
 
   /**
@@ -711,7 +736,7 @@ export class Tensor<out D extends DType = DType, out R extends number = number> 
    */
   flatten(): Tensor<D, 1> {
     const c = this.clone();
-    return Tensor._trusted(c.data, [this.size], [1], 0) as never;
+    return Tensor._handOver(Tensor._trusted(c.data, [this.size], [1], 0), c) as never;
   }
 
   /**

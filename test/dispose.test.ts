@@ -1,10 +1,11 @@
 // Tensor#dispose and `using`: a disposed tensor is unusable (TypeError), its own buffer is detached
 // so no view can see the memory again, and that memory is what the next result of the same size
 // gets. No timings here: what dispose() buys is measured in docs/guide.md.
+import { spawnSync } from 'node:child_process';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import * as tb from '../lib/index.js';
 import { Tensor, randn, tensor, zeros, linalg, distance } from '../lib/index.js';
-import { allocate, isDetached, isRecycled, poolStats, setPoolLimits } from '../lib/alloc.js';
+import { allocate, isDetached, isRecycled, poolStats, setPoolLimits, slabStats } from '../lib/alloc.js';
 import { expectTypeErrors } from './helpers.js';
 import { pin, unpin } from '../lib/inflight.js';
 
@@ -174,6 +175,18 @@ describe('recycling', () => {
     expect(again.sum()).toBe(12_000_000);
   });
 
+  it('a 29 MiB disposed result (with slack) is not handed to a 31 MiB request (without) of the same buffer length', () => {
+    tb.zeros([3801088]).dispose(); // 29 MiB in a 31 MiB buffer, its view at the 2 MiB boundary
+    expect(poolStats().buffers).toBe(1);
+    const r = tb.zeros([4063232]); // 31 MiB exactly: the pooled buffer cannot hold it past that offset
+    expect(r.size).toBe(4063232);
+    expect(r.get(-1)).toBe(0);
+    expect(poolStats().buffers).toBe(1); // left for a request it fits
+    const again = tb.zeros([3801088]);
+    expect(poolStats().buffers).toBe(0);
+    expect(again.get(-1)).toBe(0);
+  });
+
   it('the pool is bounded: a few buffers per size, a byte cap, and it empties when idle', async () => {
     setPoolLimits({ perSize: 2, maxBytes: 30 * MiB, idleMs: 30 });
     const make = (): Tensor => tb.full([1 << 20], 1); // 8 MiB + 2 MiB slack
@@ -329,6 +342,82 @@ describe('small results: a slab whose every result was disposed', () => {
     expect(view.toArray()).toEqual([5, 5]);
     neighbour.dispose();
     expect(() => view.toArray()).toThrow(TypeError); // now the slab's last result is gone
+  });
+
+  it('results that reach the caller through an internal tensor count as theirs: copies by reshape, flatten, keepdims, N-D dot, tensor(x, { shape }), out temporaries', () => {
+    const m = tb.ones([32, 32]);
+    const nested = Array.from({ length: 1024 }, (_, i) => i);
+    const w = tb.zeros([1025]);
+    const two = tb.ones([2, 1024]);
+    const x3 = tb.ones([2, 4, 8]), y2 = tb.ones([8, 128]);
+    const producers: Record<string, () => Tensor | null> = {
+      'reshape (copying)': () => m.T.reshape(1024),
+      flatten: () => m.flatten(),
+      'sum with keepdims': () => two.sum(0, true),
+      'N-D dot': () => tb.dot(x3, y2),
+      'tensor(nested, { shape })': () => tensor(nested, { shape: [32, 32] }),
+      // An out overlapping the input by one element: computed into a temporary, then copied.
+      'out temporary': () => (tb.add(w.slice([1, 1025]), 1, { out: w.slice([0, 1024]) }), null),
+    };
+    for (const [name, make] of Object.entries(producers)) {
+      const before = slabStats().retired;
+      for (let i = 0; i < 200; i++) {
+        const r = make(); // 8 KiB results (or temporaries): 64 to a slab
+        r?.dispose();
+      }
+      expect(slabStats().retired - before, name).toBeGreaterThanOrEqual(2);
+    }
+  });
+
+  it('results dropped for a number (sum, vdot) count as disposed', () => {
+    const v = tb.ones([1000]); // past the JS sum: a native reduction into a 1-element result
+    for (const [name, f] of [['sum', () => v.sum()], ['vdot', () => tb.vdot(v, v)]] as const) {
+      const before = slabStats().retired;
+      for (let i = 0; i < 30_000; i++) if (f() !== 1000) expect(f()).toBe(1000); // 8-byte results: 8192 to a 64 KiB slab
+      expect(slabStats().retired - before, name).toBeGreaterThanOrEqual(2);
+    }
+  });
+
+  it('a slab whose last result an async call is using is detached when the call settles', async () => {
+    const shift = tb.eye(32).mul(100);
+    const b = tb.ones([32, 200]); // 51 kB: the product is not in a slab either
+    const first = startSlab();
+    const m = first.reshape(32, 32).add(shift); // an 8 KiB operand in the slab after first's
+    const mData = m.data;
+    const pending = linalg.matmulAsync(m, b);
+    first.dispose();
+    m.dispose();
+    for (let i = 0; i < 200; i++) a.mul(1).dispose(); // closes the slab: every result in it disposed
+    expect(mData.length).toBe(1024); // in use by matmulAsync: not detached yet
+    const p = await pending;
+    expect(p.get(0, 0)).toBe(132); // row 0 of (J + 100 I) times a column of ones
+    expect(isDetached(mData)).toBe(true);
+  });
+
+  it('where ArrayBuffer#transfer exists (Node 21+; Node 20 behind a V8 flag), a retired slab\'s memory is the next slab, zero-filled where asked', () => {
+    const script = `
+      import * as tb from 'tensorblas';
+      const { slabStats } = await import(${JSON.stringify(new URL('../dist/alloc.js', import.meta.url).href)});
+      const a = tb.ones(1024);
+      const early = [];
+      for (let i = 0; i < 300; i++) { const r = a.mul(3); if (i % 64 === 0) early.push(r.data); r.dispose(); }
+      let zeros = true;
+      for (let i = 0; i < 300; i++) { const z = tb.zeros(1024); zeros &&= z.data.every((v) => v === 0); z.dispose(); }
+      const r = a.mul(2);
+      console.log(JSON.stringify({ transfer: typeof ArrayBuffer.prototype.transfer, ...slabStats(), zeros,
+        earlyDetached: early.slice(1).every((d) => d.length === 0), firstKept: early[0].length, value: r.sum() }));`;
+    const r = spawnSync(process.execPath, ['--harmony-rab-gsab-transfer', '--input-type=module', '-e', script], {
+      cwd: new URL('..', import.meta.url), encoding: 'utf8', timeout: 60_000,
+    });
+    expect(r.status, r.stderr).toBe(0);
+    const out = JSON.parse(r.stdout.trim().split('\n').pop()!) as Record<string, unknown>;
+    expect(out.transfer).toBe('function');
+    expect(out.retired as number).toBeGreaterThanOrEqual(5);
+    expect(out.reused as number).toBeGreaterThanOrEqual(5);
+    expect(out.zeros).toBe(true);
+    expect(out.earlyDetached).toBe(true);
+    expect(out.firstKept).toBe(1024); // the first slab holds `a`, alive
+    expect(out.value).toBe(2048);
   });
 
   it('waits for an async call using one of its results', () => {
