@@ -175,7 +175,7 @@ export class Tensor<out D extends DType = DType, out R extends number = number> 
    * never reach the caller.
    */
   static _handOver<T extends Tensor>(to: T, from: Tensor): T {
-    if (from._region !== undefined && to.data === from.data) {
+    if (to !== from && from._region !== undefined && to.data === from.data) {
       to._region = from._region;
       from._region = undefined;
     }
