@@ -82,21 +82,21 @@ const inspectCustom: unique symbol = Symbol.for('nodejs.util.inspect.custom') as
  */
 export class Tensor<out D extends DType = DType, out R extends number = number> {
   /** The backing typed array, shared with every view of it (never a copy): `Float32Array` for a float32 tensor, and so on. */
-  readonly data: ArrayOf<D>;
+  declare readonly data: ArrayOf<D>;
   /** Element type, given by the type of `data`. */
-  readonly dtype: D;
+  declare readonly dtype: D;
   /** Length of each axis (a tuple type when the rank is known statically). */
-  readonly shape: ShapeOf<R>;
+  declare readonly shape: ShapeOf<R>;
   /** Elements (not bytes) to step in `data` along each axis: 0 on broadcast axes, negative on reversed ones. */
-  readonly strides: readonly number[];
+  declare readonly strides: readonly number[];
   /** Index in `data` of the first element. */
-  readonly offset: number;
+  declare readonly offset: number;
   /** Number of elements (the product of `shape`). */
-  readonly size: number;
+  declare readonly size: number;
   /** @internal What native calls take for `data` (native.ts's argOf), once looked up: `data.buffer` is a slow getter. */
-  _arg: ArrayBuffer | TypedArray | undefined;
+  declare _arg: ArrayBuffer | TypedArray | undefined;
   /** @internal The slab this tensor's small result was carved from, while the tensor owns that region (alloc.ts's claimRegion). */
-  _region: Slab | undefined;
+  declare _region: Slab | undefined;
 
   /**
    * Wraps a typed array without copying. `strides` default to C order; every element the
@@ -119,30 +119,24 @@ export class Tensor<out D extends DType = DType, out R extends number = number> 
   /** @internal The trusted path (a token only this module holds): invariants already established by the caller. */
   constructor(data: ArrayOf<D>, shape: readonly number[], strides: readonly number[] | undefined, offset: number | undefined, token: symbol);
   constructor(data: ArrayOf<D>, shape: readonly number[], strides?: readonly number[], offset?: number, token?: symbol) {
-    if (token === TRUSTED) {
-      this.data = data;
-      this._region = claimRegion(data);
-      this.dtype = dtypeOfArray(data) as D;
-      this.shape = shape as ShapeOf<R>;
-      this.strides = strides!;
-      this.offset = offset!;
-      this.size = sizeOfTrusted(shape);
-      return;
+    // Fields are declared, not initialised (a class-field initialiser would define all eight as
+    // undefined first, on every view), and assigned once, in one order, so every tensor has one
+    // hidden class. The checks of the public path live in a function of their own: a short
+    // constructor is one V8 inlines into the view methods.
+    if (token !== TRUSTED) {
+      const layout = checkedLayout(data, shape, strides, offset);
+      shape = layout.shape;
+      strides = layout.strides;
+      offset = layout.offset;
     }
-    const dtype = dtypeOfArray(data);
-    if (dtype === undefined) throw new TypeError(`Expected a Float64Array, Float32Array or Int32Array but received ${describe(data)}`);
-    assertAttached(data);
-    const shp = checkShape(shape);
-    const str = strides === undefined ? contiguousStrides(shp) : checkStrides(strides, shp.length);
-    const off = offset ?? 0;
-    if (!Number.isInteger(off) || off < 0) throw new RangeError(`Expected a non-negative integer for offset but received ${describe(offset)}`);
-    checkReach(data.length, shp, str, off);
     this.data = data;
-    this.dtype = dtype as D;
-    this.shape = shp as readonly number[] as ShapeOf<R>;
-    this.strides = str;
-    this.offset = off;
-    this.size = sizeOf(shp);
+    this.dtype = dtypeOfArray(data) as D;
+    this.shape = shape as ShapeOf<R>;
+    this.strides = strides!;
+    this.offset = offset!;
+    this.size = sizeOfTrusted(shape);
+    this._arg = undefined;
+    this._region = token === TRUSTED ? claimRegion(data) : undefined;
   }
 
   /**
@@ -238,6 +232,7 @@ export class Tensor<out D extends DType = DType, out R extends number = number> 
   get T(): Tensor<D, R> {
     // Written out rather than transpose(): a view should cost about what two small arrays do.
     const n = this.shape.length;
+    if (n === 2) return Tensor._trusted(this.data, [this.shape[1], this.shape[0]], [this.strides[1], this.strides[0]], this.offset) as never;
     const shape = new Array<number>(n);
     const strides = new Array<number>(n);
     for (let i = 0; i < n; i++) {
@@ -612,31 +607,42 @@ export class Tensor<out D extends DType = DType, out R extends number = number> 
    * ```
    */
   slice<S extends SliceSpec[]>(...specs: S): Tensor<D, SliceRank<R, S>> {
-    if (specs.length > this.ndim) throw new RangeError(`too many indices for a tensor of dimension ${this.ndim}`);
-    const shape: number[] = [];
-    const strides: number[] = [];
+    const ndim = this.shape.length;
+    if (specs.length > ndim) throw new RangeError(`too many indices for a tensor of dimension ${ndim}`);
+    // Sized up front (an integer index drops its axis; the arrays are trimmed after): growing them
+    // by push() was a third of a small view's cost.
+    const shape = new Array<number>(ndim);
+    const strides = new Array<number>(ndim);
+    let kept = 0;
     let offset = this.offset;
-    for (let i = 0; i < this.ndim; i++) {
+    for (let i = 0; i < ndim; i++) {
       const n = this.shape[i];
       const s = this.strides[i];
       const spec = i < specs.length ? specs[i] : null;
       if (spec === null || spec === undefined) {
-        shape.push(n);
-        strides.push(s);
+        shape[kept] = n;
+        strides[kept++] = s;
       } else if (typeof spec === 'number') {
         if (!Number.isInteger(spec)) throw new TypeError(`Expected an integer index but received ${describe(spec)}`);
         const k = spec < 0 ? spec + n : spec;
         if (k < 0 || k >= n) throw new RangeError(`index ${spec} is out of bounds for axis ${i} with size ${n}`);
         offset += k * s;
       } else if (Array.isArray(spec)) {
-        const [start, stop, step] = sliceIndices(spec as (number | null | undefined)[], n);
-        const len = step > 0 ? Math.max(0, Math.ceil((stop - start) / step)) : Math.max(0, Math.ceil((stop - start) / step));
+        const range = spec as readonly (number | null | undefined)[];
+        const step = sliceStep(range[2]);
+        const start = step > 0 ? sliceBound(range[0], 0, 0, n, n) : sliceBound(range[0], n - 1, -1, n - 1, n);
+        const stop = step > 0 ? sliceBound(range[1], n, 0, n, n) : sliceBound(range[1], -1, -1, n - 1, n);
+        const len = Math.max(0, Math.ceil((stop - start) / step));
         if (len > 0) offset += start * s;
-        shape.push(len);
-        strides.push(s * step);
+        shape[kept] = len;
+        strides[kept++] = s * step;
       } else {
         throw new TypeError(`Expected an index, [start, stop, step] or null for axis ${i} but received ${describe(spec)}`);
       }
+    }
+    if (kept < ndim) {
+      shape.length = kept;
+      strides.length = kept;
     }
     return Tensor._trusted(this.data, shape, strides, offset) as never;
   }
@@ -1166,6 +1172,22 @@ export function assertAttached(data: TypedArray): void {
   }
 }
 
+/** The public constructor's checks: a typed array of a supported dtype, attached, and a layout that stays inside it. */
+function checkedLayout(data: unknown, shape: readonly number[], strides: readonly number[] | undefined, offset: number | undefined): {
+  shape: number[]; strides: readonly number[]; offset: number;
+} {
+  if (dtypeOfArray(data) === undefined) throw new TypeError(`Expected a Float64Array, Float32Array or Int32Array but received ${describe(data)}`);
+  const array = data as TypedArray;
+  assertAttached(array);
+  const shp = checkShape(shape);
+  const str = strides === undefined ? contiguousStrides(shp) : checkStrides(strides, shp.length);
+  const off = offset ?? 0;
+  if (!Number.isInteger(off) || off < 0) throw new RangeError(`Expected a non-negative integer for offset but received ${describe(offset)}`);
+  checkReach(array.length, shp, str, off);
+  sizeOf(shp); // throws for a size past the limit
+  return { shape: shp, strides: str, offset: off };
+}
+
 function sizeOfTrusted(shape: readonly number[]): number {
   let n = 1;
   for (let i = 0; i < shape.length; i++) n *= shape[i];
@@ -1255,19 +1277,19 @@ function reshapeStrides(shape: readonly number[], strides: readonly number[], ta
   return out;
 }
 
-function sliceIndices(spec: (number | null | undefined)[], n: number): [number, number, number] {
-  const step = spec[2] ?? 1;
-  if (!Number.isInteger(step) || step === 0) throw new RangeError(`slice step must be a non-zero integer, received ${describe(spec[2])}`);
-  const norm = (v: number | undefined | null, dflt: number, lo: number, hi: number): number => {
-    if (v === undefined || v === null) return dflt;
-    if (!Number.isInteger(v)) throw new TypeError(`Expected an integer slice bound but received ${describe(v)}`);
-    let k = v < 0 ? v + n : v;
-    if (k < lo) k = lo;
-    if (k > hi) k = hi;
-    return k;
-  };
-  if (step > 0) return [norm(spec[0], 0, 0, n), norm(spec[1], n, 0, n), step];
-  return [norm(spec[0], n - 1, -1, n - 1), norm(spec[1], -1, -1, n - 1), step];
+/** A slice's step: a non-zero integer, 1 when omitted. */
+function sliceStep(step: number | null | undefined): number {
+  if (step === undefined || step === null) return 1;
+  if (!Number.isInteger(step) || step === 0) throw new RangeError(`slice step must be a non-zero integer, received ${describe(step)}`);
+  return step;
+}
+
+/** A slice bound as Python normalises it: `dflt` when omitted, negative counted from `n`, clamped to [lo, hi]. */
+function sliceBound(v: number | null | undefined, dflt: number, lo: number, hi: number, n: number): number {
+  if (v === undefined || v === null) return dflt;
+  if (!Number.isInteger(v)) throw new TypeError(`Expected an integer slice bound but received ${describe(v)}`);
+  const k = v < 0 ? v + n : v;
+  return k < lo ? lo : k > hi ? hi : k;
 }
 
 // Tensor#[Symbol.dispose] needs SymbolConstructor.dispose in the published types. @types/node and
