@@ -479,6 +479,10 @@ export function abs<D extends DType, R extends number, P extends OutOption = {}>
 /**
  * Elementwise `e ** a` (numpy.exp); int32 input gives float64.
  *
+ * float64 results are exactly what `Math.exp` gives for each element (fdlibm's algorithm, within
+ * 1 ulp of the true value), whatever the array's size, layout or the CPU's vector instructions;
+ * float32 input uses the C library's `expf`.
+ *
  * @param opts - `{ out }`: write the result there and return it.
  * @throws TypeError if `a` is not a Tensor, or the result cannot be cast to `out`.
  * @throws ShapeError if `out` has the wrong shape.
