@@ -581,6 +581,9 @@ export function tanh<D extends DType, R extends number, P extends OutOption = {}
 /**
  * Elementwise logistic function `1 / (1 + e ** -a)` (scipy.special.expit); int32 input gives float64.
  *
+ * Computed as `1 / (1 + e)` for `a >= 0` and `e / (1 + e)` below, with `e = exp(-|a|)` (so nothing
+ * overflows); for float64 that exp is {@link exp}'s, `Math.exp` to the bit.
+ *
  * @param opts - `{ out }`: write the result there and return it.
  * @throws TypeError if `a` is not a Tensor, or the result cannot be cast to `out`.
  * @throws ShapeError if `out` has the wrong shape.

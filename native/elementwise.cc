@@ -81,7 +81,12 @@ inline C ApplyUnary(C x, C lo, C hi) {
     if constexpr (Op == Unary::Cos) return std::cos(x);
     if constexpr (Op == Unary::Tanh) return std::tanh(x);
     if constexpr (Op == Unary::Sigmoid) {
-      // Split by sign so exp never overflows.
+      // Split by sign so exp never overflows: with e = exp(-|x|), 1 / (1 + e) for x >= 0 and
+      // e / (1 + e) below. float64 takes fdlibm's exp, as SigmoidRun does for contiguous runs.
+      if constexpr (std::is_same_v<C, double>) {
+        const double e = fdlibm::Exp(-std::abs(x));
+        return (x >= 0 ? 1.0 : e) / (1.0 + e);
+      }
       if (x >= 0) return C(1) / (C(1) + std::exp(-x));
       C e = std::exp(x);
       return e / (C(1) + e);
@@ -95,6 +100,19 @@ inline C ApplyUnary(C x, C lo, C hi) {
     return x < lo ? lo : (x > hi ? hi : x);
   }
   return x;
+}
+
+// float64 sigmoid of a contiguous run: exp(-|x|) through the vector exp, a block at a time (so
+// that `out` may be `in` itself), then the scalar formula of ApplyUnary, giving its bits.
+inline void SigmoidRun(const double* in, double* out, int64_t n) {
+  constexpr int64_t kBlock = 256;
+  double e[kBlock];
+  for (int64_t i = 0; i < n; i += kBlock) {
+    const int64_t m = std::min(kBlock, n - i);
+    for (int64_t k = 0; k < m; k++) e[k] = -std::abs(in[i + k]);
+    fdlibm::ExpRun(e, e, m);
+    for (int64_t k = 0; k < m; k++) out[i + k] = (in[i + k] >= 0 ? 1.0 : e[k]) / (1.0 + e[k]);
+  }
 }
 
 template <typename TO, typename TI>
@@ -211,6 +229,10 @@ void UnaryKernel(const Operand& a, const Operand& o, const StridedLoop<2>& loop,
     if (s[0] == 1 && s[1] == 1) {
       if constexpr (Op == Unary::Exp && std::is_same_v<TI, double> && std::is_same_v<TO, double>) {
         fdlibm::ExpRun(x, z, n);
+        return;
+      }
+      if constexpr (Op == Unary::Sigmoid && std::is_same_v<TI, double> && std::is_same_v<TO, double>) {
+        SigmoidRun(x, z, n);
         return;
       }
       for (int64_t i = 0; i < n; i++) z[i] = ApplyUnary<Op, TO>(Convert<TO>(x[i]), clo, chi);

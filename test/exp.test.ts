@@ -1,5 +1,5 @@
 // float64 exp is fdlibm's algorithm (native/exp.h), the one V8's Math.exp runs: native results must
-// be Math.exp's to the bit on every path native code can take (AVX-512, AVX2 and scalar loops,
+// be Math.exp's to the bit (and float64 sigmoid the formula over them) on every path native code can take (AVX-512, AVX2 and scalar loops,
 // contiguous and strided), since small arrays are computed with Math.exp in JS. Each instruction
 // set runs in a child process (TENSORBLAS_EXP_ISA lowers what native code picks; a machine without
 // AVX-512 runs its best path for the default child twice over, which is harmless).
@@ -35,25 +35,34 @@ const contiguous = tb.tensor(x).exp().data;
 const wide = tb.zeros([2 * n]);
 for (let i = 0; i < n; i++) wide.data[2 * i] = x[i];
 const strided = wide.slice([0, 2 * n, 2]).exp().contiguous().data;
+// sigmoid takes the same exp: with e = exp(-|x|), 1 / (1 + e) for x >= 0, else e / (1 + e).
+const sigContiguous = tb.tensor(x).sigmoid().data;
+const sigStrided = wide.slice([0, 2 * n, 2]).sigmoid().contiguous().data;
+const inPlace = tb.tensor(x.slice()); tb.sigmoid(inPlace, { out: inPlace });
 let bad = 0, first = '';
 for (let i = 0; i < n; i++) {
   const want = Math.exp(x[i]);
   for (const got of [contiguous[i], strided[i]]) {
     if (!Object.is(got, want)) { if (!bad) first = x[i] + ': ' + got + ' vs Math.exp ' + want; bad++; }
   }
+  const e = Math.exp(-Math.abs(x[i]));
+  const sig = (x[i] >= 0 ? 1 : e) / (1 + e);
+  for (const got of [sigContiguous[i], sigStrided[i], inPlace.data[i]]) {
+    if (!Object.is(got, sig)) { if (!bad) first = 'sigmoid ' + x[i] + ': ' + got + ' vs ' + sig; bad++; }
+  }
 }
-console.log(JSON.stringify({ checked: 2 * n, bad, first }));
+console.log(JSON.stringify({ checked: 5 * n, bad, first }));
 `;
 
 describe('float64 exp', () => {
-  it.each(['default', 'avx2', 'scalar'])('is Math.exp to the bit on the %s path (contiguous and strided)', (isa) => {
+  it.each(['default', 'avx2', 'scalar'])('is Math.exp to the bit on the %s path (contiguous and strided), and sigmoid is built on it', (isa) => {
     const env = { ...process.env };
     if (isa === 'default') delete env.TENSORBLAS_EXP_ISA;
     else env.TENSORBLAS_EXP_ISA = isa;
     const r = spawnSync(process.execPath, ['--input-type=module', '-e', CHILD], { cwd: root, encoding: 'utf8', env, timeout: 60_000 });
     expect(r.status, r.stderr).toBe(0);
     const { checked, bad, first } = JSON.parse(r.stdout.trim()) as { checked: number; bad: number; first: string };
-    expect(checked).toBe(400006);
+    expect(checked).toBe(1000015);
     expect(bad, first).toBe(0);
   });
 
