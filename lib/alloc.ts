@@ -69,8 +69,6 @@ const emptySlab = (): Slab => ({ buffer: new ArrayBuffer(0), used: 0, handed: 0,
 // The current slab of each tier (an empty one until the first use).
 const slabs: Slab[] = TIERS.map(emptySlab);
 
-/** The slab the last allocate() call took its result from, or undefined when it did not use one. */
-export let lastSlab: ArrayBuffer | undefined;
 // The last result carved from a slab, until a tensor claims it (claimRegion).
 let unclaimed: TypedArray | undefined;
 let unclaimedSlab: Slab | undefined;
@@ -99,12 +97,17 @@ export function disposeRegion(data: TypedArray, slab: Slab): TypedArray {
 /** Counts a claimed region as disposed, its owner being unreachable (or disposed); detaches its slab when it was the last live one. */
 export function releaseRegion(slab: Slab): void {
   slab.disposed++;
-  if (!slab.open && slab.disposed === slab.handed) retire(slab);
+  retireIfDone(slab);
 }
 
 function close(slab: Slab): void {
   slab.open = false;
-  if (slab.handed !== 0 && slab.disposed === slab.handed) retire(slab);
+  retireIfDone(slab);
+}
+
+/** Retires a slab allocate() no longer carves from once every result carved from it was disposed. */
+function retireIfDone(slab: Slab): void {
+  if (!slab.open && slab.handed !== 0 && slab.disposed === slab.handed) retire(slab);
 }
 
 // Node 21+ moves a buffer's memory out with ArrayBuffer#transfer (which, today, ignores the
@@ -127,15 +130,15 @@ function retire(slab: Slab): void {
   const buffer = slab.buffer;
   whenIdle(buffer, () => {
     if (buffer.byteLength === 0) return; // already detached
-    retired++;
     if (transfer !== undefined) {
       try {
         const moved = transfer.call(buffer);
         spares.set(moved.byteLength, moved);
       } catch {
-        // a buffer that cannot be detached is left to the garbage collector
+        return; // a buffer that cannot be detached is left to the garbage collector
       }
-    } else native.detachBuffer(buffer);
+    } else if (!native.detachBuffer(buffer)) return;
+    retired++;
   });
 }
 
@@ -146,7 +149,6 @@ function retire(slab: Slab): void {
  */
 export function allocate(dtype: DType, n: number, zeroed = true): TypedArray {
   const Ctor = ARRAY_TYPES[dtype];
-  lastSlab = undefined;
   const bytes = n * Ctor.BYTES_PER_ELEMENT;
   if (bytes <= TIERS[1].maxBytes) {
     if (n === 0) return new Ctor(0);
@@ -158,7 +160,6 @@ export function allocate(dtype: DType, n: number, zeroed = true): TypedArray {
       slab = slabs[tier] = newSlab(TIERS[tier].slabBytes);
     }
     const view = new Ctor(slab.buffer, slab.used, n);
-    lastSlab = slab.buffer;
     slab.used += (bytes + 7) & ~7; // keep every view 8-byte aligned
     slab.handed++;
     unclaimed = view;

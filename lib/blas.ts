@@ -9,7 +9,7 @@ import { describe, formatShape, LinAlgError, ShapeError } from './errors.js';
 import { argOf, baseOf, bufferOf, DTYPE_CODE, META, native, nativeStep } from './native.js';
 import { broadcastShapes, broadcastStrides } from './shape.js';
 import { assertAttached, Tensor, type OutOption } from './tensor.js';
-import { copyInto, mul, prepareOut } from './elementwise.js';
+import { copyInto, finishInto, mul, prepareOut } from './elementwise.js';
 import * as red from './reduce.js';
 import { writesDirectly } from './out.js';
 import { assertStackedSquare } from './linalg/common.js';
@@ -131,10 +131,7 @@ export function* matmulSteps(x: Tensor, y: Tensor, opts?: OutOption): Steps<Tens
   const ocs = bVec ? 1 : out.strides[on - 1];
   writeMatrixLayout(p, out, batch, batch, ors, ocs);
   yield nativeStep('matmul', bufferOf(a.data), bufferOf(b.data), bufferOf(out.data));
-  if (out !== target) {
-    copyInto(out, target);
-    Tensor._release(out);
-  }
+  if (out !== target) finishInto(out, target);
   return target;
 }
 

@@ -18,7 +18,7 @@ import { META, native } from './native.js';
 import { Tensor, type OutOption } from './tensor.js';
 import { writesDirectly } from './out.js';
 import { dotNumber, isFloatVectorPair, matmul } from './blas.js';
-import { copyInto, mul, div, sub, prepareOut } from './elementwise.js';
+import { finishInto, mul, div, sub, prepareOut } from './elementwise.js';
 import * as red from './reduce.js';
 
 /** A distance of {@link cdist}, with scipy.spatial.distance's names. */
@@ -113,10 +113,7 @@ function cdistImpl(xIn: Tensor, yIn: Tensor, metric: Metric, opts?: OutOption): 
     }
     native.cdist(METRIC_CODES[metric as keyof typeof METRIC_CODES], x.data, y.data, out.data);
   }
-  if (out !== target) {
-    copyInto(out, target);
-    Tensor._release(out);
-  }
+  if (out !== target) finishInto(out, target);
   return target;
 }
 

@@ -116,10 +116,7 @@ function binary(name: BinaryName, x: Tensor | number, y: Tensor | number, opts?:
   // recycled (disposed) memory is warm, and the caller's `out` may be.
   const fresh = out !== target || (opts?.out === undefined && (out.size < STREAM_MIN_ELEMENTS || !isRecycled(out.data)));
   native.binary(BINARY[name], argA, argB, argOut, fresh);
-  if (out !== target) {
-    copyInto(out, target);
-    Tensor._release(out);
-  }
+  if (out !== target) finishInto(out, target);
   return target;
 }
 
@@ -225,15 +222,8 @@ export function jsExpAgrees(): boolean {
     probe[i] = i % 2 === 0 ? (u - 0.5) * 1490 : (u - 0.5) * 3; // the whole range, and near 0 where most inputs are
   }
   const out = new Float64Array(probe.length);
-  META[0] = DTYPE_CODE.float64;
-  META[1] = DTYPE_CODE.float64;
-  META[2] = 1;
-  META[3] = probe.length;
-  META[4] = 0;
-  META[5] = 1;
-  META[6] = 0;
-  META[7] = 1;
-  native.unary(UNARY.exp, probe.buffer, out.buffer);
+  const vector = (a: Float64Array): Tensor => Tensor._trusted(a, [a.length], [1], 0);
+  unaryInto('exp', vector(probe), vector(out));
   jsExpChecked = probe.every((v, i) => Object.is(Math.exp(v), out[i]));
   return jsExpChecked;
 }
@@ -272,10 +262,7 @@ function unary(name: UnaryName, x: Tensor, opts?: OutOption, lo = 0, hi = 0, dty
   const target = prepareOut(opts, x.shape, dtype, name);
   const out = writesDirectly(target, [x], ELEMENTWISE) ? target : Tensor._output(x.shape, dtype);
   unaryInto(name, x, out, lo, hi);
-  if (out !== target) {
-    copyInto(out, target);
-    Tensor._release(out);
-  }
+  if (out !== target) finishInto(out, target);
   return target;
 }
 
@@ -304,6 +291,15 @@ function unaryInto(name: UnaryName, x: Tensor, out: Tensor, lo = 0, hi = 0, fres
     return;
   }
   native.unary(UNARY[name], argX, argOut, lo, hi, fresh && !isRecycled(out.data));
+}
+
+/**
+ * Copies a temporary result into the caller's `out` (which the computation could not write
+ * directly, as it overlaps an operand) and drops the temporary, counting its slab region disposed.
+ */
+export function finishInto(temporary: Tensor, target: Tensor): void {
+  copyInto(temporary, target);
+  Tensor._release(temporary);
 }
 
 /** Copies (and casts) `src`, broadcast to `dst`'s shape, into `dst` (`fresh`: dst was just allocated for this copy). */

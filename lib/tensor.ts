@@ -1,4 +1,4 @@
-import { allocate, claimRegion, disposeData, disposeRegion, isDetached, lastSlab, releaseRegion, type Slab } from './alloc.js';
+import { allocate, claimRegion, disposeData, disposeRegion, isDetached, releaseRegion, type Slab } from './alloc.js';
 import { checkDType, dtypeOfArray, type DType, type TypedArray } from './dtype.js';
 import type {
   ArrayOf, DivDType, DotRank, ElementwiseDType, DTypeOfTensor, FloatOf, MatmulRank, MaxRank, Operand, OutResult, Promote, RankMinus, RankOf,
@@ -135,8 +135,10 @@ export class Tensor<out D extends DType = DType, out R extends number = number> 
     this.strides = strides!;
     this.offset = offset!;
     this.size = sizeOfTrusted(shape);
-    this._arg = undefined;
-    this._region = token === TRUSTED ? claimRegion(data) : undefined;
+    // A fresh slab region's owner knows the buffer native calls take without asking `data`.
+    const region = token === TRUSTED ? claimRegion(data) : undefined;
+    this._arg = region?.buffer;
+    this._region = region;
   }
 
   /**
@@ -158,9 +160,7 @@ export class Tensor<out D extends DType = DType, out R extends number = number> 
    * @internal A fresh C-contiguous tensor with unspecified contents: only for outputs native code fills whole.
    */
   static _output(shape: readonly number[], dtype: DType): Tensor {
-    const t = new Tensor(allocate(dtype, sizeOf(shape), false), shape, contiguousStrides(shape), 0, TRUSTED);
-    t._arg = lastSlab; // the slab it came from, if it did: known without asking the typed array
-    return t;
+    return new Tensor(allocate(dtype, sizeOf(shape), false), shape, contiguousStrides(shape), 0, TRUSTED);
   }
 
   /**
@@ -1184,7 +1184,6 @@ function checkedLayout(data: unknown, shape: readonly number[], strides: readonl
   const off = offset ?? 0;
   if (!Number.isInteger(off) || off < 0) throw new RangeError(`Expected a non-negative integer for offset but received ${describe(offset)}`);
   checkReach(array.length, shp, str, off);
-  sizeOf(shp); // throws for a size past the limit
   return { shape: shp, strides: str, offset: off };
 }
 

@@ -60,6 +60,10 @@ inline C ApplyBinary(C a, C b) {
   return a;
 }
 
+// float64 sigmoid from x and e = exp(-|x|): 1 / (1 + e) for x >= 0, e / (1 + e) below (nothing
+// overflows). One expression for ApplyUnary and SigmoidRun, so both give the same bits.
+inline double SigmoidOf(double x, double e) { return (x >= 0 ? 1.0 : e) / (1.0 + e); }
+
 template <Unary Op, typename C>
 inline C ApplyUnary(C x, C lo, C hi) {
   if constexpr (std::is_integral_v<C>) {
@@ -81,12 +85,9 @@ inline C ApplyUnary(C x, C lo, C hi) {
     if constexpr (Op == Unary::Cos) return std::cos(x);
     if constexpr (Op == Unary::Tanh) return std::tanh(x);
     if constexpr (Op == Unary::Sigmoid) {
-      // Split by sign so exp never overflows: with e = exp(-|x|), 1 / (1 + e) for x >= 0 and
-      // e / (1 + e) below. float64 takes fdlibm's exp, as SigmoidRun does for contiguous runs.
-      if constexpr (std::is_same_v<C, double>) {
-        const double e = fdlibm::Exp(-std::abs(x));
-        return (x >= 0 ? 1.0 : e) / (1.0 + e);
-      }
+      // Split by sign so exp never overflows. float64 takes fdlibm's exp, as SigmoidRun does for
+      // contiguous runs.
+      if constexpr (std::is_same_v<C, double>) return SigmoidOf(x, fdlibm::Exp(-std::abs(x)));
       if (x >= 0) return C(1) / (C(1) + std::exp(-x));
       C e = std::exp(x);
       return e / (C(1) + e);
@@ -103,7 +104,7 @@ inline C ApplyUnary(C x, C lo, C hi) {
 }
 
 // float64 sigmoid of a contiguous run: exp(-|x|) through the vector exp, a block at a time (so
-// that `out` may be `in` itself), then the scalar formula of ApplyUnary, giving its bits.
+// that `out` may be `in` itself), then SigmoidOf, as ApplyUnary does.
 inline void SigmoidRun(const double* in, double* out, int64_t n) {
   constexpr int64_t kBlock = 256;
   double e[kBlock];
@@ -111,7 +112,7 @@ inline void SigmoidRun(const double* in, double* out, int64_t n) {
     const int64_t m = std::min(kBlock, n - i);
     for (int64_t k = 0; k < m; k++) e[k] = -std::abs(in[i + k]);
     fdlibm::ExpRun(e, e, m);
-    for (int64_t k = 0; k < m; k++) out[i + k] = (in[i + k] >= 0 ? 1.0 : e[k]) / (1.0 + e[k]);
+    for (int64_t k = 0; k < m; k++) out[i + k] = SigmoidOf(in[i + k], e[k]);
   }
 }
 

@@ -76,6 +76,25 @@ describe('float64 exp', () => {
     for (let i = 0; i < values.length; i++) expect(Object.is(small[i], large[i]), `${values[i]}`).toBe(true);
   });
 
+  it('where Math.exp disagrees with native code, small arrays stay native (the probe turns the JS path off)', () => {
+    // A child whose Math.exp is off by one bit for every input, patched before tensorblas loads.
+    const script = `
+      const exp = Math.exp;
+      Math.exp = (v) => { const r = exp(v); return Number.isFinite(r) && r !== 0 ? r * (1 + Number.EPSILON) : r; };
+      const tb = await import('tensorblas');
+      const { jsExpAgrees } = await import(${JSON.stringify(new URL('../dist/elementwise.js', import.meta.url).href)});
+      const x = [0.1, 0.5, 1.5, -2, 3.25, 10, -7.5, 0.3];
+      const small = tb.tensor(x).exp().data; // 8 elements: JS if the probe passed
+      const wide = tb.zeros([16]);
+      x.forEach((v, i) => { wide.data[2 * i] = v; });
+      const native = wide.slice([0, 16, 2]).exp().contiguous().data;
+      console.log(JSON.stringify({ agrees: jsExpAgrees(), same: x.every((_, i) => Object.is(small[i], native[i])),
+        patched: x.some((v, i) => !Object.is(small[i], Math.exp(v))) }));`;
+    const r = spawnSync(process.execPath, ['--input-type=module', '-e', script], { cwd: root, encoding: 'utf8', timeout: 60_000 });
+    expect(r.status, r.stderr).toBe(0);
+    expect(JSON.parse(r.stdout.trim())).toEqual({ agrees: false, same: true, patched: true });
+  });
+
   it('special values follow IEEE and NumPy: exp(-inf) = 0, exp(inf) = inf, NaN stays NaN, overflow to inf', () => {
     expect(tensor([-Infinity, Infinity, NaN, 710, -746, 0, -0]).exp().toArray()).toEqual([0, Infinity, NaN, Infinity, 0, 1, 1]);
     expect(tb.exp(tensor([1])).toArray()).toEqual([Math.E]);
