@@ -41,6 +41,10 @@ const sqNorms = (t: Tensor): Tensor => red.sum(t.mul(t), 1) as Tensor;
  * scipy.spatial.distance.cdist: the distance between each row of `x` and each row of `y`.
  * 'euclidean' and 'sqeuclidean' use one gemm (`|x|^2 + |y|^2 - 2 x.y`, so rounding can differ from a
  * direct difference in the last bits), 'cosine' one gemm; 'cityblock' and 'chebyshev' are exact loops.
+ * Where that identity cannot hold (a NaN or infinite coordinate, squares that overflow), the entry
+ * comes from the differences, as in SciPy: NaN stays NaN, an infinite coordinate gives Infinity.
+ * One difference from SciPy: its cdist 'chebyshev' skips a NaN difference, here it gives NaN (as
+ * NumPy's `max` and `scipy.spatial.distance.chebyshev` do).
  *
  * @param x - Observations x features, (M, D).
  * @param y - Observations x features, (N, D).

@@ -16,8 +16,9 @@
 #define TB_EXP_H_
 
 #include <cstdint>
-#include <cstdlib>
 #include <cstring>
+
+#include "simd.h"
 
 namespace tb {
 namespace fdlibm {
@@ -89,7 +90,7 @@ inline double Exp(double x) {
   return y * FromBits(static_cast<uint64_t>(0x3ff + k + 1000) << 52) * kTwoM1000;
 }
 
-#if defined(__GNUC__) && !defined(__clang__) && defined(__x86_64__)
+#if defined(TB_SIMD_X86) && !defined(__clang__)
 #define TB_EXP_VECTOR 1
 // Vector forms need 64-bit integer compares and blends (AVX2: 4 lanes, AVX-512: 8). With SSE2
 // alone the compiler splits them into scalar code, slower than the scalar loop; clang takes no
@@ -115,24 +116,11 @@ inline double Exp(double x) {
 // out[i] = Exp(in[i]) for i < n: 8 lanes with AVX-512, 4 with AVX2, else one at a time; the same
 // bits either way. (1e6 elements, one thread, here: 2.4 ms with AVX-512, 3.5 ms with AVX2, 4.1 ms
 // scalar; glibc's exp 5.2 ms.)
-#if defined(TB_EXP_VECTOR)
-// 2: AVX-512, 1: AVX2, 0: scalar. TENSORBLAS_EXP_ISA=avx2 or =scalar lowers it, so that the tests
-// can check every path this machine has against Math.exp.
-inline int ExpLevel() {
-  int level = __builtin_cpu_supports("avx512f") ? 2 : __builtin_cpu_supports("avx2") ? 1 : 0;
-  if (const char* cap = std::getenv("TENSORBLAS_EXP_ISA")) {
-    if (std::strcmp(cap, "scalar") == 0) level = 0;
-    if (std::strcmp(cap, "avx2") == 0 && level > 1) level = 1;
-  }
-  return level;
-}
-#endif
-
 inline void ExpRun(const double* in, double* out, int64_t n) {
 #if defined(TB_EXP_VECTOR)
-  static const int level = ExpLevel();
-  if (level == 2) return ExpRunAvx512(in, out, n);
-  if (level == 1) return ExpRunAvx2(in, out, n);
+  const Simd level = SimdLevel();
+  if (level == Simd::Avx512) return ExpRunAvx512(in, out, n);
+  if (level == Simd::Avx2) return ExpRunAvx2(in, out, n);
 #endif
   for (int64_t i = 0; i < n; i++) out[i] = Exp(in[i]);
 }

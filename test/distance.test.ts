@@ -1,3 +1,5 @@
+import { spawnSync } from 'node:child_process';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import * as tb from '../lib/index.js';
 import { distance, project, ShapeError } from '../lib/index.js';
@@ -87,6 +89,53 @@ describe('distance.cdist (SciPy fixtures)', () => {
     }
     expect(() => distance.cdist(tb.zeros([3]), tb.zeros([2, 3]))).toThrow(RangeError);
     expect(() => distance.cdist(tb.zeros([2, 3]), tb.zeros([2, 3]), 'hamming' as 'cosine')).toThrow(RangeError);
+  });
+  it('NaN, infinities and coordinates whose squares overflow give SciPy\'s distances, never a silent 0', () => {
+    // The norms identity gives inf - inf or a clamped NaN there; those entries come from the differences.
+    const f = ml.cdistNonFinite;
+    const x = fromFixture(f.x);
+    const y = fromFixture(f.y);
+    for (const metric of ['euclidean', 'sqeuclidean', 'cityblock', 'cosine'] as const) {
+      expectClose(distance.cdist(x, y, metric), f[metric]);
+    }
+    // float32 takes the same route: NaN rows stay NaN, an infinite coordinate gives inf.
+    const f32 = distance.cdist(x.astype('float32'), y.astype('float32'));
+    expect(values(f32.slice(0)).every(Number.isNaN)).toBe(true);
+    expect([f32.get(1, 0), f32.get(2, 1), f32.get(2, 0)]).toEqual([Infinity, 0, Math.fround(Math.sqrt(14))]);
+    // chebyshev: SciPy's cdist loop skips a NaN difference; here it makes the distance NaN, as
+    // NumPy's max (and scipy.spatial.distance.chebyshev itself) would: the NaN row, and inf - inf
+    // between x[1] and y[3] (euclidean is NaN there in SciPy too).
+    const cheb = distance.cdist(x, y, 'chebyshev');
+    expect(values(cheb.slice(0)).every(Number.isNaN)).toBe(true);
+    expect(f.euclidean.data[1 * 5 + 3]).toBe('nan');
+    const rest = f.chebyshev.data.slice(5);
+    rest[3] = 'nan';
+    expectClose(cheb.slice([1, 6]), { ...f.chebyshev, shape: [5, 5], data: rest });
+  });
+  it('every instruction-set path of the euclidean pass gives the same bits (float64 and float32)', () => {
+    // TENSORBLAS_ISA lowers what native code picks, in a child process; a machine without AVX2
+    // compares its scalar path with itself.
+    const child = `
+      import * as tb from 'tensorblas';
+      import { createHash } from 'node:crypto';
+      const x = tb.randn([37, 19], { seed: 3 }).mul(10), y = tb.concat([x.slice([0, 5]), tb.randn([18, 19], { seed: 4 })]);
+      x.data[7] = NaN; y.data[40] = Infinity; // rows that take the direct path
+      const h = createHash('sha256');
+      for (const dtype of ['float64', 'float32'])
+        for (const metric of ['euclidean', 'sqeuclidean']) h.update(tb.distance.cdist(x.astype(dtype), y.astype(dtype), metric).data);
+      console.log(h.digest('hex'));`;
+    const run = (isa?: string): string => {
+      const env = { ...process.env };
+      delete env.TENSORBLAS_ISA;
+      if (isa) env.TENSORBLAS_ISA = isa;
+      const r = spawnSync(process.execPath, ['--input-type=module', '-e', child], { cwd: join(__dirname, '..'), encoding: 'utf8', env, timeout: 60_000 });
+      expect(r.status, r.stderr).toBe(0);
+      return r.stdout.trim();
+    };
+    const scalar = run('scalar');
+    expect(scalar).toMatch(/^[0-9a-f]{64}$/);
+    expect(run('avx2')).toBe(scalar);
+    expect(run()).toBe(scalar);
   });
 });
 

@@ -1,7 +1,7 @@
 // float64 exp is fdlibm's algorithm (native/exp.h), the one V8's Math.exp runs: native results must
 // be Math.exp's to the bit (and float64 sigmoid the formula over them) on every path native code can take (AVX-512, AVX2 and scalar loops,
 // contiguous and strided), since small arrays are computed with Math.exp in JS. Each instruction
-// set runs in a child process (TENSORBLAS_EXP_ISA lowers what native code picks; a machine without
+// set runs in a child process (TENSORBLAS_ISA lowers what native code picks; a machine without
 // AVX-512 runs its best path for the default child twice over, which is harmless).
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
@@ -57,8 +57,8 @@ console.log(JSON.stringify({ checked: 5 * n, bad, first }));
 describe('float64 exp', () => {
   it.each(['default', 'avx2', 'scalar'])('is Math.exp to the bit on the %s path (contiguous and strided), and sigmoid is built on it', (isa) => {
     const env = { ...process.env };
-    if (isa === 'default') delete env.TENSORBLAS_EXP_ISA;
-    else env.TENSORBLAS_EXP_ISA = isa;
+    if (isa === 'default') delete env.TENSORBLAS_ISA;
+    else env.TENSORBLAS_ISA = isa;
     const r = spawnSync(process.execPath, ['--input-type=module', '-e', CHILD], { cwd: root, encoding: 'utf8', env, timeout: 60_000 });
     expect(r.status, r.stderr).toBe(0);
     const { checked, bad, first } = JSON.parse(r.stdout.trim()) as { checked: number; bad: number; first: string };
