@@ -35,20 +35,21 @@ const LARGE = 'larger work';
 const CASES = [
   // Small calls: what a server pays per call on small inputs, where the fixed cost of a call (JS
   // wrapper, argument checks, N-API, result allocation) is most of the time. Every call returns its
-  // fresh result, as a user writes it (no { out }).
+  // fresh result, as a user writes it (no { out }). The targets were set on the cases without
+  // `added` (the per-call table of issue #12); `added` ones came later and are summarised apart.
   { name: 'add 16 + 16', op: 'add', args: ['16'], quick: true },
   { name: 'exp 16', op: 'exp', args: ['16'], quick: true, reference: false },
   { name: 'sum 16', op: 'sum', args: ['16'], quick: true },
-  { name: 'mul 768 * scalar', op: 'mul_scalar', args: ['768'], quick: true, reference: false },
+  { name: 'mul 768 * scalar', op: 'mul_scalar', args: ['768'], quick: true, reference: false, added: true },
   // The same, each result disposed at once (`using r = ...`): its slab's memory is reused while
   // still cached, where fresh results wait for the collector. Another way of writing the call, so
   // not in the group's summary.
   { name: 'mul 768 * scalar, disposed', op: 'mul_scalar+dispose', npOp: 'mul_scalar', args: ['768'], reference: false, summary: false },
   { name: 'dot 768 . 768 f64', op: 'dot', args: ['768', 'float64'], quick: true, reference: false },
-  { name: 'dot 768 . 768 f32', op: 'dot', args: ['768', 'float32'], reference: false },
-  { name: 'vecmat (768,) @ (768,16)', op: 'vecmat', args: ['768', '16'], reference: false },
+  { name: 'dot 768 . 768 f32', op: 'dot', args: ['768', 'float32'], reference: false, added: true },
+  { name: 'vecmat (768,) @ (768,16)', op: 'vecmat', args: ['768', '16'], reference: false, added: true },
   { name: 'linalg.norm 768', op: 'norm', args: ['768'], quick: true, reference: false },
-  { name: 'linalg.norm (16,768), axis 1', op: 'norm_rows', args: ['16', '768'], reference: false },
+  { name: 'linalg.norm (16,768), axis 1', op: 'norm_rows', args: ['16', '768'], reference: false, added: true },
   { name: 'distance.cosine 768', op: 'cosine', args: ['768'], quick: true, reference: false },
   { name: 'view m.T[1:] of 4x4', op: 'view', args: ['4'], quick: true, reference: false },
   { name: 'matmul 4x4 f64', op: 'matmul', args: ['4', 'float64'], quick: true, peer: { name: 'ml-matrix', op: 'matmul_mlmatrix' } },
@@ -226,21 +227,31 @@ function ratios(r) {
   return { tb_ref: q(r.reference), tb_numpy: q(r.numpy), tb_peer: q(r.peer) };
 }
 
-// The small calls' summary: geometric mean and largest tb/numpy, against the issue's targets.
+// The small calls' summary: geometric mean and largest tb/numpy over the cases the targets were set
+// on (judged against them), and the same over every small case (reported, not judged).
 function smallSummary(rows) {
-  const small = rows.filter((r) => r.group === SMALL && r.summary !== false && Number.isFinite(r.ratios.tb_numpy));
-  if (!small.length) return null;
-  const geomean = Math.exp(small.reduce((s, r) => s + Math.log(r.ratios.tb_numpy), 0) / small.length);
-  const worst = small.reduce((w, r) => (r.ratios.tb_numpy > w.ratios.tb_numpy ? r : w));
+  const inSummary = rows.filter((r) => r.group === SMALL && r.summary !== false);
+  const measured = (rs) => rs.filter((r) => Number.isFinite(r.ratios.tb_numpy));
+  const stats = (rs) => {
+    if (!rs.length) return null;
+    const worst = rs.reduce((w, r) => (r.ratios.tb_numpy > w.ratios.tb_numpy ? r : w));
+    return {
+      cases: rs.length,
+      geomean_tb_over_numpy: Math.exp(rs.reduce((s, r) => s + Math.log(r.ratios.tb_numpy), 0) / rs.length),
+      max_tb_over_numpy: worst.ratios.tb_numpy,
+      max_case: worst.name,
+    };
+  };
+  const targetCases = inSummary.filter((r) => !r.added);
+  const judged = stats(measured(targetCases));
+  if (!judged) return null;
   const peers = rows.filter((r) => r.group === SMALL && Number.isFinite(r.ratios.tb_peer));
   return {
-    cases: small.length,
-    of: rows.filter((r) => r.group === SMALL && r.summary !== false).length,
-    geomean_tb_over_numpy: geomean,
-    max_tb_over_numpy: worst.ratios.tb_numpy,
-    max_case: worst.name,
+    ...judged,
+    of: targetCases.length,
     target: SMALL_TARGET,
-    meets_target: geomean <= SMALL_TARGET.geomean && worst.ratios.tb_numpy <= SMALL_TARGET.max,
+    meets_target: judged.geomean_tb_over_numpy <= SMALL_TARGET.geomean && judged.max_tb_over_numpy <= SMALL_TARGET.max,
+    all_cases: { ...stats(measured(inSummary)), of: inSummary.length },
     peers: peers.map((r) => ({ case: r.name, peer: r.peer.impl, tb_over_peer: r.ratios.tb_peer })),
   };
 }
@@ -346,7 +357,11 @@ async function main() {
   const npPy = path.join(here, 'numpy_ops.py');
   for (const c of cases) {
     process.stdout.write(`  ${c.name} ...`);
-    const row = { name: c.name, group: c.group, op: c.op, args: c.args, ...(c.summary === false && { summary: false }) };
+    const row = {
+      name: c.name, group: c.group, op: c.op, args: c.args,
+      ...(c.summary === false && { summary: false }),
+      ...(c.added && { added: true }),
+    };
     if (c.peer) row.peerName = c.peer.name;
     const tbArgs = [opsJs, c.op, ...c.args, '--budget', budget];
     if (o.yieldEach) tbArgs.push('--yield');
@@ -397,10 +412,15 @@ async function main() {
   console.log('tb/ref, tb/numpy: tensorblas time divided by the other (> 1 means tensorblas is slower).');
   if (summary) {
     const x = (v) => `${v.toFixed(2)}x`;
+    const all = summary.all_cases;
     console.log(
-      `small calls, tb/numpy over ${summary.cases} of ${summary.of} cases: geometric mean ${x(summary.geomean_tb_over_numpy)} ` +
-        `(target <= ${x(SMALL_TARGET.geomean)}), largest ${x(summary.max_tb_over_numpy)} on ${summary.max_case} ` +
-        `(target <= ${x(SMALL_TARGET.max)}): ${summary.meets_target ? 'target met' : 'target not met'}`,
+      `small calls, tb/numpy over the ${summary.cases} of ${summary.of} cases the targets were set on: geometric mean ` +
+        `${x(summary.geomean_tb_over_numpy)} (target <= ${x(SMALL_TARGET.geomean)}), largest ${x(summary.max_tb_over_numpy)} ` +
+        `on ${summary.max_case} (target <= ${x(SMALL_TARGET.max)}): ${summary.meets_target ? 'target met' : 'target not met'}`,
+    );
+    console.log(
+      `  with the ${all.of - summary.of} added case${all.of - summary.of === 1 ? '' : 's'} (${all.cases} of ${all.of}): geometric mean ${x(all.geomean_tb_over_numpy)}, ` +
+        `largest ${x(all.max_tb_over_numpy)} on ${all.max_case}`,
     );
   }
   if (loopOverhead) {
