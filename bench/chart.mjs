@@ -97,8 +97,10 @@ function configLines(results) {
   if (run.length) lines.push(run.join(' · '));
   const s = results.summary?.small_calls;
   if (s) {
+    // Results saved before cases were marked `added` have no all_cases: every case was judged.
+    const over = s.all_cases ? ` over the ${s.cases} cases the targets were set on` : '';
     lines.push(
-      `small calls, tb/numpy over the ${s.cases} cases the targets were set on: geometric mean ${fmtRatio(s.geomean_tb_over_numpy)} ` +
+      `small calls, tb/numpy${over}: geometric mean ${fmtRatio(s.geomean_tb_over_numpy)} ` +
         `(target ≤ ${fmtRatio(s.target?.geomean ?? 0.5)}, dashed), largest ${fmtRatio(s.max_tb_over_numpy)} on ${s.max_case} ` +
         `(target ≤ ${fmtRatio(s.target?.max ?? 1)})`,
     );

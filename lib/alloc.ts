@@ -340,8 +340,8 @@ function detachedLike(data: TypedArray): TypedArray {
 }
 
 /** Whether `data`'s buffer is detached (Node 20 has no ArrayBuffer#detached; a view of a detached buffer throws). */
-export function isDetached(data: ArrayBufferView): boolean {
-  if (data.byteLength !== 0) return false;
+export function isDetached(data: TypedArray): boolean {
+  if (data.length !== 0) return false; // length: byteLength costs V8 ~4x more (see assertAttached)
   try {
     new Uint8Array(data.buffer, 0, 0);
     return false;

@@ -5,10 +5,6 @@
 #include <cblas.h>
 #include <napi.h>
 
-#if defined(__x86_64__)
-#include <immintrin.h>
-#endif
-
 #include <algorithm>
 #include <cmath>
 #include <limits>
@@ -17,6 +13,9 @@
 #include "check.h"
 #include "parallel.h"
 #include "simd.h"
+#if defined(TB_SIMD_X86)
+#include <immintrin.h>
+#endif
 
 namespace tb {
 namespace {
@@ -71,19 +70,23 @@ void SquaredNorms(const T* x, Rows r, std::vector<double>& out) {
 }
 
 // The pass after the gemm, for one row of out holding g = -2 x_i.y_j:
-//   d = (|x_i|^2 + |y_j|^2) + g, clamped at 0 (rounding leaves tiny negatives where points coincide;
-//   NaN passes), then sqrt(d) unless squared.
+//   d = (|x_i|^2 + |y_j|^2) + g, finite negatives clamped at 0 (rounding leaves tiny ones where
+//   points coincide), then sqrt(d) unless squared. NaN and -inf (a float32 gemm overflowing while
+//   the double norms do not) pass unclamped, so that their entries read as non-finite and get
+//   recomputed (see Direct).
 // The AVX2 form does the same IEEE operations in the same order, so every path gives the same bits
 // (sqrt is correctly rounded, float results round once from the double). A reference C++ loop
 // calls scalar sqrt, which cannot be vectorised under errno semantics: 4 lanes take a third of its
 // time, and this pass is a third of cdist's. Each returns whether a result is not finite.
+constexpr double kMax = std::numeric_limits<double>::max();
+
 template <typename T>
 bool EpilogueScalar(bool squared, double xi, const double* yy, T* row, int64_t from, int64_t n) {
   bool nonFinite = false;
   for (int64_t j = from; j < n; j++) {
     double d = (xi + yy[j]) + static_cast<double>(row[j]);
-    d = d < 0 ? 0.0 : d;
-    nonFinite |= !(d <= std::numeric_limits<double>::max());
+    d = d < 0 && d >= -kMax ? 0.0 : d;  // -inf (a float gemm overflowing) stays, to be recomputed
+    nonFinite |= !(std::abs(d) <= kMax);
     row[j] = static_cast<T>(squared ? d : std::sqrt(d));
   }
   return nonFinite;
@@ -97,13 +100,16 @@ __attribute__((target("avx2"))) inline void Store4(float* p, __m256d v) { _mm_st
 
 template <typename T>
 __attribute__((target("avx2"))) bool EpilogueAvx2(bool squared, double xi, const double* yy, T* row, int64_t n) {
-  const __m256d x = _mm256_set1_pd(xi), zero = _mm256_setzero_pd(), max = _mm256_set1_pd(std::numeric_limits<double>::max());
+  const __m256d x = _mm256_set1_pd(xi), zero = _mm256_setzero_pd(), max = _mm256_set1_pd(kMax), min = _mm256_set1_pd(-kMax);
+  const __m256d sign = _mm256_set1_pd(-0.0);
   __m256d nonFinite = zero;
   int64_t j = 0;
   for (; j + 4 <= n; j += 4) {
     __m256d d = _mm256_add_pd(_mm256_add_pd(x, _mm256_loadu_pd(yy + j)), Load4(row + j));
-    d = _mm256_max_pd(zero, d);  // max gives its second operand when either is NaN, as the scalar clamp
-    nonFinite = _mm256_or_pd(nonFinite, _mm256_cmp_pd(d, max, _CMP_NLE_UQ));
+    // The scalar clamp: finite negatives (not -0, NaN or -inf) become 0.
+    const __m256d clamp = _mm256_and_pd(_mm256_cmp_pd(d, zero, _CMP_LT_OQ), _mm256_cmp_pd(d, min, _CMP_GE_OQ));
+    d = _mm256_blendv_pd(d, zero, clamp);
+    nonFinite = _mm256_or_pd(nonFinite, _mm256_cmp_pd(_mm256_andnot_pd(sign, d), max, _CMP_NLE_UQ));
     Store4(row + j, squared ? d : _mm256_sqrt_pd(d));
   }
   return EpilogueScalar(squared, xi, yy, row, j, n) || _mm256_movemask_pd(nonFinite) != 0;
@@ -111,9 +117,9 @@ __attribute__((target("avx2"))) bool EpilogueAvx2(bool squared, double xi, const
 #endif
 
 template <typename T>
-bool Epilogue(bool squared, double xi, const double* yy, T* row, int64_t n) {
+bool Epilogue(Simd level, bool squared, double xi, const double* yy, T* row, int64_t n) {
 #if defined(TB_SIMD_X86)
-  if (SimdLevel() >= Simd::Avx2) return EpilogueAvx2(squared, xi, yy, row, n);
+  if (level >= Simd::Avx2) return EpilogueAvx2(squared, xi, yy, row, n);
 #endif
   return EpilogueScalar(squared, xi, yy, row, 0, n);
 }
@@ -142,10 +148,11 @@ void EuclideanKernel(bool squared, const T* x, Rows xr, const T* y, Rows yr, T* 
   SquaredNorms(y, yr, yy);
   GemmXYt(static_cast<int>(xr.rows), static_cast<int>(yr.rows), static_cast<int>(xr.cols), x, static_cast<int>(xr.rs), y,
           static_cast<int>(yr.rs), out, static_cast<int>(orr.rs));
+  const Simd level = SimdLevel();
   ParallelFor(xr.rows, std::max<int64_t>(1, kParallelGrain / std::max<int64_t>(1, yr.rows)), [&](int64_t b, int64_t e) {
     for (int64_t i = b; i < e; i++) {
       T* row = out + i * orr.rs;
-      if (!Epilogue(squared, xx[static_cast<size_t>(i)], yy.data(), row, yr.rows)) continue;
+      if (!Epilogue(level, squared, xx[static_cast<size_t>(i)], yy.data(), row, yr.rows)) continue;
       for (int64_t j = 0; j < yr.rows; j++) {
         if (!std::isfinite(static_cast<double>(row[j]))) row[j] = Direct(squared, x + i * xr.rs, y + j * yr.rs, xr.cols);
       }

@@ -6,7 +6,9 @@
 #include <cstdlib>
 #include <cstring>
 
-#if defined(__x86_64__) && defined(__GNUC__)  // GCC and clang: target attributes, __builtin_cpu_supports
+// GCC and clang (which defines __GNUC__ too) take target attributes and __builtin_cpu_supports.
+// MSVC and clang-cl do not define __GNUC__: their builds (Windows) run the scalar loops.
+#if defined(__x86_64__) && defined(__GNUC__)
 #define TB_SIMD_X86 1
 #endif
 

@@ -70,6 +70,12 @@ describe('bench/chart.mjs', () => {
     const spec = chartSpec(results);
     expect(spec.vconcat).toHaveLength(2);
     expect(spec.title.subtitle.join('\n')).toContain('OpenBLAS 0.3.21 (Zen kernel, 2 threads)');
+    expect(spec.title.subtitle.join('\n')).toContain('small calls, tb/numpy over the 3 cases the targets were set on: geometric mean 0.50x');
+    // A results file saved before cases were marked `added` judged every case, and says nothing of added ones.
+    const { all_cases: _, ...before } = results.summary.small_calls;
+    const old = chartSpec({ ...results, summary: { small_calls: before } }).title.subtitle.join('\n');
+    expect(old).toContain('small calls, tb/numpy: geometric mean 0.50x');
+    expect(old).not.toContain('added');
   });
 
   it('renders a well-formed SVG document with the cases, groups and title, and leaves vega as it found it', async () => {

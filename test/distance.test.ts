@@ -112,6 +112,15 @@ describe('distance.cdist (SciPy fixtures)', () => {
     rest[3] = 'nan';
     expectClose(cheb.slice([1, 6]), { ...f.chebyshev, shape: [5, 5], data: rest });
   });
+  it('float32 coordinates whose product overflows float (a -inf gemm entry) are recomputed, not clamped to 0', () => {
+    // -2 x.y overflows to -inf in the float gemm while the squared norms, kept in double, do not.
+    const ys = Array.from({ length: 9 }, (_, k) => [1.5e19 + k * 1e18, 0]); // 9 columns: AVX2 lanes and the tail
+    const x = tb.tensor([[1.4e19, 0]], { dtype: 'float32' });
+    const y = tb.tensor(ys, { dtype: 'float32' });
+    const diff = ys.map(([v]) => Math.fround(v) - Math.fround(1.4e19));
+    expect(values(distance.cdist(x, y))).toEqual(diff.map((d) => Math.fround(Math.sqrt(d * d))));
+    expect(values(distance.cdist(x, y, 'sqeuclidean'))).toEqual(diff.map((d) => Math.fround(d * d)));
+  });
   it('every instruction-set path of the euclidean pass gives the same bits (float64 and float32)', () => {
     // TENSORBLAS_ISA lowers what native code picks, in a child process; a machine without AVX2
     // compares its scalar path with itself.
