@@ -72,6 +72,7 @@ const slabs: Slab[] = TIERS.map(emptySlab);
 // The last result carved from a slab, until a tensor claims it (claimRegion).
 let unclaimed: TypedArray | undefined;
 let unclaimedSlab: Slab | undefined;
+let unclaimedBase = 0; // its first element's index in the slab
 
 /**
  * The slab `data` was carved from, if `data` is the result allocate() returned last and no tensor
@@ -82,6 +83,11 @@ export function claimRegion(data: TypedArray): Slab | undefined {
   if (data !== unclaimed) return undefined;
   unclaimed = undefined;
   return unclaimedSlab;
+}
+
+/** Where in its slab the region claimRegion returned last starts, in elements (what native.ts's baseOfTensor would work out). */
+export function claimedBase(): number {
+  return unclaimedBase;
 }
 
 /**
@@ -160,6 +166,7 @@ export function allocate(dtype: DType, n: number, zeroed = true): TypedArray {
       slab = slabs[tier] = newSlab(TIERS[tier].slabBytes);
     }
     const view = new Ctor(slab.buffer, slab.used, n);
+    unclaimedBase = slab.used / Ctor.BYTES_PER_ELEMENT;
     slab.used += (bytes + 7) & ~7; // keep every view 8-byte aligned
     slab.handed++;
     unclaimed = view;

@@ -6,7 +6,7 @@ import type {
   BinaryDType, DotRank, DTypeOfTensor, FloatOf, MatmulRank, Operand, OutResult, Promote, RankOf, Reduced, ScalarOrStack,
 } from './typing.js';
 import { describe, formatShape, LinAlgError, ShapeError } from './errors.js';
-import { argOf, baseOf, bufferOf, DTYPE_CODE, META, native, nativeStep } from './native.js';
+import { argOf, baseOfTensor, bufferOf, DTYPE_CODE, META, native, nativeStep } from './native.js';
 import { broadcastShapes, broadcastStrides } from './shape.js';
 import { assertAttached, Tensor, type OutOption } from './tensor.js';
 import { copyInto, finishInto, mul, prepareOut } from './elementwise.js';
@@ -130,7 +130,7 @@ export function* matmulSteps(x: Tensor, y: Tensor, opts?: OutOption): Steps<Tens
   const ors = aVec ? 0 : out.strides[on - (bVec ? 1 : 2)];
   const ocs = bVec ? 1 : out.strides[on - 1];
   writeMatrixLayout(p, out, batch, batch, ors, ocs);
-  yield nativeStep('matmul', bufferOf(a.data), bufferOf(b.data), bufferOf(out.data));
+  yield nativeStep('matmul', argOf(a), argOf(b), argOf(out));
   if (out !== target) finishInto(out, target);
   return target;
 }
@@ -149,19 +149,20 @@ function leanMatmul(a: Tensor, b: Tensor): Tensor | null {
   const shape = an === 1 ? [N] : bn === 1 ? [M] : [M, N];
   if (M * N * K <= JS_MAX_PRODUCT && !(M === 1 && N === 1)) return smallMatmul(a, b, shape, M, N, K, ars, acs, brs, bcs);
   const out = Tensor._output(shape, a.dtype);
-  product(a.dtype, M, N, K, argOf(a), a.data, a.offset, ars, acs, argOf(b), b.data, b.offset, brs, bcs, argOf(out), out.data);
+  product(a.dtype, M, N, K, argOf(a), a.offset + baseOfTensor(a), ars, acs, argOf(b), b.offset + baseOfTensor(b), brs, bcs, argOf(out), baseOfTensor(out));
   return out;
 }
 
 /**
- * One native product of an M x K and a K x N operand (element (i, k) of a at offset + i rs + k cs)
- * into a row-major M x N `out` from its first element, without matmul's shape and batch logic.
+ * One native product of an M x K and a K x N operand (element (i, k) of a at ao + i rs + k cs in
+ * argA, offsets counted from the start of the memory native code is passed) into a row-major
+ * M x N out at outBase, without matmul's shape and batch logic.
  */
 function product(
   dtype: DType, M: number, N: number, K: number,
-  argA: ArrayBuffer | TypedArray, a: TypedArray, ao: number, ars: number, acs: number,
-  argB: ArrayBuffer | TypedArray, b: TypedArray, bo: number, brs: number, bcs: number,
-  argOut: ArrayBuffer | TypedArray, out: TypedArray,
+  argA: ArrayBuffer | TypedArray, ao: number, ars: number, acs: number,
+  argB: ArrayBuffer | TypedArray, bo: number, brs: number, bcs: number,
+  argOut: ArrayBuffer | TypedArray, outBase: number,
 ): void {
   const m = META;
   const code = DTYPE_CODE[dtype];
@@ -172,13 +173,13 @@ function product(
   m[4] = M;
   m[5] = N;
   m[6] = K;
-  m[7] = ao + baseOf(a, argA);
+  m[7] = ao;
   m[8] = ars;
   m[9] = acs;
-  m[10] = bo + baseOf(b, argB);
+  m[10] = bo;
   m[11] = brs;
   m[12] = bcs;
-  m[13] = baseOf(out, argOut);
+  m[13] = outBase;
   m[14] = N;
   m[15] = 1;
   native.matmul(argA, argB, argOut);
@@ -251,7 +252,7 @@ function smallMatmulI32(x: TypedArray, xo: number, xr: number, xc: number, y: Ty
 }
 
 function writeMatrixLayout(p: number, t: Tensor, ownBatch: readonly number[], batch: readonly number[], rs: number, cs: number): number {
-  META[p++] = t.offset + baseOf(t.data, bufferOf(t.data));
+  META[p++] = t.offset + baseOfTensor(t);
   const bs = broadcastStrides(ownBatch, t.strides.slice(0, ownBatch.length), batch);
   for (let i = 0; i < bs.length; i++) META[p++] = bs[i];
   META[p++] = rs;
@@ -272,7 +273,7 @@ export function dotNumber(x: Tensor, y: Tensor): number {
   assertAttached(y.data);
   const dtype = x.dtype as 'float64' | 'float32';
   const out = DOT_RESULT[dtype];
-  product(dtype, 1, 1, x.size, argOf(x), x.data, x.offset, 0, x.strides[0], argOf(y), y.data, y.offset, y.strides[0], 0, DOT_ARG[dtype], out);
+  product(dtype, 1, 1, x.size, argOf(x), x.offset + baseOfTensor(x), 0, x.strides[0], argOf(y), y.offset + baseOfTensor(y), y.strides[0], 0, DOT_ARG[dtype], 0);
   return out[0];
 }
 

@@ -2,7 +2,7 @@
 // allocates the output; C++ (native/elementwise.cc) runs the strided loops.
 import { canCast, floatOf, promote, promoteScalar, type DType, type TypedArray } from './dtype.js';
 import { describe, formatShape, ShapeError } from './errors.js';
-import { argOf, baseOf, bufferOf, DTYPE_CODE, META, native } from './native.js';
+import { argOf, baseOf, baseOfTensor, bufferOf, DTYPE_CODE, META, native } from './native.js';
 import { broadcastShapes, broadcastStrides, contiguousStrides, shapesEqual } from './shape.js';
 import { allocate, isRecycled } from './alloc.js';
 import { assertAttached, Tensor, type Axis, type OutOption } from './tensor.js';
@@ -35,7 +35,7 @@ function writeLayout(pos: number, shape: readonly number[], t: Tensor | null, ta
     for (let i = 0; i < target.length; i++) META[pos++] = 0;
     return pos;
   }
-  META[pos++] = t.offset + baseOf(t.data, arg);
+  META[pos++] = t.offset + baseOfTensor(t);
   const strides = t.shape === target || shapesEqual(t.shape, target) ? t.strides : broadcastStrides(shape, t.strides, target);
   for (let i = 0; i < target.length; i++) META[pos++] = strides[i];
   return pos;
@@ -103,7 +103,13 @@ function binary(name: BinaryName, x: Tensor | number, y: Tensor | number, opts?:
   const shapeB = b ? b.shape : NO_DIMS;
   const shape = a && b ? broadcastShapes(shapeA, shapeB) : (a ?? b)!.shape;
   const target = prepareOut(opts, shape, dtype, name);
-  const out = opts?.out === undefined || writesDirectly(target, [a, b], ELEMENTWISE) ? target : Tensor._output(shape, dtype);
+  const out = opts?.out === undefined || writesDirectly(target, [a, b], ELEMENTWISE_AS[dtype]) ? target : Tensor._output(shape, dtype);
+  if (out !== target || opts?.out === undefined) {
+    // a temporary (out overlaps an input, or has another dtype) or a fresh result: native code below
+  } else if (name !== 'pow' && out.isContiguous) {
+    const small = smallBinary(name, a, b, SCALAR[0], dtype, out);
+    if (small !== null) return small;
+  }
   META[0] = DTYPE_CODE[a ? a.dtype : 'float64'];
   META[1] = DTYPE_CODE[b ? b.dtype : 'float64'];
   META[2] = DTYPE_CODE[out.dtype];
@@ -120,7 +126,15 @@ function binary(name: BinaryName, x: Tensor | number, y: Tensor | number, opts?:
   return target;
 }
 
-const ELEMENTWISE = { elementwise: true } as const;
+// writesDirectly's options for an elementwise result of each dtype. The loops compute in their
+// output's dtype, so an `out` of a wider dtype (float64 for a float32 or int32 result) takes a
+// temporary of the result's dtype and a cast copy: NumPy's result rounds (and int32 wraps) in the
+// result's dtype before it is cast to out's.
+const ELEMENTWISE_AS: Readonly<Record<DType, { dtype: DType; elementwise: true }>> = {
+  float64: { dtype: 'float64', elementwise: true },
+  float32: { dtype: 'float32', elementwise: true },
+  int32: { dtype: 'int32', elementwise: true },
+};
 
 // Fewer elements than 2 MiB of float64: native code never streams such an output (kStreamMinBytes
 // in native/elementwise.cc), so whether it is fresh need not be worked out.
@@ -138,7 +152,9 @@ const JS_MAX_ELEMENTS = 128;
 /** A weak scalar as the native loops convert it to the result's dtype (promoteScalar keeps int32 ones integral). */
 const scalarAs = (dtype: DType, v: number): number => (dtype === 'float32' ? Math.fround(v) : v);
 
-function smallBinary(name: Exclude<BinaryName, 'pow'>, a: Tensor | null, b: Tensor | null, scalar: number, dtype: DType): Tensor | null {
+function smallBinary(
+  name: Exclude<BinaryName, 'pow'>, a: Tensor | null, b: Tensor | null, scalar: number, dtype: DType, into?: Tensor,
+): Tensor | null {
   const t = (a ?? b)!;
   const n = t.size;
   if (n > JS_MAX_ELEMENTS || !t.isContiguous) return null;
@@ -148,30 +164,34 @@ function smallBinary(name: Exclude<BinaryName, 'pow'>, a: Tensor | null, b: Tens
   const x = a === null ? null : a.data, xo = a === null ? 0 : a.offset;
   const y = b === null ? null : b.data, yo = b === null ? 0 : b.offset;
   const s = scalarAs(dtype, scalar);
-  const out = allocate(dtype, n, false);
+  // `into`: the caller's out, contiguous, of `dtype`, sharing no memory with an input unless it is
+  // that input exactly (each element is read before the same one is written).
+  if (into !== undefined) assertAttached(into.data);
+  const out = into === undefined ? allocate(dtype, n, false) : into.data;
+  const o = into === undefined ? 0 : into.offset;
   const int = dtype === 'int32';
   switch (name) {
     case 'add':
-      if (x === null) for (let i = 0; i < n; i++) out[i] = s + y![yo + i];
-      else if (y === null) for (let i = 0; i < n; i++) out[i] = x[xo + i] + s;
-      else for (let i = 0; i < n; i++) out[i] = x[xo + i] + y[yo + i];
+      if (x === null) for (let i = 0; i < n; i++) out[o + i] = s + y![yo + i];
+      else if (y === null) for (let i = 0; i < n; i++) out[o + i] = x[xo + i] + s;
+      else for (let i = 0; i < n; i++) out[o + i] = x[xo + i] + y[yo + i];
       break;
     case 'sub':
-      if (x === null) for (let i = 0; i < n; i++) out[i] = s - y![yo + i];
-      else if (y === null) for (let i = 0; i < n; i++) out[i] = x[xo + i] - s;
-      else for (let i = 0; i < n; i++) out[i] = x[xo + i] - y[yo + i];
+      if (x === null) for (let i = 0; i < n; i++) out[o + i] = s - y![yo + i];
+      else if (y === null) for (let i = 0; i < n; i++) out[o + i] = x[xo + i] - s;
+      else for (let i = 0; i < n; i++) out[o + i] = x[xo + i] - y[yo + i];
       break;
     case 'mul':
       if (int) {
-        for (let i = 0; i < n; i++) out[i] = Math.imul(x === null ? s : x[xo + i], y === null ? s : y[yo + i]);
-      } else if (x === null) for (let i = 0; i < n; i++) out[i] = s * y![yo + i];
-      else if (y === null) for (let i = 0; i < n; i++) out[i] = x[xo + i] * s;
-      else for (let i = 0; i < n; i++) out[i] = x[xo + i] * y[yo + i];
+        for (let i = 0; i < n; i++) out[o + i] = Math.imul(x === null ? s : x[xo + i], y === null ? s : y[yo + i]);
+      } else if (x === null) for (let i = 0; i < n; i++) out[o + i] = s * y![yo + i];
+      else if (y === null) for (let i = 0; i < n; i++) out[o + i] = x[xo + i] * s;
+      else for (let i = 0; i < n; i++) out[o + i] = x[xo + i] * y[yo + i];
       break;
     case 'div': // dtype is a float here
-      if (x === null) for (let i = 0; i < n; i++) out[i] = s / y![yo + i];
-      else if (y === null) for (let i = 0; i < n; i++) out[i] = x[xo + i] / s;
-      else for (let i = 0; i < n; i++) out[i] = x[xo + i] / y[yo + i];
+      if (x === null) for (let i = 0; i < n; i++) out[o + i] = s / y![yo + i];
+      else if (y === null) for (let i = 0; i < n; i++) out[o + i] = x[xo + i] / s;
+      else for (let i = 0; i < n; i++) out[o + i] = x[xo + i] / y[yo + i];
       break;
     case 'maximum':
     case 'minimum': {
@@ -180,12 +200,12 @@ function smallBinary(name: Exclude<BinaryName, 'pow'>, a: Tensor | null, b: Tens
       for (let i = 0; i < n; i++) {
         const p = scalarAs(dtype, x === null ? s : x[xo + i]);
         const q = scalarAs(dtype, y === null ? s : y[yo + i]);
-        out[i] = (max ? p >= q : p <= q) || p !== p ? p : q;
+        out[o + i] = (max ? p >= q : p <= q) || p !== p ? p : q;
       }
       break;
     }
   }
-  return Tensor._trusted(out, t.shape, contiguousStrides(t.shape), 0);
+  return into ?? Tensor._trusted(out, t.shape, contiguousStrides(t.shape), 0);
 }
 
 // The unary ops JS computes exactly as C++ does (see smallBinary). exp: float64 only, and only once
@@ -260,7 +280,7 @@ function unary(name: UnaryName, x: Tensor, opts?: OutOption, lo = 0, hi = 0, dty
     return out;
   }
   const target = prepareOut(opts, x.shape, dtype, name);
-  const out = writesDirectly(target, [x], ELEMENTWISE) ? target : Tensor._output(x.shape, dtype);
+  const out = writesDirectly(target, [x], ELEMENTWISE_AS[dtype]) ? target : Tensor._output(x.shape, dtype);
   unaryInto(name, x, out, lo, hi);
   if (out !== target) finishInto(out, target);
   return target;
@@ -276,9 +296,9 @@ function unaryInto(name: UnaryName, x: Tensor, out: Tensor, lo = 0, hi = 0, fres
     // shape, the layout native code would coalesce it to, written directly.
     META[2] = 1;
     META[3] = x.size;
-    META[4] = x.offset + baseOf(x.data, argX);
+    META[4] = x.offset + baseOfTensor(x);
     META[5] = 1;
-    META[6] = out.offset + baseOf(out.data, argOut);
+    META[6] = out.offset + baseOfTensor(out);
     META[7] = 1;
   } else {
     let pos = writeShape(2, out.shape);

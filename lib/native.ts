@@ -127,6 +127,15 @@ export function argOf(t: Tensor): ArrayBuffer | TypedArray {
 }
 
 /**
+ * {@link baseOf} for a tensor's data and {@link argOf}, looked up once per tensor and kept on it (a
+ * fresh slab result gets it from the allocator): `byteOffset` and `BYTES_PER_ELEMENT` are getters
+ * V8 makes slow on code that sees typed arrays of several kinds (~20 ns each, per operand per call).
+ */
+export function baseOfTensor(t: Tensor): number {
+  return t._base ?? (t._base = baseOf(t.data, argOf(t)));
+}
+
+/**
  * Elements between the start of `arg`, which {@link bufferOf}`(data)` returned, and `data[0]`.
  * Taking `arg` saves a second read of `data.buffer`, a getter that costs ~17 ns.
  */

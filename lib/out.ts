@@ -5,15 +5,15 @@
 // and columns while it writes, so for it even the same view is an overlap. (LAPACK's `out` is
 // the exception: each routine reads its input matrix whole before writing, so lapackOut allows
 // out to be exactly the input, computing in place, and refuses any other overlap.)
-import { native } from './native.js';
+import { argOf, baseOfTensor, native } from './native.js';
 import { broadcastStrides, extentOf, shapesEqual } from './shape.js';
 import type { DType } from './dtype.js';
 import type { Tensor } from './tensor.js';
 
+const ITEM_BYTES: Readonly<Record<DType, number>> = { float64: 8, float32: 4, int32: 4 };
+
 /** 'none': no byte in common; 'same': out element i is input element i (same start, strides, dtype); 'partial': any other overlap. */
 export type Overlap = 'none' | 'same' | 'partial';
-
-const isShared = (t: Tensor): boolean => typeof SharedArrayBuffer !== 'undefined' && t.data.buffer instanceof SharedArrayBuffer;
 
 /**
  * How `out` and `input` share memory. With `broadcast`, the input is read broadcast to out's shape
@@ -21,17 +21,27 @@ const isShared = (t: Tensor): boolean => typeof SharedArrayBuffer !== 'undefined
  */
 export function overlapOf(out: Tensor, input: Tensor, broadcast = false): Overlap {
   if (out.size === 0 || input.size === 0) return 'none';
-  const sameBuffer = out.data.buffer === input.data.buffer;
-  // Distinct ArrayBuffers never alias, but two SharedArrayBuffer objects can be the same memory.
-  if (!sameBuffer && !(isShared(out) && isShared(input))) return 'none';
+  // argOf: the tensor's ArrayBuffer, or its typed array when the memory is a SharedArrayBuffer,
+  // kept on the tensor (data.buffer is a ~17 ns getter, and this runs for every `out` call).
+  const outArg = argOf(out), inputArg = argOf(input);
+  let sameBuffer = outArg === inputArg;
+  if (!sameBuffer) {
+    // Distinct ArrayBuffers never alias, but two SharedArrayBuffer objects can be the same memory.
+    if (outArg instanceof ArrayBuffer || inputArg instanceof ArrayBuffer) return 'none';
+    sameBuffer = outArg.buffer === inputArg.buffer;
+  }
   const [olo, ohi] = extentOf(out.shape, out.strides, out.offset);
   const [ilo, ihi] = extentOf(input.shape, input.strides, input.offset);
   let relation: number;
   if (sameBuffer) {
-    // Byte ranges, so that views of other dtypes over one buffer compare correctly.
-    const ob = out.data.BYTES_PER_ELEMENT, ib = input.data.BYTES_PER_ELEMENT;
-    const os = out.data.byteOffset + olo * ob, oe = out.data.byteOffset + (ohi + 1) * ob;
-    const is = input.data.byteOffset + ilo * ib, ie = input.data.byteOffset + (ihi + 1) * ib;
+    // Byte ranges, so that views of other dtypes over one buffer compare correctly. Over one
+    // ArrayBuffer, the bases native calls use (kept on the tensors); over one SharedArrayBuffer the
+    // args are the typed arrays themselves, so their byte offsets.
+    const ob = ITEM_BYTES[out.dtype], ib = ITEM_BYTES[input.dtype];
+    const shared = !(outArg instanceof ArrayBuffer);
+    const o0 = shared ? out.data.byteOffset : baseOfTensor(out) * ob, i0 = shared ? input.data.byteOffset : baseOfTensor(input) * ib;
+    const os = o0 + olo * ob, oe = o0 + (ohi + 1) * ob;
+    const is = i0 + ilo * ib, ie = i0 + (ihi + 1) * ib;
     relation = oe <= is || ie <= os ? 0 : os === is ? 2 : 1;
   } else {
     relation = native.memoryOverlap(out.data, olo, ohi + 1, input.data, ilo, ihi + 1); // by address

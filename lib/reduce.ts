@@ -2,7 +2,7 @@
 // strides, no copy); C++ accumulates in double with pairwise summation.
 import { floatOf, type DType } from './dtype.js';
 import { describe } from './errors.js';
-import { argOf, baseOf, DTYPE_CODE, META, native } from './native.js';
+import { argOf, baseOfTensor, DTYPE_CODE, META, native } from './native.js';
 import { contiguousStrides, normalizeAxes, normalizeAxis } from './shape.js';
 import { assertAttached, Tensor, type Axis } from './tensor.js';
 import type { TypedArray } from './dtype.js';
@@ -94,10 +94,10 @@ function reduce(name: ReduceName, a: Tensor, axis: Axis, keepdims: boolean, ddof
   META[p++] = redShape.length;
   for (const d of redShape) META[p++] = d;
   const argA = argOf(a), argOut = argOf(out);
-  META[p++] = a.offset + baseOf(a.data, argA);
+  META[p++] = a.offset + baseOfTensor(a);
   for (const s of keepStrides) META[p++] = s;
   for (const s of redStrides) META[p++] = s;
-  META[p++] = baseOf(out.data, argOut);
+  META[p++] = baseOfTensor(out);
   for (const s of out.strides) META[p++] = s;
   native.reduce(OPS[name], argA, argOut, ddof);
   if (keepdims) {

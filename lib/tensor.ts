@@ -1,4 +1,4 @@
-import { allocate, claimRegion, disposeData, disposeRegion, isDetached, releaseRegion, type Slab } from './alloc.js';
+import { allocate, claimedBase, claimRegion, disposeData, disposeRegion, isDetached, releaseRegion, type Slab } from './alloc.js';
 import { checkDType, dtypeOfArray, type DType, type TypedArray } from './dtype.js';
 import type {
   ArrayOf, DivDType, DotRank, ElementwiseDType, DTypeOfTensor, FloatOf, MatmulRank, MaxRank, Operand, OutResult, Promote, RankMinus, RankOf,
@@ -95,6 +95,8 @@ export class Tensor<out D extends DType = DType, out R extends number = number> 
   declare readonly size: number;
   /** @internal What native calls take for `data` (native.ts's argOf), once looked up: `data.buffer` is a slow getter. */
   declare _arg: ArrayBuffer | TypedArray | undefined;
+  /** @internal Where `data` starts in `_arg`, in elements (native.ts's baseOfTensor), once looked up: `byteOffset` is a slow getter too. */
+  declare _base: number | undefined;
   /** @internal The slab this tensor's small result was carved from, while the tensor owns that region (alloc.ts's claimRegion). */
   declare _region: Slab | undefined;
 
@@ -138,6 +140,7 @@ export class Tensor<out D extends DType = DType, out R extends number = number> 
     // A fresh slab region's owner knows the buffer native calls take without asking `data`.
     const region = token === TRUSTED ? claimRegion(data) : undefined;
     this._arg = region?.buffer;
+    this._base = region === undefined ? undefined : claimedBase();
     this._region = region;
   }
 
@@ -478,6 +481,7 @@ export class Tensor<out D extends DType = DType, out R extends number = number> 
       (this as { data: TypedArray }).data = disposeRegion(this.data, region);
     } else (this as { data: TypedArray }).data = disposeData(this.data);
     this._arg = undefined; // else native calls would still reach a small tensor's slab
+    this._base = undefined;
   }
 
   /**

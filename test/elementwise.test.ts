@@ -137,6 +137,20 @@ describe('out argument', () => {
     expectClose(big.slice(null, 1), { dtype: 'float64', shape: [3], data: [Math.E, Math.exp(2), Math.exp(3)] }, 1e-15);
     expect(values(big.slice(null, 0))).toEqual([0, 0, 0]);
   });
+  it('a float64 out takes a float32 or int32 result as NumPy does: rounded (or wrapped) in its dtype, then cast', () => {
+    // np.multiply(np.float32(3e38), 3, out=np.zeros(1)) is inf; np.add(int32 max, 1, out=f64) is -2**31.
+    for (const n of [1, 300]) { // the JS path and the native loops
+      const f = tb.full([n], 3e38, 'float32');
+      const wide = zeros([n]);
+      f.mul(3, { out: wide });
+      expect(wide.get(0)).toBe(Infinity);
+      tb.sqrt(tb.full([n], 2, 'float32'), { out: wide });
+      expect(wide.get(n - 1)).toBe(Math.fround(Math.SQRT2));
+      const i = tb.full([n], 2 ** 31 - 1, 'int32');
+      i.add(tb.ones([n], 'int32'), { out: wide });
+      expect(wide.get(n - 1)).toBe(-(2 ** 31));
+    }
+  });
   it('an out that overlaps an input gives what NumPy gives (as if computed into fresh memory)', () => {
     const m = tb.arange(9).astype('float64').reshape(3, 3);
     const expected = m.add(m.T).toArray();

@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import * as tb from '../lib/index.js';
 import { Tensor, tensor } from '../lib/index.js';
 import type { DType } from '../lib/index.js';
+import { native } from '../lib/native.js';
 
 const SPECIAL = [0, -0, 1, -1, 0.1, -2.5, 1e308, -1e308, 1e-310, Infinity, -Infinity, NaN, 3.4028235e38, 2 ** 31 - 1, -(2 ** 31), 7, 65537];
 const INT_SPECIAL = [0, 1, -1, 2 ** 31 - 1, -(2 ** 31), 65537, -65537, 46341, 7, -3, 123456789, 2];
@@ -39,7 +40,9 @@ function sameBits(a: Tensor | number, b: Tensor | number): void {
   }
   expect(a.dtype).toBe(b.dtype);
   expect(a.shape).toEqual(b.shape);
-  const x = a.contiguous().data, y = b.contiguous().data;
+  // clone(): a fresh array of exactly the tensor's elements (contiguous() keeps an offset view's buffer).
+  const x = a.clone().data, y = b.clone().data;
+  expect(x.length).toBe(a.size);
   for (let i = 0; i < x.length; i++) {
     if (!Object.is(x[i], y[i])) expect(`${i}: ${x[i]}`).toBe(`${i}: ${y[i]}`);
   }
@@ -79,6 +82,55 @@ describe('small elementwise calls computed in JS', () => {
     for (const d of DTYPES) {
       const [a, as] = pair(d, 37, 4);
       sameBits(a[op](), as[op]());
+    }
+  });
+
+  it('{ out } takes the JS path too: the native bits, into an offset view or in place, and NumPy\'s result where out overlaps an input', () => {
+    // Counts native elementwise calls, to see which path ran.
+    const nativeBinary = native.binary;
+    let crossings = 0;
+    native.binary = (...args: unknown[]) => {
+      crossings++;
+      return (nativeBinary as (...a: unknown[]) => unknown)(...args);
+    };
+    try {
+      for (const op of BINARY) {
+        for (const da of DTYPES) {
+          for (const db of DTYPES) {
+            const [a, as] = pair(da, 16, 5);
+            const [b, bs] = pair(db, 16, 6);
+            const want = tb[op](as, bs);
+            const out = tb.zeros([19], want.dtype).slice([2, 18]); // contiguous, at an offset
+            crossings = 0;
+            expect(tb[op](a, b, { out })).toBe(out);
+            expect(crossings, `${op} ${da} ${db}`).toBe(0);
+            sameBits(out, want);
+          }
+        }
+        // In place: out is the first operand itself.
+        const [a, as] = pair('float64', 16, 7);
+        const want = tb[op](as, 2.5);
+        crossings = 0;
+        tb[op](a, 2.5, { out: a });
+        expect(crossings).toBe(0);
+        sameBits(a, want);
+      }
+      // Overlapping out (shifted by one element): computed as into fresh memory, then copied.
+      const buf = tensor([1, 2, 3, 4, 5, 6]);
+      tb.add(buf.slice([0, 5]), 10, { out: buf.slice([1, 6]) });
+      expect(buf.toArray()).toEqual([1, 11, 12, 13, 14, 15]);
+      // A wider out than the result (float32 into float64) and a strided out go to native code, same values.
+      const [f, fs] = pair('float32', 16, 8);
+      const wide = tb.zeros([16]);
+      crossings = 0;
+      tb.mul(f, 3, { out: wide });
+      expect(crossings).toBe(1);
+      sameBits(wide, tb.mul(fs, 3).astype('float64'));
+      const strided = tb.zeros([32]).slice([0, 32, 2]);
+      tb.sub(tb.tensor([1, 2]), 1, { out: strided.slice([0, 2]) });
+      expect(strided.slice([0, 2]).toArray()).toEqual([0, 1]);
+    } finally {
+      native.binary = nativeBinary;
     }
   });
 
