@@ -13,7 +13,7 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import * as tb from 'tensorblas';
 
-const { config, rand, eye, linalg } = tb;
+const { config, rand, eye, linalg, zeros } = tb;
 const require = createRequire(import.meta.url);
 
 // A package's version from its package.json, found above its resolved entry (ml-matrix's exports
@@ -150,6 +150,13 @@ async function setup(op, args) {
       const n = int(args[0]);
       const a = rand([n], { seed: 1 });
       return { shape: [n], dtype: 'float64', fn: () => a.mul(2.5) };
+    }
+    case 'mul_scalar_out': {
+      // The same into one out tensor for every call.
+      const n = int(args[0]);
+      const a = rand([n], { seed: 1 });
+      const out = zeros([n]);
+      return { shape: [n], dtype: 'float64', fn: () => a.mul(2.5, { out }) };
     }
     case 'dot': {
       const n = int(args[0]);

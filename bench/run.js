@@ -42,9 +42,10 @@ const CASES = [
   { name: 'sum 16', op: 'sum', args: ['16'], quick: true },
   { name: 'mul 768 * scalar', op: 'mul_scalar', args: ['768'], quick: true, reference: false, added: true },
   // The same, each result disposed at once (`using r = ...`): its slab's memory is reused while
-  // still cached, where fresh results wait for the collector. Another way of writing the call, so
-  // not in the group's summary.
+  // still cached, where fresh results wait for the collector; and into one `out` for every call.
+  // Other ways of writing the call, so not in the group's summary (NumPy's column: its fresh result).
   { name: 'mul 768 * scalar, disposed', op: 'mul_scalar+dispose', npOp: 'mul_scalar', args: ['768'], reference: false, summary: false },
+  { name: 'mul 768 * scalar, { out } reused', op: 'mul_scalar_out', npOp: 'mul_scalar', args: ['768'], reference: false, summary: false },
   { name: 'dot 768 . 768 f64', op: 'dot', args: ['768', 'float64'], quick: true, reference: false },
   { name: 'dot 768 . 768 f32', op: 'dot', args: ['768', 'float32'], reference: false, added: true },
   { name: 'vecmat (768,) @ (768,16)', op: 'vecmat', args: ['768', '16'], reference: false, added: true },
