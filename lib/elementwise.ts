@@ -106,7 +106,7 @@ function binary(name: BinaryName, x: Tensor | number, y: Tensor | number, opts?:
   const out = opts?.out === undefined || writesDirectly(target, [a, b], ELEMENTWISE_AS[dtype]) ? target : Tensor._output(shape, dtype);
   if (out !== target || opts?.out === undefined) {
     // a temporary (out overlaps an input, or has another dtype) or a fresh result: native code below
-  } else if (name !== 'pow' && out.isContiguous) {
+  } else if (name !== 'pow' && out.size <= JS_MAX_ELEMENTS && out.isContiguous) {
     const small = smallBinary(name, a, b, SCALAR[0], dtype, out);
     if (small !== null) return small;
   }

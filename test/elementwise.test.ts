@@ -139,7 +139,7 @@ describe('out argument', () => {
   });
   it('a float64 out takes a float32 or int32 result as NumPy does: rounded (or wrapped) in its dtype, then cast', () => {
     // np.multiply(np.float32(3e38), 3, out=np.zeros(1)) is inf; np.add(int32 max, 1, out=f64) is -2**31.
-    for (const n of [1, 300]) { // the JS path and the native loops
+    for (const n of [1, 300]) { // a JS-sized and a native-sized result, each through a temporary
       const f = tb.full([n], 3e38, 'float32');
       const wide = zeros([n]);
       f.mul(3, { out: wide });

@@ -107,14 +107,42 @@ describe('small elementwise calls computed in JS', () => {
             sameBits(out, want);
           }
         }
-        // In place: out is the first operand itself.
-        const [a, as] = pair('float64', 16, 7);
-        const want = tb[op](as, 2.5);
-        crossings = 0;
-        tb[op](a, 2.5, { out: a });
-        expect(crossings).toBe(0);
-        sameBits(a, want);
+        // In place: out is the first operand, the second, or both, for every dtype.
+        for (const d of DTYPES) {
+          if (op === 'div' && d === 'int32') continue; // a float64 result: no int32 out takes it
+          const [a, as] = pair(d, 16, 7);
+          const [b, bs] = pair(d, 16, 8);
+          const wantAS = tb[op](as, 3), wantAB = tb[op](as, bs), wantAA = tb[op](as, as);
+          const x = a.clone(), y = b.clone(), z = a.clone(), w = a.clone();
+          crossings = 0;
+          tb[op](x, 3, { out: x });
+          tb[op](w, y, { out: y });
+          tb[op](z, z, { out: z });
+          expect(crossings, `${op} ${d}`).toBe(0);
+          sameBits(x, wantAS);
+          sameBits(y, wantAB);
+          sameBits(z, wantAA);
+        }
       }
+      // Operands and out over one user ArrayBuffer at other byte offsets (no slab, no cached base):
+      // apart, the JS path writes out in place of nothing else; shifted by one element, NumPy's
+      // copy semantics through a temporary.
+      const buffer = new ArrayBuffer(8 * 12);
+      const user = new Float64Array(buffer, 8, 11);
+      user.set([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11]);
+      const lo = new Tensor(new Float64Array(buffer, 8, 4), [4]);
+      const hi = new Tensor(new Float64Array(buffer, 48, 4), [4]);
+      crossings = 0;
+      tb.add(lo, 100, { out: hi });
+      expect(crossings).toBe(0);
+      expect(Array.from(user)).toEqual([1, 2, 3, 4, 5, 101, 102, 103, 104, 10, 11]);
+      const shifted = new Tensor(new Float64Array(buffer, 16, 4), [4]);
+      tb.mul(lo, 2, { out: shifted });
+      expect(Array.from(user.subarray(0, 5))).toEqual([1, 2, 4, 6, 8]);
+      // A disposed out is refused on the JS path as on the native one.
+      const gone = tensor([1, 2, 3]);
+      gone.dispose();
+      expect(() => tb.add(tensor([1, 2, 3]), 1, { out: gone })).toThrow(TypeError);
       // Overlapping out (shifted by one element): computed as into fresh memory, then copied.
       const buf = tensor([1, 2, 3, 4, 5, 6]);
       tb.add(buf.slice([0, 5]), 10, { out: buf.slice([1, 6]) });
