@@ -248,25 +248,28 @@ export function jsExpAgrees(): boolean {
   return jsExpChecked;
 }
 
-function smallUnary(name: UnaryName, x: Tensor, dtype: DType): Tensor | null {
+/** `into`: as for smallBinary, the caller's out, contiguous, of `dtype`, x itself or sharing no memory with it. */
+function smallUnary(name: UnaryName, x: Tensor, dtype: DType, into?: Tensor): Tensor | null {
   const n = x.size;
   if (n > JS_MAX_ELEMENTS || !JS_UNARY[name] || dtype !== x.dtype || !x.isContiguous) return null;
   if (name === 'exp' && (dtype !== 'float64' || n > JS_EXP_MAX_ELEMENTS || !jsExpAgrees())) return null;
   assertAttached(x.data);
   const d = x.data, o = x.offset;
-  const out = allocate(dtype, n, false);
+  if (into !== undefined) assertAttached(into.data);
+  const out = into === undefined ? allocate(dtype, n, false) : into.data;
+  const p = into === undefined ? 0 : into.offset;
   const int = dtype === 'int32';
   switch (name) {
-    case 'copy': for (let i = 0; i < n; i++) out[i] = d[o + i]; break;
-    case 'neg': for (let i = 0; i < n; i++) out[i] = int ? -d[o + i] | 0 : -d[o + i]; break;
-    case 'abs': for (let i = 0; i < n; i++) out[i] = Math.abs(d[o + i]); break; // int32: |INT_MIN| wraps on the store
-    case 'square': for (let i = 0; i < n; i++) out[i] = int ? Math.imul(d[o + i], d[o + i]) : d[o + i] * d[o + i]; break;
-    case 'sqrt': for (let i = 0; i < n; i++) out[i] = Math.sqrt(d[o + i]); break; // float dtypes only (FLOAT_RESULT)
-    case 'exp': for (let i = 0; i < n; i++) out[i] = Math.exp(d[o + i]); break; // float64 only (above)
-    case 'relu': for (let i = 0; i < n; i++) { const v = d[o + i]; out[i] = v > 0 ? v : v !== v ? v : 0; } break;
-    case 'sign': for (let i = 0; i < n; i++) { const v = d[o + i]; out[i] = v > 0 ? 1 : v < 0 ? -1 : v; } break;
+    case 'copy': for (let i = 0; i < n; i++) out[p + i] = d[o + i]; break;
+    case 'neg': for (let i = 0; i < n; i++) out[p + i] = int ? -d[o + i] | 0 : -d[o + i]; break;
+    case 'abs': for (let i = 0; i < n; i++) out[p + i] = Math.abs(d[o + i]); break; // int32: |INT_MIN| wraps on the store
+    case 'square': for (let i = 0; i < n; i++) out[p + i] = int ? Math.imul(d[o + i], d[o + i]) : d[o + i] * d[o + i]; break;
+    case 'sqrt': for (let i = 0; i < n; i++) out[p + i] = Math.sqrt(d[o + i]); break; // float dtypes only (FLOAT_RESULT)
+    case 'exp': for (let i = 0; i < n; i++) out[p + i] = Math.exp(d[o + i]); break; // float64 only (above)
+    case 'relu': for (let i = 0; i < n; i++) { const v = d[o + i]; out[p + i] = v > 0 ? v : v !== v ? v : 0; } break;
+    case 'sign': for (let i = 0; i < n; i++) { const v = d[o + i]; out[p + i] = v > 0 ? 1 : v < 0 ? -1 : v; } break;
   }
-  return Tensor._trusted(out, x.shape, contiguousStrides(x.shape), 0);
+  return into ?? Tensor._trusted(out, x.shape, contiguousStrides(x.shape), 0);
 }
 
 function unary(name: UnaryName, x: Tensor, opts?: OutOption, lo = 0, hi = 0, dtypeOverride?: DType): Tensor {
@@ -281,6 +284,10 @@ function unary(name: UnaryName, x: Tensor, opts?: OutOption, lo = 0, hi = 0, dty
   }
   const target = prepareOut(opts, x.shape, dtype, name);
   const out = writesDirectly(target, [x], ELEMENTWISE_AS[dtype]) ? target : Tensor._output(x.shape, dtype);
+  if (out === target && out.size <= JS_MAX_ELEMENTS && out.isContiguous) {
+    const small = smallUnary(name, x, dtype, out);
+    if (small !== null) return small;
+  }
   unaryInto(name, x, out, lo, hi);
   if (out !== target) finishInto(out, target);
   return target;

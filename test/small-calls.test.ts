@@ -7,6 +7,7 @@ import * as tb from '../lib/index.js';
 import { Tensor, tensor } from '../lib/index.js';
 import type { DType } from '../lib/index.js';
 import { native } from '../lib/native.js';
+import { jsExpAgrees } from '../lib/elementwise.js';
 
 const SPECIAL = [0, -0, 1, -1, 0.1, -2.5, 1e308, -1e308, 1e-310, Infinity, -Infinity, NaN, 3.4028235e38, 2 ** 31 - 1, -(2 ** 31), 7, 65537];
 const INT_SPECIAL = [0, 1, -1, 2 ** 31 - 1, -(2 ** 31), 65537, -65537, 46341, 7, -3, 123456789, 2];
@@ -159,6 +160,42 @@ describe('small elementwise calls computed in JS', () => {
       expect(strided.slice([0, 2]).toArray()).toEqual([0, 1]);
     } finally {
       native.binary = nativeBinary;
+    }
+  });
+
+  it('unary { out } takes the JS path too: the native bits, into an offset view and in place', () => {
+    expect(jsExpAgrees()).toBe(true); // its one-time probe runs natively: before counting
+    const nativeUnary = native.unary;
+    let crossings = 0;
+    native.unary = (...args: unknown[]) => {
+      crossings++;
+      return (nativeUnary as (...a: unknown[]) => unknown)(...args);
+    };
+    try {
+      for (const op of ['neg', 'abs', 'square', 'sqrt', 'relu', 'sign', 'exp'] as const) {
+        for (const d of DTYPES) {
+          if (op === 'exp' && d !== 'float64') continue; // float64 exp only runs in JS
+          const [a, as] = pair(d, 16, 9);
+          const want = tb[op](as);
+          const out = tb.zeros([19], want.dtype).slice([2, 18]);
+          crossings = 0;
+          expect(tb[op](a, { out })).toBe(out);
+          if (want.dtype === d) expect(crossings, `${op} ${d}`).toBe(0); // else a cast: native
+          sameBits(out, want);
+          if (want.dtype !== d) continue;
+          const x = a.clone();
+          crossings = 0;
+          tb[op](x, { out: x });
+          expect(crossings).toBe(0);
+          sameBits(x, want);
+        }
+      }
+      // Overlapping by one element: NumPy's copy semantics, through a temporary.
+      const buf = tensor([1, -2, 3, -4, 5]);
+      tb.neg(buf.slice([0, 4]), { out: buf.slice([1, 5]) });
+      expect(buf.toArray()).toEqual([1, -1, 2, -3, 4]);
+    } finally {
+      native.unary = nativeUnary;
     }
   });
 
