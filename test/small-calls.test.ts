@@ -50,6 +50,21 @@ function sameBits(a: Tensor | number, b: Tensor | number): void {
 }
 
 const DTYPES: DType[] = ['float64', 'float32', 'int32'];
+
+/** Runs `body` with a native elementwise entry wrapped to count its calls, to see which path ran. */
+function withCrossings(entry: 'binary' | 'unary', body: (crossings: { n: number }) => void): void {
+  const original = native[entry];
+  const crossings = { n: 0 };
+  native[entry] = ((...args: unknown[]) => {
+    crossings.n++;
+    return (original as (...a: unknown[]) => unknown)(...args);
+  }) as typeof original;
+  try {
+    body(crossings);
+  } finally {
+    native[entry] = original;
+  }
+}
 const BINARY = ['add', 'sub', 'mul', 'div', 'maximum', 'minimum'] as const;
 const SCALARS = [0, -0, 0.1, 3, -7, 2.5, NaN, Infinity, 1e40, 2 ** 31 - 1];
 
@@ -87,14 +102,7 @@ describe('small elementwise calls computed in JS', () => {
   });
 
   it('{ out } takes the JS path too: the native bits, into an offset view or in place, and NumPy\'s result where out overlaps an input', () => {
-    // Counts native elementwise calls, to see which path ran.
-    const nativeBinary = native.binary;
-    let crossings = 0;
-    native.binary = (...args: unknown[]) => {
-      crossings++;
-      return (nativeBinary as (...a: unknown[]) => unknown)(...args);
-    };
-    try {
+    withCrossings('binary', (crossings) => {
       for (const op of BINARY) {
         for (const da of DTYPES) {
           for (const db of DTYPES) {
@@ -102,9 +110,9 @@ describe('small elementwise calls computed in JS', () => {
             const [b, bs] = pair(db, 16, 6);
             const want = tb[op](as, bs);
             const out = tb.zeros([19], want.dtype).slice([2, 18]); // contiguous, at an offset
-            crossings = 0;
+            crossings.n = 0;
             expect(tb[op](a, b, { out })).toBe(out);
-            expect(crossings, `${op} ${da} ${db}`).toBe(0);
+            expect(crossings.n, `${op} ${da} ${db}`).toBe(0);
             sameBits(out, want);
           }
         }
@@ -115,11 +123,11 @@ describe('small elementwise calls computed in JS', () => {
           const [b, bs] = pair(d, 16, 8);
           const wantAS = tb[op](as, 3), wantAB = tb[op](as, bs), wantAA = tb[op](as, as);
           const x = a.clone(), y = b.clone(), z = a.clone(), w = a.clone();
-          crossings = 0;
+          crossings.n = 0;
           tb[op](x, 3, { out: x });
           tb[op](w, y, { out: y });
           tb[op](z, z, { out: z });
-          expect(crossings, `${op} ${d}`).toBe(0);
+          expect(crossings.n, `${op} ${d}`).toBe(0);
           sameBits(x, wantAS);
           sameBits(y, wantAB);
           sameBits(z, wantAA);
@@ -133,9 +141,9 @@ describe('small elementwise calls computed in JS', () => {
       user.set([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11]);
       const lo = new Tensor(new Float64Array(buffer, 8, 4), [4]);
       const hi = new Tensor(new Float64Array(buffer, 48, 4), [4]);
-      crossings = 0;
+      crossings.n = 0;
       tb.add(lo, 100, { out: hi });
-      expect(crossings).toBe(0);
+      expect(crossings.n).toBe(0);
       expect(Array.from(user)).toEqual([1, 2, 3, 4, 5, 101, 102, 103, 104, 10, 11]);
       const shifted = new Tensor(new Float64Array(buffer, 16, 4), [4]);
       tb.mul(lo, 2, { out: shifted });
@@ -151,42 +159,34 @@ describe('small elementwise calls computed in JS', () => {
       // A wider out than the result (float32 into float64) and a strided out go to native code, same values.
       const [f, fs] = pair('float32', 16, 8);
       const wide = tb.zeros([16]);
-      crossings = 0;
+      crossings.n = 0;
       tb.mul(f, 3, { out: wide });
-      expect(crossings).toBe(1);
+      expect(crossings.n).toBe(1);
       sameBits(wide, tb.mul(fs, 3).astype('float64'));
       const strided = tb.zeros([32]).slice([0, 32, 2]);
       tb.sub(tb.tensor([1, 2]), 1, { out: strided.slice([0, 2]) });
       expect(strided.slice([0, 2]).toArray()).toEqual([0, 1]);
-    } finally {
-      native.binary = nativeBinary;
-    }
+    });
   });
 
   it('unary { out } takes the JS path too: the native bits, into an offset view and in place', () => {
     expect(jsExpAgrees()).toBe(true); // its one-time probe runs natively: before counting
-    const nativeUnary = native.unary;
-    let crossings = 0;
-    native.unary = (...args: unknown[]) => {
-      crossings++;
-      return (nativeUnary as (...a: unknown[]) => unknown)(...args);
-    };
-    try {
+    withCrossings('unary', (crossings) => {
       for (const op of ['neg', 'abs', 'square', 'sqrt', 'relu', 'sign', 'exp'] as const) {
         for (const d of DTYPES) {
           if (op === 'exp' && d !== 'float64') continue; // float64 exp only runs in JS
           const [a, as] = pair(d, 16, 9);
           const want = tb[op](as);
           const out = tb.zeros([19], want.dtype).slice([2, 18]);
-          crossings = 0;
+          crossings.n = 0;
           expect(tb[op](a, { out })).toBe(out);
-          if (want.dtype === d) expect(crossings, `${op} ${d}`).toBe(0); // else a cast: native
+          if (want.dtype === d) expect(crossings.n, `${op} ${d}`).toBe(0); // else a cast: native
           sameBits(out, want);
           if (want.dtype !== d) continue;
           const x = a.clone();
-          crossings = 0;
+          crossings.n = 0;
           tb[op](x, { out: x });
-          expect(crossings).toBe(0);
+          expect(crossings.n).toBe(0);
           sameBits(x, want);
         }
       }
@@ -194,9 +194,7 @@ describe('small elementwise calls computed in JS', () => {
       const buf = tensor([1, -2, 3, -4, 5]);
       tb.neg(buf.slice([0, 4]), { out: buf.slice([1, 5]) });
       expect(buf.toArray()).toEqual([1, -1, 2, -3, 4]);
-    } finally {
-      native.unary = nativeUnary;
-    }
+    });
   });
 
   it('a copy and broadcasting still go through the general path', () => {
