@@ -2,7 +2,7 @@
 // allocates the output; C++ (native/elementwise.cc) runs the strided loops.
 import { canCast, floatOf, promote, promoteScalar, type DType, type TypedArray } from './dtype.js';
 import { describe, formatShape, ShapeError } from './errors.js';
-import { argOf, baseOf, baseOfTensor, bufferOf, DTYPE_CODE, META, native } from './native.js';
+import { argOf, baseOfTensor, bufferOf, DTYPE_CODE, META, native } from './native.js';
 import { broadcastShapes, broadcastStrides, contiguousStrides, shapesEqual } from './shape.js';
 import { allocate, isRecycled } from './alloc.js';
 import { assertAttached, Tensor, type Axis, type OutOption } from './tensor.js';
@@ -23,15 +23,15 @@ const FLOAT_RESULT: Readonly<Record<UnaryName, boolean>> = {
   relu: false, sign: false, clip: false,
 };
 
-// A weak JS-number operand: one element, stride 0 on every axis.
+// A weak JS-number operand: one element, stride 0 on every axis; its own buffer, from byte 0.
 const SCALAR = new Float64Array(1);
 const SCALAR_ARG = bufferOf(SCALAR);
 const NO_DIMS: number[] = [];
 
 /** Writes [offset, strides broadcast to `shape`...] at META[pos]; returns the next position. */
-function writeLayout(pos: number, shape: readonly number[], t: Tensor | null, target: readonly number[], arg: ArrayBuffer | TypedArray): number {
+function writeLayout(pos: number, shape: readonly number[], t: Tensor | null, target: readonly number[]): number {
   if (t === null) {
-    META[pos++] = baseOf(SCALAR, arg); // the weak scalar, broadcast
+    META[pos++] = 0; // the weak scalar (SCALAR_ARG's first element), broadcast
     for (let i = 0; i < target.length; i++) META[pos++] = 0;
     return pos;
   }
@@ -104,9 +104,8 @@ function binary(name: BinaryName, x: Tensor | number, y: Tensor | number, opts?:
   const shape = a && b ? broadcastShapes(shapeA, shapeB) : (a ?? b)!.shape;
   const target = prepareOut(opts, shape, dtype, name);
   const out = opts?.out === undefined || writesDirectly(target, [a, b], ELEMENTWISE_AS[dtype]) ? target : Tensor._output(shape, dtype);
-  if (out !== target || opts?.out === undefined) {
-    // a temporary (out overlaps an input, or has another dtype) or a fresh result: native code below
-  } else if (name !== 'pow' && out.size <= JS_MAX_ELEMENTS && out.isContiguous) {
+  // The caller's out itself (not a temporary: no overlap, the result's dtype): small ones in JS too.
+  if (opts?.out !== undefined && out === target && name !== 'pow') {
     const small = smallBinary(name, a, b, SCALAR[0], dtype, out);
     if (small !== null) return small;
   }
@@ -115,9 +114,9 @@ function binary(name: BinaryName, x: Tensor | number, y: Tensor | number, opts?:
   META[2] = DTYPE_CODE[out.dtype];
   const argA = a ? argOf(a) : SCALAR_ARG, argB = b ? argOf(b) : SCALAR_ARG, argOut = argOf(out);
   let pos = writeShape(3, shape);
-  pos = writeLayout(pos, shapeA, a, shape, argA);
-  pos = writeLayout(pos, shapeB, b, shape, argB);
-  writeLayout(pos, shape, out, shape, argOut);
+  pos = writeLayout(pos, shapeA, a, shape);
+  pos = writeLayout(pos, shapeB, b, shape);
+  writeLayout(pos, shape, out, shape);
   // Fresh output memory is written with cache-bypassing stores (native does so from 2 MiB on);
   // recycled (disposed) memory is warm, and the caller's `out` may be.
   const fresh = out !== target || (opts?.out === undefined && (out.size < STREAM_MIN_ELEMENTS || !isRecycled(out.data)));
@@ -157,15 +156,15 @@ function smallBinary(
 ): Tensor | null {
   const t = (a ?? b)!;
   const n = t.size;
-  if (n > JS_MAX_ELEMENTS || !t.isContiguous) return null;
+  if (n > JS_MAX_ELEMENTS || !t.isContiguous || (into !== undefined && !into.isContiguous)) return null;
   if (a !== null && b !== null && (!shapesEqual(a.shape, b.shape) || !b.isContiguous)) return null;
   if (a !== null) assertAttached(a.data);
   if (b !== null) assertAttached(b.data);
   const x = a === null ? null : a.data, xo = a === null ? 0 : a.offset;
   const y = b === null ? null : b.data, yo = b === null ? 0 : b.offset;
   const s = scalarAs(dtype, scalar);
-  // `into`: the caller's out, contiguous, of `dtype`, sharing no memory with an input unless it is
-  // that input exactly (each element is read before the same one is written).
+  // `into`: the caller's out, of `dtype`, sharing no memory with an input unless it is that input
+  // exactly (each element is read before the same one is written).
   if (into !== undefined) assertAttached(into.data);
   const out = into === undefined ? allocate(dtype, n, false) : into.data;
   const o = into === undefined ? 0 : into.offset;
@@ -248,10 +247,10 @@ export function jsExpAgrees(): boolean {
   return jsExpChecked;
 }
 
-/** `into`: as for smallBinary, the caller's out, contiguous, of `dtype`, x itself or sharing no memory with it. */
+/** `into`: as for smallBinary, the caller's out, of `dtype`, x itself or sharing no memory with it. */
 function smallUnary(name: UnaryName, x: Tensor, dtype: DType, into?: Tensor): Tensor | null {
   const n = x.size;
-  if (n > JS_MAX_ELEMENTS || !JS_UNARY[name] || dtype !== x.dtype || !x.isContiguous) return null;
+  if (n > JS_MAX_ELEMENTS || !JS_UNARY[name] || dtype !== x.dtype || !x.isContiguous || (into !== undefined && !into.isContiguous)) return null;
   if (name === 'exp' && (dtype !== 'float64' || n > JS_EXP_MAX_ELEMENTS || !jsExpAgrees())) return null;
   assertAttached(x.data);
   const d = x.data, o = x.offset;
@@ -284,7 +283,7 @@ function unary(name: UnaryName, x: Tensor, opts?: OutOption, lo = 0, hi = 0, dty
   }
   const target = prepareOut(opts, x.shape, dtype, name);
   const out = writesDirectly(target, [x], ELEMENTWISE_AS[dtype]) ? target : Tensor._output(x.shape, dtype);
-  if (out === target && out.size <= JS_MAX_ELEMENTS && out.isContiguous) {
+  if (out === target) {
     const small = smallUnary(name, x, dtype, out);
     if (small !== null) return small;
   }
@@ -309,8 +308,8 @@ function unaryInto(name: UnaryName, x: Tensor, out: Tensor, lo = 0, hi = 0, fres
     META[7] = 1;
   } else {
     let pos = writeShape(2, out.shape);
-    pos = writeLayout(pos, x.shape, x, out.shape, argX);
-    writeLayout(pos, out.shape, out, out.shape, argOut);
+    pos = writeLayout(pos, x.shape, x, out.shape);
+    writeLayout(pos, out.shape, out, out.shape);
   }
   // Below the streaming size native code ignores `fresh`; leaving the optional arguments out saves converting them.
   if (name !== 'clip' && (!fresh || out.size < STREAM_MIN_ELEMENTS)) {
@@ -322,7 +321,8 @@ function unaryInto(name: UnaryName, x: Tensor, out: Tensor, lo = 0, hi = 0, fres
 
 /**
  * Copies a temporary result into the caller's `out` (which the computation could not write
- * directly, as it overlaps an operand) and drops the temporary, counting its slab region disposed.
+ * directly: it overlaps an operand, or has a wider dtype than the result) and drops the temporary,
+ * counting its slab region disposed.
  */
 export function finishInto(temporary: Tensor, target: Tensor): void {
   copyInto(temporary, target);

@@ -7,10 +7,8 @@
 // out to be exactly the input, computing in place, and refuses any other overlap.)
 import { argOf, baseOfTensor, native } from './native.js';
 import { broadcastStrides, extentOf, shapesEqual } from './shape.js';
-import type { DType } from './dtype.js';
+import { ARRAY_TYPES, type DType } from './dtype.js';
 import type { Tensor } from './tensor.js';
-
-const ITEM_BYTES: Readonly<Record<DType, number>> = { float64: 8, float32: 4, int32: 4 };
 
 /** 'none': no byte in common; 'same': out element i is input element i (same start, strides, dtype); 'partial': any other overlap. */
 export type Overlap = 'none' | 'same' | 'partial';
@@ -37,7 +35,7 @@ export function overlapOf(out: Tensor, input: Tensor, broadcast = false): Overla
     // Byte ranges, so that views of other dtypes over one buffer compare correctly. Over one
     // ArrayBuffer, the bases native calls use (kept on the tensors); over one SharedArrayBuffer the
     // args are the typed arrays themselves, so their byte offsets.
-    const ob = ITEM_BYTES[out.dtype], ib = ITEM_BYTES[input.dtype];
+    const ob = ARRAY_TYPES[out.dtype].BYTES_PER_ELEMENT, ib = ARRAY_TYPES[input.dtype].BYTES_PER_ELEMENT;
     const shared = !(outArg instanceof ArrayBuffer);
     const o0 = shared ? out.data.byteOffset : baseOfTensor(out) * ob, i0 = shared ? input.data.byteOffset : baseOfTensor(input) * ib;
     const os = o0 + olo * ob, oe = o0 + (ohi + 1) * ob;

@@ -121,7 +121,7 @@ export class Tensor<out D extends DType = DType, out R extends number = number> 
   /** @internal The trusted path (a token only this module holds): invariants already established by the caller. */
   constructor(data: ArrayOf<D>, shape: readonly number[], strides: readonly number[] | undefined, offset: number | undefined, token: symbol);
   constructor(data: ArrayOf<D>, shape: readonly number[], strides?: readonly number[], offset?: number, token?: symbol) {
-    // Fields are declared, not initialised (a class-field initialiser would define all eight as
+    // Fields are declared, not initialised (a class-field initialiser would define each one as
     // undefined first, on every view), and assigned once, in one order, so every tensor has one
     // hidden class. The checks of the public path live in a function of their own: a short
     // constructor is one V8 inlines into the view methods.

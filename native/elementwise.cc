@@ -60,9 +60,20 @@ inline C ApplyBinary(C a, C b) {
   return a;
 }
 
-// float64 sigmoid from x and e = exp(-|x|): 1 / (1 + e) for x >= 0, e / (1 + e) below (nothing
-// overflows). One expression for ApplyUnary and SigmoidRun, so both give the same bits.
-inline double SigmoidOf(double x, double e) { return (x >= 0 ? 1.0 : e) / (1.0 + e); }
+// exp as each dtype computes it: fdlibm's for float64 (Math.exp's bits; vectorised in UnaryKernel,
+// with the same bits), the C library's expf for float32.
+template <typename C>
+inline C ExpOf(C x) {
+  if constexpr (std::is_same_v<C, double>) return fdlibm::Exp(x);
+  return std::exp(x);
+}
+
+// sigmoid from x and e = exp(-|x|): 1 / (1 + e) for x >= 0, e / (1 + e) below (nothing overflows).
+// One expression for ApplyUnary and SigmoidRun, so both give the same bits.
+template <typename C>
+inline C SigmoidOf(C x, C e) {
+  return (x >= C(0) ? C(1) : e) / (C(1) + e);
+}
 
 template <Unary Op, typename C>
 inline C ApplyUnary(C x, C lo, C hi) {
@@ -75,23 +86,13 @@ inline C ApplyUnary(C x, C lo, C hi) {
     if constexpr (Op == Unary::Neg) return -x;
     if constexpr (Op == Unary::Abs) return std::abs(x);
     if constexpr (Op == Unary::Square) return x * x;
-    if constexpr (Op == Unary::Exp) {
-      if constexpr (std::is_same_v<C, double>) return fdlibm::Exp(x);  // vectorised in UnaryKernel; the same bits
-      return std::exp(x);
-    }
+    if constexpr (Op == Unary::Exp) return ExpOf(x);
     if constexpr (Op == Unary::Log) return std::log(x);
     if constexpr (Op == Unary::Sqrt) return std::sqrt(x);
     if constexpr (Op == Unary::Sin) return std::sin(x);
     if constexpr (Op == Unary::Cos) return std::cos(x);
     if constexpr (Op == Unary::Tanh) return std::tanh(x);
-    if constexpr (Op == Unary::Sigmoid) {
-      // Split by sign so exp never overflows. float64 takes fdlibm's exp, as SigmoidRun does for
-      // contiguous runs.
-      if constexpr (std::is_same_v<C, double>) return SigmoidOf(x, fdlibm::Exp(-std::abs(x)));
-      if (x >= 0) return C(1) / (C(1) + std::exp(-x));
-      C e = std::exp(x);
-      return e / (C(1) + e);
-    }
+    if constexpr (Op == Unary::Sigmoid) return SigmoidOf(x, ExpOf(-std::abs(x)));
   }
   if constexpr (Op == Unary::Copy) return x;
   if constexpr (Op == Unary::Relu) return x > 0 ? x : (x != x ? x : C(0));
