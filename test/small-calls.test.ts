@@ -134,7 +134,7 @@ describe('small elementwise calls computed in JS', () => {
         }
       }
       // Operands and out over one user ArrayBuffer at other byte offsets (no slab, no cached base):
-      // apart, the JS path writes out in place of nothing else; shifted by one element, NumPy's
+      // apart, the JS path writes out and leaves the operand alone; shifted by one element, NumPy's
       // copy semantics through a temporary.
       const buffer = new ArrayBuffer(8 * 12);
       const user = new Float64Array(buffer, 8, 11);
@@ -164,7 +164,9 @@ describe('small elementwise calls computed in JS', () => {
       expect(crossings.n).toBe(1);
       sameBits(wide, tb.mul(fs, 3).astype('float64'));
       const strided = tb.zeros([32]).slice([0, 32, 2]);
+      crossings.n = 0;
       tb.sub(tb.tensor([1, 2]), 1, { out: strided.slice([0, 2]) });
+      expect(crossings.n).toBe(1);
       expect(strided.slice([0, 2]).toArray()).toEqual([0, 1]);
     });
   });
@@ -194,6 +196,12 @@ describe('small elementwise calls computed in JS', () => {
       const buf = tensor([1, -2, 3, -4, 5]);
       tb.neg(buf.slice([0, 4]), { out: buf.slice([1, 5]) });
       expect(buf.toArray()).toEqual([1, -1, 2, -3, 4]);
+      // A strided out goes to native code.
+      const strided = tb.zeros([8]).slice([0, 8, 2]);
+      crossings.n = 0;
+      tb.neg(tensor([1, 2, 3, 4]), { out: strided });
+      expect(crossings.n).toBe(1);
+      expect(strided.toArray()).toEqual([-1, -2, -3, -4]);
     });
   });
 
