@@ -60,12 +60,12 @@ inline C ApplyBinary(C a, C b) {
   return a;
 }
 
-// exp as each dtype computes it: fdlibm's for float64 (Math.exp's bits; vectorised in UnaryKernel,
-// with the same bits), the C library's expf for float32.
+// exp as each dtype computes it: fdlibm's for float64 (Math.exp's bits), and for float32 the same
+// in double, rounded once to float (within a hair of correctly rounded, and the same bits on every
+// instruction set). fdlibm::ExpRun is the vectorised form of both, with the same bits.
 template <typename C>
 inline C ExpOf(C x) {
-  if constexpr (std::is_same_v<C, double>) return fdlibm::Exp(x);
-  return std::exp(x);
+  return static_cast<C>(fdlibm::Exp(static_cast<double>(x)));
 }
 
 // sigmoid from x and e = exp(-|x|): 1 / (1 + e) for x >= 0, e / (1 + e) below (nothing overflows).
@@ -104,16 +104,17 @@ inline C ApplyUnary(C x, C lo, C hi) {
   return x;
 }
 
-// float64 sigmoid of a contiguous run: exp(-|x|) through the vector exp, a block at a time (so
-// that `out` may be `in` itself), then SigmoidOf, as ApplyUnary does.
-inline void SigmoidRun(const double* in, double* out, int64_t n) {
+// sigmoid of a contiguous run: exp(-|x|) through the vector exp in double, a block at a time (so
+// that `out` may be `in` itself), then SigmoidOf in the run's type, as ApplyUnary does.
+template <typename C>
+inline void SigmoidRun(const C* in, C* out, int64_t n) {
   constexpr int64_t kBlock = 256;
   double e[kBlock];
   for (int64_t i = 0; i < n; i += kBlock) {
     const int64_t m = std::min(kBlock, n - i);
-    for (int64_t k = 0; k < m; k++) e[k] = -std::abs(in[i + k]);
+    for (int64_t k = 0; k < m; k++) e[k] = -std::abs(static_cast<double>(in[i + k]));
     fdlibm::ExpRun(e, e, m);
-    for (int64_t k = 0; k < m; k++) out[i + k] = SigmoidOf(in[i + k], e[k]);
+    for (int64_t k = 0; k < m; k++) out[i + k] = SigmoidOf(in[i + k], static_cast<C>(e[k]));
   }
 }
 
@@ -229,13 +230,9 @@ void UnaryKernel(const Operand& a, const Operand& o, const StridedLoop<2>& loop,
     const TI* x = pa + off[0];
     TO* z = po + off[1];
     if (s[0] == 1 && s[1] == 1) {
-      if constexpr (Op == Unary::Exp && std::is_same_v<TI, double> && std::is_same_v<TO, double>) {
-        fdlibm::ExpRun(x, z, n);
-        return;
-      }
-      if constexpr (Op == Unary::Sigmoid && std::is_same_v<TI, double> && std::is_same_v<TO, double>) {
-        SigmoidRun(x, z, n);
-        return;
+      if constexpr (std::is_same_v<TI, TO> && std::is_floating_point_v<TO>) {
+        if constexpr (Op == Unary::Exp) return fdlibm::ExpRun(x, z, n);
+        if constexpr (Op == Unary::Sigmoid) return SigmoidRun(x, z, n);
       }
       for (int64_t i = 0; i < n; i++) z[i] = ApplyUnary<Op, TO>(Convert<TO>(x[i]), clo, chi);
     } else {

@@ -1,5 +1,6 @@
 // float64 exp is fdlibm's algorithm (native/exp.h), the one V8's Math.exp runs: native results must
-// be Math.exp's to the bit (and float64 sigmoid the formula over them) on every path native code can take (AVX-512, AVX2 and scalar loops,
+// be Math.exp's to the bit (and float64 sigmoid the formula over them; float32 exp is Math.exp
+// rounded to float) on every path native code can take (AVX-512, AVX2 and scalar loops,
 // contiguous and strided), since small arrays are computed with Math.exp in JS. Each instruction
 // set runs in a child process (TENSORBLAS_ISA lowers what native code picks; a machine without
 // AVX-512 runs its best path for the default child twice over, which is harmless).
@@ -63,7 +64,21 @@ for (let i = 0; i < n; i++) {
     if (!Object.is(got, sig)) { if (!bad) first = 'sigmoid ' + x[i] + ': ' + got + ' vs ' + sig; bad++; }
   }
 }
-console.log(JSON.stringify({ checked: 5 * n, bad, first }));
+// float32: exp in double, rounded once to float; sigmoid's formula in float over that.
+const x32 = Float32Array.from(x);
+const wide32 = tb.zeros([2 * n], 'float32');
+for (let i = 0; i < n; i++) wide32.data[2 * i] = x32[i];
+const results32 = [tb.tensor(x32).exp().data, wide32.slice([0, 2 * n, 2]).exp().contiguous().data];
+const sigmoid32 = [tb.tensor(x32).sigmoid().data, wide32.slice([0, 2 * n, 2]).sigmoid().contiguous().data];
+for (let i = 0; i < n; i++) {
+  const v = x32[i];
+  const want = Math.fround(Math.exp(v));
+  const e = Math.fround(Math.exp(-Math.abs(v)));
+  const sig = Math.fround((v >= 0 ? 1 : e) / Math.fround(1 + e));
+  for (const r of results32) if (!Object.is(r[i], want)) { if (!bad) first = 'float32 ' + v + ': ' + r[i] + ' vs ' + want; bad++; }
+  for (const r of sigmoid32) if (!Object.is(r[i], sig)) { if (!bad) first = 'float32 sigmoid ' + v + ': ' + r[i] + ' vs ' + sig; bad++; }
+}
+console.log(JSON.stringify({ checked: 9 * n, bad, first }));
 `;
 
 describe('float64 exp', () => {
@@ -74,7 +89,7 @@ describe('float64 exp', () => {
     const r = spawnSync(process.execPath, ['--input-type=module', '-e', CHILD], { cwd: root, encoding: 'utf8', env, timeout: 60_000 });
     expect(r.status, r.stderr).toBe(0);
     const { checked, bad, first } = JSON.parse(r.stdout.trim()) as { checked: number; bad: number; first: string };
-    expect(checked).toBe(5 * 400011);
+    expect(checked).toBe(9 * 400011);
     expect(bad, first).toBe(0);
   });
 
