@@ -7,11 +7,18 @@
 #include <atomic>
 #include <cmath>
 #include <cstdint>
+#include <cstring>
+#include <limits>
 #include <vector>
 
 #include "check.h"
 #include "nditer.h"
 #include "parallel.h"
+#include "simd.h"
+
+#if defined(TB_SIMD_X86) && !defined(__clang__)
+#include <immintrin.h>
+#endif
 
 namespace tb {
 namespace {
@@ -83,6 +90,116 @@ void Combine(Pass p, Acc& a, const Acc& b) {
   }
 }
 
+#if defined(TB_SIMD_X86) && !defined(__clang__)
+#define TB_REDUCE_VECTOR 1
+// AVX2 forms of the max/min scan (GCC vector extensions, compiled for AVX2 from the start as in
+// exp.h; clang builds and other targets run the scalar loops). A baseline build's scalar loop
+// does not vectorise: SSE2 has no blend, and GCC keeps the NaN test's compare per element.
+#pragma GCC push_options
+#pragma GCC target("avx2")
+namespace avx2 {
+
+template <typename V, typename T>
+inline V Load(const T* p) {
+  V v;
+  std::memcpy(&v, p, sizeof v);
+  return v;
+}
+
+// v where it is beyond best (NaN never is), else best.
+template <bool kMax, typename V>
+inline V Pick(V v, V best) {
+  return (kMax ? v > best : v < best) ? v : best;
+}
+
+// The extreme of x[0, i) for the i it returns (whole steps of four vectors, 0 when n is shorter),
+// ignoring NaN, and whether x[0, i) holds a NaN. A lane that starts at NaN keeps it; that is fine,
+// since `nan` then says to look again.
+template <bool kMax, typename T>
+int64_t ExtremeLanes(const T* x, int64_t n, T* extreme, bool* nan) {
+  typedef T V __attribute__((vector_size(32)));
+  constexpr int64_t kLanes = 32 / sizeof(T), kStep = 4 * kLanes;
+  if (n < kStep) return 0;
+  // Four separate accumulators, each loaded on its own (arrays of vectors go through the stack).
+  V b0 = Load<V>(x), b1 = Load<V>(x + kLanes), b2 = Load<V>(x + 2 * kLanes), b3 = Load<V>(x + 3 * kLanes);
+  auto seen = (b0 != b0) | (b1 != b1) | (b2 != b2) | (b3 != b3);
+  int64_t i = kStep;
+  for (; i + kStep <= n; i += kStep) {
+    const V v0 = Load<V>(x + i), v1 = Load<V>(x + i + kLanes), v2 = Load<V>(x + i + 2 * kLanes), v3 = Load<V>(x + i + 3 * kLanes);
+    b0 = Pick<kMax>(v0, b0);
+    b1 = Pick<kMax>(v1, b1);
+    b2 = Pick<kMax>(v2, b2);
+    b3 = Pick<kMax>(v3, b3);
+    seen |= (v0 != v0) | (v1 != v1) | (v2 != v2) | (v3 != v3);
+  }
+  const V best[4] = {b0, b1, b2, b3};
+  T m = best[0][0];
+  bool any = false;
+  for (int k = 0; k < 4; k++)
+    for (int j = 0; j < kLanes; j++) m = (kMax ? best[k][j] > m : best[k][j] < m) ? best[k][j] : m;
+  for (int j = 0; j < kLanes; j++) any |= seen[j] != 0;
+  *extreme = m;
+  *nan = any;
+  return i;
+}
+
+// The first i < n with x[i] == m, or x[i] a NaN when m is one (n if none): a vector at a time.
+template <typename T>
+int64_t FirstMatch(const T* x, int64_t n, T m) {
+  typedef T V __attribute__((vector_size(32)));
+  constexpr int64_t kLanes = 32 / sizeof(T);
+  const bool findNaN = m != m;
+  int64_t i = 0;
+  for (; i + kLanes <= n; i += kLanes) {
+    const V v = Load<V>(x + i);
+    const auto hit = findNaN ? v != v : v == m;
+    if (_mm256_movemask_epi8(reinterpret_cast<__m256i>(hit)) != 0) break;
+  }
+  for (; i < n; i++)
+    if (findNaN ? x[i] != x[i] : x[i] == m) break;
+  return i;
+}
+
+}  // namespace avx2
+#pragma GCC pop_options
+#endif
+
+// The first i < n with x[i] == m, or x[i] a NaN when m is one (n if none).
+template <typename T>
+int64_t FirstMatch(const T* x, int64_t n, T m) {
+#if defined(TB_REDUCE_VECTOR)
+  if (SimdLevel() >= Simd::Avx2) return avx2::FirstMatch(x, n, m);
+#endif
+  int64_t i = 0;
+  while (i < n && !(m != m ? x[i] != x[i] : x[i] == m)) i++;
+  return i;
+}
+
+// max/min/argmax/argmin of a contiguous run (n > 0) starting at index `pos`, as the scalar Combine
+// loop gives it: the first NaN if there is one, else the first extreme element. The extreme value
+// is found first (in vector lanes where the CPU has them), then located when its position or the
+// sign of a zero matters (equal non-zero values have the same bits).
+template <bool kMax, typename T>
+Acc ExtremeOfRun(const T* x, int64_t n, int64_t pos, bool wantIndex) {
+  T m = x[0];
+  bool nan = false;
+  int64_t i = 0;
+#if defined(TB_REDUCE_VECTOR)
+  if (SimdLevel() >= Simd::Avx2) i = avx2::ExtremeLanes<kMax>(x, n, &m, &nan);
+#endif
+  for (; i < n; i++) {
+    const T v = x[i];
+    nan |= v != v;
+    m = (kMax ? v > m : v < m) ? v : m;
+  }
+  if (!nan && !wantIndex && m != T(0)) return {static_cast<double>(m), pos};
+  if constexpr (std::is_floating_point_v<T>) {
+    if (nan) m = std::numeric_limits<T>::quiet_NaN();
+  }
+  const int64_t k = FirstMatch(x, n, m);
+  return {static_cast<double>(x[k]), pos + k};
+}
+
 template <typename T>
 Acc ReduceRange(Pass p, const T* data, const StridedLoop<1>& red, int64_t base, int64_t begin, int64_t end,
                 double center) {
@@ -101,7 +218,14 @@ Acc ReduceRange(Pass p, const T* data, const StridedLoop<1>& red, int64_t base, 
         for (int64_t i = 0; i < n; i++) acc.v *= static_cast<double>(x[i * st]);
         break;
       default:
-        for (int64_t i = 0; i < n && !std::isnan(acc.v); i++) Combine(p, acc, Acc{static_cast<double>(x[i * st]), pos + i});
+        if (std::isnan(acc.v)) break;  // a NaN found first wins
+        if (st == 1 && n > 0) {
+          const bool wantIndex = p == Pass::Argmax || p == Pass::Argmin;
+          const bool max = p == Pass::Max || p == Pass::Argmax;
+          Combine(p, acc, max ? ExtremeOfRun<true>(x, n, pos, wantIndex) : ExtremeOfRun<false>(x, n, pos, wantIndex));
+        } else {
+          for (int64_t i = 0; i < n && !std::isnan(acc.v); i++) Combine(p, acc, Acc{static_cast<double>(x[i * st]), pos + i});
+        }
     }
     pos += n;
   });
@@ -196,27 +320,29 @@ bool ReduceLeadingAxis(Reduce op, const Operand& a, const Operand& o, const Stri
   ParallelFor(cols, std::max<int64_t>(16, kParallelGrain / std::max<int64_t>(1, rows)), [&](int64_t c0, int64_t c1) {
     std::vector<double> acc(static_cast<size_t>(c1 - c0), init);
     double* ac = acc.data() - c0;
-    for (int64_t i = 0; i < rows; i++) {
-      const T* row = data + i * rs;
-      switch (op) {
-        case Reduce::Prod:
-          for (int64_t j = c0; j < c1; j++) ac[j] *= static_cast<double>(row[j]);
-          break;
-        case Reduce::Max:
-          for (int64_t j = c0; j < c1; j++) {
-            const double v = static_cast<double>(row[j]);
-            if (v > ac[j] || v != v) ac[j] = v;  // NaN wins and stays
-          }
-          break;
-        case Reduce::Min:
-          for (int64_t j = c0; j < c1; j++) {
-            const double v = static_cast<double>(row[j]);
-            if (v < ac[j] || v != v) ac[j] = v;
-          }
-          break;
-        default:
-          for (int64_t j = c0; j < c1; j++) ac[j] += static_cast<double>(row[j]);
+    // Rows are taken four at a time, each column still folded in row order (the same result as one
+    // row at a time), so the accumulators are loaded and stored a quarter as often.
+    auto fold = [&](auto f) {
+      int64_t i = 0;
+      for (; i + 4 <= rows; i += 4) {
+        const T* r0 = data + i * rs;
+        const T *r1 = r0 + rs, *r2 = r1 + rs, *r3 = r2 + rs;
+        for (int64_t j = c0; j < c1; j++)
+          ac[j] = f(f(f(f(ac[j], static_cast<double>(r0[j])), static_cast<double>(r1[j])), static_cast<double>(r2[j])),
+                    static_cast<double>(r3[j]));
       }
+      for (; i < rows; i++) {
+        const T* row = data + i * rs;
+        for (int64_t j = c0; j < c1; j++) ac[j] = f(ac[j], static_cast<double>(row[j]));
+      }
+    };
+    // max/min: NaN wins and stays. Written as a max (which keeps a NaN a) and then a select on v being
+    // NaN, which vectorise; one select on a compare joined with || keeps the loop scalar.
+    switch (op) {
+      case Reduce::Prod: fold([](double a, double v) { return a * v; }); break;
+      case Reduce::Max: fold([](double a, double v) { const double m = v > a ? v : a; return v != v ? v : m; }); break;
+      case Reduce::Min: fold([](double a, double v) { const double m = v < a ? v : a; return v != v ? v : m; }); break;
+      default: fold([](double a, double v) { return a + v; });
     }
     for (int64_t j = c0; j < c1; j++) {
       const double r = op == Reduce::Mean ? ac[j] / static_cast<double>(rows) : ac[j];
