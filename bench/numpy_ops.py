@@ -144,8 +144,12 @@ def setup(op, args):
         return [n], "float64", Inline("a + b", a=a, b=b)
     # Small calls (bench/run.js's "small calls" group), each returning its fresh result.
     if op == "exp":
-        (n,) = ints
-        return [n], "float64", Inline("np.exp(a)", a=rng.random(n))
+        n = ints[0]
+        dtype = args[1] if len(args) > 1 else "float64"
+        return [n], dtype, Inline("np.exp(a)", a=rng.random(n).astype(dtype))
+    if op == "reduce_axis":
+        name, m, n, axis = args[0], int(args[1]), int(args[2]), int(args[3])
+        return [m, n], "float64", Inline(f"a.{name}(axis={axis})", a=rng.random((m, n)))
     if op == "mul_scalar":
         (n,) = ints
         return [n], "float64", Inline("a * 2.5", a=rng.random(n))

@@ -143,8 +143,15 @@ async function setup(op, args) {
     // returning its fresh result as a user writes it.
     case 'exp': {
       const n = int(args[0]);
-      const a = rand([n], { seed: 1 });
-      return { shape: [n], dtype: 'float64', fn: () => a.exp() };
+      const dtype = args[1] ?? 'float64';
+      const a = rand([n], { seed: 1 }).astype(dtype);
+      return { shape: [n], dtype, fn: () => a.exp() };
+    }
+    case 'reduce_axis': {
+      // a.max(axis), a.argmax(axis), a.sum(axis), ... of an m x n float64 matrix.
+      const [name, m, n, axis] = [args[0], int(args[1]), int(args[2]), Number(args[3])];
+      const a = rand([m, n], { seed: 1 });
+      return { shape: [m, n], dtype: 'float64', fn: () => a[name](axis) };
     }
     case 'mul_scalar': {
       const n = int(args[0]);

@@ -69,6 +69,11 @@ CASES.push(...[
   { name: 'add (1000,1000) + (1000,)', op: 'broadcast_add', args: ['1000', '1000'] },
   { name: 'sum 1e7', op: 'sum', args: ['10000000'], quick: true },
   { name: 'exp 1e6', op: 'exp', args: ['1000000'], reference: false },
+  { name: 'exp 1e6 f32', op: 'exp', args: ['1000000', 'float32'], reference: false },
+  // Reductions along an axis (a row's max, its argmax, a column sum), as feature code and softmax use them.
+  { name: 'max (1000,1000), axis 1', op: 'reduce_axis', args: ['max', '1000', '1000', '1'], reference: false },
+  { name: 'argmax (1000,1000), axis 1', op: 'reduce_axis', args: ['argmax', '1000', '1000', '1'], reference: false },
+  { name: 'sum (1000,1000), axis 0', op: 'reduce_axis', args: ['sum', '1000', '1000', '0'], reference: false },
   { name: 'transpose 2000x2000 copy', op: 'transpose', args: ['2000', '2000'] },
   // The fresh-result cases again, each result disposed at once (`using r = ...`): its memory serves
   // the next call warm, as malloc's does for NumPy, instead of waiting for a garbage collection.
