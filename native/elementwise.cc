@@ -97,10 +97,8 @@ inline C ApplyUnary(C x, C lo, C hi) {
   if constexpr (Op == Unary::Copy) return x;
   if constexpr (Op == Unary::Relu) return x > 0 ? x : (x != x ? x : C(0));
   if constexpr (Op == Unary::Sign) return x > 0 ? C(1) : (x < 0 ? C(-1) : x);  // keeps NaN and ±0
-  if constexpr (Op == Unary::Clip) {
-    if (x != x) return x;
-    return x < lo ? lo : (x > hi ? hi : x);
-  }
+  // A NaN x fails both compares and is returned as it is; no branch of its own, so the loop vectorises.
+  if constexpr (Op == Unary::Clip) return x < lo ? lo : (x > hi ? hi : x);
   return x;
 }
 

@@ -93,6 +93,16 @@ describe('unary operations', () => {
     expectClose(xp.sqrt(), u.sqrt, 1e-15);
   });
   it('clip', () => expectClose(x.clip(-1.5, 1.5), u.clip));
+  it('clip passes NaN through and clamps infinities, contiguous and strided, in each float dtype (as numpy.clip)', () => {
+    const pattern = [NaN, -Infinity, Infinity, -2, 0.25, 3, -0, 1];
+    const data = Array.from({ length: 400 }, (_, i) => pattern[i % pattern.length]);
+    const want = data.map((v) => (Number.isNaN(v) ? NaN : Math.min(1, Math.max(-1, v))));
+    for (const dtype of ['float64', 'float32'] as const) {
+      const t = tensor(data, { dtype });
+      expect(t.clip(-1, 1).toArray(), dtype).toEqual(want);
+      expect(t.slice([0, 400, 2]).clip(-1, 1).toArray(), dtype).toEqual(want.filter((_, i) => i % 2 === 0));
+    }
+  });
   it('float32 input stays float32', () => {
     const f = tensor(new Float32Array([0.5, 1, 2]));
     expect(f.exp().dtype).toBe('float32');
