@@ -504,7 +504,8 @@ export function abs<D extends DType, R extends number, P extends OutOption = {}>
  *
  * float64 results are exactly what `Math.exp` gives for each element (fdlibm's algorithm, within
  * 1 ulp of the true value), whatever the array's size, layout or the CPU's vector instructions;
- * float32 input uses the C library's `expf`.
+ * float32 results are `Math.fround(Math.exp(x))`: the same computation in double, rounded once to
+ * float (so nearly always the correctly rounded float).
  *
  * @param opts - `{ out }`: write the result there and return it.
  * @throws TypeError if `a` is not a Tensor, or the result cannot be cast to `out`.

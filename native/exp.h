@@ -2,16 +2,18 @@
 // Math.exp of Node.js), in a scalar form and a vector form that give the same bits for every input.
 // Error below 1 ulp. Why our own: glibc's exp is scalar (~4.4 ns an element here) where NumPy's is
 // vectorised, and having Math.exp's exact results lets lib/ compute small arrays in JS with the same
-// bits as this code (it checks that at run time before doing so).
+// bits as this code (it checks that at run time before doing so). float32 runs through the same
+// code in double, rounded once to float.
 //
 // The algorithm and its constants are from fdlibm:
 //   Copyright (C) 2004 by Sun Microsystems, Inc. All rights reserved.
 //   Permission to use, copy, modify, and distribute this software is freely granted, provided that
 //   this notice is preserved.
 //
-// Only IEEE operations (+ - * / in double, compares, integer bit moves), evaluated in the
-// written order (the addon is built with -ffp-contract=off), so the lanes agree with the scalar
-// code whatever instruction set the compiler picks.
+// Only IEEE operations (+ - * / in double, compares, integer bit moves, rounding to an integer,
+// conversions between float and double), evaluated in the written order (the addon is built with
+// -ffp-contract=off), so the lanes agree with the scalar code whatever instruction set the
+// compiler picks.
 #ifndef TB_EXP_H_
 #define TB_EXP_H_
 
@@ -19,6 +21,13 @@
 #include <cstring>
 
 #include "simd.h"
+
+// Vector forms: GCC 9 or later on x86-64 (they need __builtin_convertvector and `#pragma GCC
+// target`); every other build runs the scalar loop.
+#if defined(TB_SIMD_X86) && !defined(__clang__) && __GNUC__ >= 9
+#define TB_EXP_VECTOR 1
+#include <immintrin.h>
+#endif
 
 namespace tb {
 namespace fdlibm {
@@ -92,9 +101,7 @@ inline double Exp(double x) {
   return y * FromBits(static_cast<uint64_t>(0x3ff + k + 1000) << 52) * kTwoM1000;
 }
 
-#if defined(TB_SIMD_X86) && !defined(__clang__)
-#define TB_EXP_VECTOR 1
-#include <immintrin.h>
+#if defined(TB_EXP_VECTOR)
 // Vector forms need 64-bit integer compares and blends (AVX2: 4 lanes, AVX-512: 8). With SSE2
 // alone the compiler splits them into scalar code, slower than the scalar loop; clang takes no
 // `#pragma GCC target`, so its builds (macOS) run the scalar loop.

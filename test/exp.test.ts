@@ -81,8 +81,8 @@ for (let i = 0; i < n; i++) {
 console.log(JSON.stringify({ checked: 9 * n, bad, first }));
 `;
 
-describe('float64 exp', () => {
-  it.each(['default', 'avx2', 'scalar'])('is Math.exp to the bit on the %s path (contiguous and strided), and sigmoid is built on it', (isa) => {
+describe('exp (float64, and float32 through it)', () => {
+  it.each(['default', 'avx2', 'scalar'])('is Math.exp to the bit on the %s path (contiguous and strided; float32: rounded once), and sigmoid is built on it', (isa) => {
     const env = { ...process.env };
     if (isa === 'default') delete env.TENSORBLAS_ISA;
     else env.TENSORBLAS_ISA = isa;
