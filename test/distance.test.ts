@@ -1,9 +1,7 @@
-import { spawnSync } from 'node:child_process';
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import * as tb from '../lib/index.js';
 import { distance, project, ShapeError } from '../lib/index.js';
-import { expectClose, fixture, fromFixture, maxRelErr, values } from './helpers.js';
+import { expectClose, fixture, fromFixture, maxRelErr, runIsaChild, values } from './helpers.js';
 
 const ml = fixture('ml');
 
@@ -133,18 +131,10 @@ describe('distance.cdist (SciPy fixtures)', () => {
       for (const dtype of ['float64', 'float32'])
         for (const metric of ['euclidean', 'sqeuclidean']) h.update(tb.distance.cdist(x.astype(dtype), y.astype(dtype), metric).data);
       console.log(h.digest('hex'));`;
-    const run = (isa?: string): string => {
-      const env = { ...process.env };
-      delete env.TENSORBLAS_ISA;
-      if (isa) env.TENSORBLAS_ISA = isa;
-      const r = spawnSync(process.execPath, ['--input-type=module', '-e', child], { cwd: join(__dirname, '..'), encoding: 'utf8', env, timeout: 60_000 });
-      expect(r.status, r.stderr).toBe(0);
-      return r.stdout.trim();
-    };
-    const scalar = run('scalar');
+    const scalar = runIsaChild(child, 'scalar');
     expect(scalar).toMatch(/^[0-9a-f]{64}$/);
-    expect(run('avx2')).toBe(scalar);
-    expect(run()).toBe(scalar);
+    expect(runIsaChild(child, 'avx2')).toBe(scalar);
+    expect(runIsaChild(child)).toBe(scalar);
   });
 });
 

@@ -10,6 +10,7 @@ import { describe, expect, it } from 'vitest';
 import * as tb from '../lib/index.js';
 import { tensor } from '../lib/index.js';
 import { jsExpAgrees } from '../lib/elementwise.js';
+import { runIsaChild } from './helpers.js';
 
 const root = join(__dirname, '..');
 
@@ -82,13 +83,8 @@ console.log(JSON.stringify({ checked: 9 * n, bad, first }));
 `;
 
 describe('exp (float64, and float32 through it)', () => {
-  it.each(['default', 'avx2', 'scalar'])('is Math.exp to the bit on the %s path (contiguous and strided; float32: rounded once), and sigmoid is built on it', (isa) => {
-    const env = { ...process.env };
-    if (isa === 'default') delete env.TENSORBLAS_ISA;
-    else env.TENSORBLAS_ISA = isa;
-    const r = spawnSync(process.execPath, ['--input-type=module', '-e', CHILD], { cwd: root, encoding: 'utf8', env, timeout: 60_000 });
-    expect(r.status, r.stderr).toBe(0);
-    const { checked, bad, first } = JSON.parse(r.stdout.trim()) as { checked: number; bad: number; first: string };
+  it.each(['default', 'avx2', 'scalar'] as const)('is Math.exp to the bit on the %s path (contiguous and strided; float32: rounded once), and sigmoid is built on it', (isa) => {
+    const { checked, bad, first } = JSON.parse(runIsaChild(CHILD, isa === 'default' ? undefined : isa)) as { checked: number; bad: number; first: string };
     expect(checked).toBe(9 * 400011);
     expect(bad, first).toBe(0);
   });

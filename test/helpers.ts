@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect } from 'vitest';
@@ -93,4 +94,18 @@ export async function expectTypeErrors(calls: readonly (readonly [string, () => 
     expect(result, `${name} returned instead of throwing`).toBeInstanceOf(Promise);
     await expect(result, name).rejects.toThrow(TypeError);
   }
+}
+
+/**
+ * Runs an ES-module script in a child Node.js process that imports the built package, with native
+ * code's instruction set capped by TENSORBLAS_ISA (`isa` undefined: the CPU's best), and returns
+ * what it printed, trimmed. Fails the test if the child exits non-zero.
+ */
+export function runIsaChild(script: string, isa?: 'avx2' | 'scalar', timeout = 120_000): string {
+  const env = { ...process.env };
+  delete env.TENSORBLAS_ISA;
+  if (isa) env.TENSORBLAS_ISA = isa;
+  const r = spawnSync(process.execPath, ['--input-type=module', '-e', script], { cwd: join(__dirname, '..'), encoding: 'utf8', env, timeout });
+  expect(r.status, r.stderr).toBe(0);
+  return r.stdout.trim();
 }

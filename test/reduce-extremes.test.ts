@@ -4,11 +4,8 @@
 // first extreme element (so the sign of a zero is the first zero's), and each column summed in row
 // order. Each instruction set runs in a child process (TENSORBLAS_ISA=scalar lowers what native code
 // picks; a machine without AVX2 runs its scalar loop twice over, which is harmless).
-import { spawnSync } from 'node:child_process';
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-
-const root = join(__dirname, '..');
+import { runIsaChild } from './helpers.js';
 
 // ESM, importing the compiled package as users do. Prints the cases checked and the first mismatch.
 const CHILD = `
@@ -133,13 +130,9 @@ console.log(JSON.stringify({ checked, bad, first }));
 `;
 
 describe('max, min, argmax, argmin and leading-axis reductions', () => {
-  it.each(['default', 'scalar'])('give one-element-at-a-time results on the %s path (NaN, ties, signed zeros, infinities)', (isa) => {
-    const env = { ...process.env };
-    if (isa === 'default') delete env.TENSORBLAS_ISA;
-    else env.TENSORBLAS_ISA = isa;
-    const r = spawnSync(process.execPath, ['--input-type=module', '-e', CHILD], { cwd: root, encoding: 'utf8', env, timeout: 120_000 });
-    expect(r.status, r.stderr).toBe(0);
-    const { checked, bad, first } = JSON.parse(r.stdout.trim()) as { checked: number; bad: number; first: string };
+  it.each(['default', 'scalar'] as const)('give one-element-at-a-time results on the %s path (NaN, ties, signed zeros, infinities)', (isa) => {
+    const out = runIsaChild(CHILD, isa === 'default' ? undefined : isa);
+    const { checked, bad, first } = JSON.parse(out) as { checked: number; bad: number; first: string };
     expect(checked).toBeGreaterThan(9_000);
     expect(bad, first).toBe(0);
   });
