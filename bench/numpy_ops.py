@@ -147,6 +147,9 @@ def setup(op, args):
         n = ints[0]
         dtype = args[1] if len(args) > 1 else "float64"
         return [n], dtype, Inline("np.exp(a)", a=rng.random(n).astype(dtype))
+    if op == "tanh":
+        (n,) = ints
+        return [n], "float64", Inline("np.tanh(a)", a=rng.random(n) * 4 - 2)
     if op == "reduce_axis":
         name, m, n, axis = args[0], int(args[1]), int(args[2]), int(args[3])
         return [m, n], "float64", Inline(f"a.{name}(axis={axis})", a=rng.random((m, n)))

@@ -147,6 +147,11 @@ async function setup(op, args) {
       const a = rand([n], { seed: 1 }).astype(dtype);
       return { shape: [n], dtype, fn: () => a.exp() };
     }
+    case 'tanh': {
+      const n = int(args[0]);
+      const a = rand([n], { seed: 1 }).mul(4).sub(2); // (-2, 2): both of tanh's forms
+      return { shape: [n], dtype: 'float64', fn: () => a.tanh() };
+    }
     case 'reduce_axis': {
       // a.max(axis), a.argmax(axis), a.sum(axis), ... of an m x n float64 matrix.
       const [name, m, n, axis] = [args[0], int(args[1]), int(args[2]), Number(args[3])];

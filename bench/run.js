@@ -70,6 +70,7 @@ CASES.push(...[
   { name: 'sum 1e7', op: 'sum', args: ['10000000'], quick: true },
   { name: 'exp 1e6', op: 'exp', args: ['1000000'], reference: false },
   { name: 'exp 1e6 f32', op: 'exp', args: ['1000000', 'float32'], reference: false },
+  { name: 'tanh 1e6', op: 'tanh', args: ['1000000'], reference: false },
   // Reductions along an axis (a row's max, its argmax, a column sum), as feature code and softmax use them.
   { name: 'max (1000,1000), axis 1', op: 'reduce_axis', args: ['max', '1000', '1000', '1'], reference: false },
   { name: 'argmax (1000,1000), axis 1', op: 'reduce_axis', args: ['argmax', '1000', '1000', '1'], reference: false },

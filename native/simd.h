@@ -1,5 +1,5 @@
-// Which vector instruction set the loops with hand-vectorised forms (exp, the euclidean epilogue
-// of cdist, the max/min scan of reductions) may use, decided once at run time so that one binary
+// Which vector instruction set the loops with hand-vectorised forms (exp and the sigmoid and tanh
+// built on it, the euclidean epilogue of cdist, the max/min scan of reductions) may use, decided once at run time so that one binary
 // serves every x86-64 machine.
 #ifndef TB_SIMD_H_
 #define TB_SIMD_H_
