@@ -71,9 +71,10 @@ inline C ExpOf(C x) {
 
 // tanh from x and e = exp(2|x|), in double for float64 and float32 alike: below |x| = 0.55,
 // x + x^3 P(x^2) with P a degree-10 Chebyshev fit of (tanh(a) - a) / a^3 on [0, 0.55^2] (relative
-// error 2e-17, fitted with mpmath); above, 1 - 2 / (e + 1), within about 1.3 ulp (e within 1 ulp,
-// 2 / (e + 1) <= 1/2). NaN passes through exp; tiny |x| gives x. glibc's scalar tanh took ~17 ns
-// an element here; this form, through the vector exp, is one formula per element on every path.
+// error 2e-17; scripts/fit-tanh.py prints these coefficients); above, 1 - 2 / (e + 1), within
+// about 1.3 ulp (e within 1 ulp, 2 / (e + 1) <= 1/2). NaN passes through exp; tiny |x| gives x.
+// glibc's scalar tanh took ~17 ns an element here; this form, through the vector exp, is one
+// formula per element on every path.
 constexpr double kTanhPoly[11] = {-0.3333333333333333,    0.13333333333332714,    -0.053968253967434016,
                                   0.021869488493666944,   -0.008863234397814355,  0.003592110378689024,
                                   -0.001455661830100716,  0.0005889360520074057,  -0.0002346347410887237,
