@@ -123,18 +123,27 @@ inline C ApplyUnary(C x, C lo, C hi) {
   return x;
 }
 
-// sigmoid of a contiguous run: exp(-|x|) through the vector exp in double, a block at a time (so
-// that `out` may be `in` itself), then SigmoidOf in the run's type, as ApplyUnary does.
-template <typename C>
-inline void SigmoidRun(const C* in, C* out, int64_t n) {
+// A function of exp over a contiguous run: e = exp(arg(x)) through the vector exp in double, a block
+// at a time (so that `out` may be `in` itself), then finish(in, e, out, m) for the block's m
+// elements, which must compute what ApplyUnary does per element.
+template <typename C, typename Arg, typename Finish>
+inline void ThroughExp(const C* in, C* out, int64_t n, Arg arg, Finish finish) {
   constexpr int64_t kBlock = 256;
   double e[kBlock];
   for (int64_t i = 0; i < n; i += kBlock) {
     const int64_t m = std::min(kBlock, n - i);
-    for (int64_t k = 0; k < m; k++) e[k] = -std::abs(static_cast<double>(in[i + k]));
+    for (int64_t k = 0; k < m; k++) e[k] = arg(static_cast<double>(in[i + k]));
     fdlibm::ExpRun(e, e, m);
-    for (int64_t k = 0; k < m; k++) out[i + k] = SigmoidOf(in[i + k], static_cast<C>(e[k]));
+    finish(in + i, e, out + i, m);
   }
+}
+
+// sigmoid of a contiguous run: SigmoidOf(x, exp(-|x|)) in the run's type.
+template <typename C>
+inline void SigmoidRun(const C* in, C* out, int64_t n) {
+  ThroughExp(in, out, n, [](double v) { return -std::abs(v); }, [](const C* x, const double* e, C* o, int64_t m) {
+    for (int64_t k = 0; k < m; k++) o[k] = SigmoidOf(x[k], static_cast<C>(e[k]));
+  });
 }
 
 // out[k] = TanhOf(in[k], e[k]) for k < m.
@@ -142,7 +151,7 @@ template <typename C>
 inline void TanhFinish(const C* in, const double* e, C* out, int64_t m) {
   for (int64_t k = 0; k < m; k++) out[k] = static_cast<C>(TanhOf(static_cast<double>(in[k]), e[k]));
 }
-#if defined(TB_EXP_VECTOR)
+#if defined(TB_GCC_VECTOR)
 // The same, four lanes at a time, with TanhOf's operations in its order (so its bits). Written out
 // in vector types: GCC keeps the plain loop scalar, moving the division into a branch.
 #pragma GCC push_options
@@ -174,27 +183,14 @@ void TanhFinishAvx2(const C* in, const double* e, C* out, int64_t m) {
 #pragma GCC pop_options
 #endif
 
-// tanh of a contiguous run: exp(2|x|) through the vector exp, a block at a time (so that `out` may
-// be `in` itself), then TanhOf, as ApplyUnary does.
+// tanh of a contiguous run: TanhOf(x, exp(2|x|)).
 template <typename C>
 inline void TanhRun(const C* in, C* out, int64_t n) {
-  constexpr int64_t kBlock = 256;
-  double e[kBlock];
-#if defined(TB_EXP_VECTOR)
-  const bool avx2 = SimdLevel() >= Simd::Avx2;
+  void (*finish)(const C*, const double*, C*, int64_t) = TanhFinish<C>;
+#if defined(TB_GCC_VECTOR)
+  if (SimdLevel() >= Simd::Avx2) finish = TanhFinishAvx2<C>;
 #endif
-  for (int64_t i = 0; i < n; i += kBlock) {
-    const int64_t m = std::min(kBlock, n - i);
-    for (int64_t k = 0; k < m; k++) e[k] = 2.0 * std::abs(static_cast<double>(in[i + k]));
-    fdlibm::ExpRun(e, e, m);
-#if defined(TB_EXP_VECTOR)
-    if (avx2) {
-      TanhFinishAvx2(in + i, e, out + i, m);
-      continue;
-    }
-#endif
-    TanhFinish(in + i, e, out + i, m);
-  }
+  ThroughExp(in, out, n, [](double v) { return 2.0 * std::abs(v); }, finish);
 }
 
 template <typename TO, typename TI>

@@ -22,13 +22,6 @@
 
 #include "simd.h"
 
-// Vector forms: GCC 9 or later on x86-64 (they need __builtin_convertvector and `#pragma GCC
-// target`); every other build runs the scalar loop.
-#if defined(TB_SIMD_X86) && !defined(__clang__) && __GNUC__ >= 9
-#define TB_EXP_VECTOR 1
-#include <immintrin.h>
-#endif
-
 namespace tb {
 namespace fdlibm {
 
@@ -58,7 +51,8 @@ constexpr double kE = 2.718281828459045;  // V8 returns it for exp(1), where the
 // |x|'s high word bounds: 0.5 ln 2, 1.5 ln 2, 2^-28, 709.78 (where overflow begins), infinity.
 constexpr uint32_t kHalfLn2 = 0x3fd62e42, kThreeHalvesLn2 = 0x3ff0a2b2, kTiny = 0x3e300000, kLarge = 0x40862e42,
                    kInfHigh = 0x7ff00000;
-// 708: below it in magnitude, k stays within +-1021 and 2^k is one normal double (the vector loop's common case).
+// 708: below it in magnitude, k stays within +-1021 and 2^k is one normal double (the vector
+// loop's common case).
 constexpr uint32_t kCommonHigh = 0x40862000;
 
 inline double Exp(double x) {
@@ -101,10 +95,9 @@ inline double Exp(double x) {
   return y * FromBits(static_cast<uint64_t>(0x3ff + k + 1000) << 52) * kTwoM1000;
 }
 
-#if defined(TB_EXP_VECTOR)
+#if defined(TB_GCC_VECTOR)
 // Vector forms need 64-bit integer compares and blends (AVX2: 4 lanes, AVX-512: 8). With SSE2
-// alone the compiler splits them into scalar code, slower than the scalar loop; clang takes no
-// `#pragma GCC target`, so its builds (macOS) run the scalar loop.
+// alone the compiler splits them into scalar code, slower than the scalar loop.
 #pragma GCC push_options
 #pragma GCC target("avx2")
 #define TB_EXP_LANES 4
@@ -139,7 +132,7 @@ inline double Exp(double x) {
 // scalar; glibc's exp 5.2 ms, NumPy's AVX-512 exp 0.83 ms.)
 template <typename T>
 inline void ExpRun(const T* in, T* out, int64_t n) {
-#if defined(TB_EXP_VECTOR)
+#if defined(TB_GCC_VECTOR)
   const Simd level = SimdLevel();
   if (level == Simd::Avx512) return ExpRunAvx512(in, out, n);
   if (level == Simd::Avx2) return ExpRunAvx2(in, out, n);

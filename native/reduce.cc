@@ -16,10 +16,6 @@
 #include "parallel.h"
 #include "simd.h"
 
-#if defined(TB_SIMD_X86) && !defined(__clang__)
-#include <immintrin.h>
-#endif
-
 namespace tb {
 namespace {
 
@@ -90,10 +86,9 @@ void Combine(Pass p, Acc& a, const Acc& b) {
   }
 }
 
-#if defined(TB_SIMD_X86) && !defined(__clang__)
-#define TB_REDUCE_VECTOR 1
+#if defined(TB_GCC_VECTOR)
 // AVX2 forms of the max/min scan (GCC vector extensions, compiled for AVX2 from the start as in
-// exp.h; clang builds and other targets run the scalar loops). A baseline build's scalar loop
+// exp.h; see simd.h for the builds that run the scalar loops). A baseline build's scalar loop
 // does not vectorise: SSE2 has no blend, and GCC keeps the NaN test's compare per element.
 #pragma GCC push_options
 #pragma GCC target("avx2")
@@ -136,7 +131,7 @@ int64_t ExtremeLanes(const T* x, int64_t n, T* extreme, bool* nan) {
   T m = best[0][0];
   bool any = false;
   for (int k = 0; k < 4; k++)
-    for (int j = 0; j < kLanes; j++) m = (kMax ? best[k][j] > m : best[k][j] < m) ? best[k][j] : m;
+    for (int j = 0; j < kLanes; j++) m = Pick<kMax>(best[k][j], m);
   for (int j = 0; j < kLanes; j++) any |= seen[j] != 0;
   *extreme = m;
   *nan = any;
@@ -167,7 +162,7 @@ int64_t FirstMatch(const T* x, int64_t n, T m) {
 // The first i < n with x[i] == m, or x[i] a NaN when m is one (n if none).
 template <typename T>
 int64_t FirstMatch(const T* x, int64_t n, T m) {
-#if defined(TB_REDUCE_VECTOR)
+#if defined(TB_GCC_VECTOR)
   if (SimdLevel() >= Simd::Avx2) return avx2::FirstMatch(x, n, m);
 #endif
   int64_t i = 0;
@@ -184,7 +179,7 @@ Acc ExtremeOfRun(const T* x, int64_t n, int64_t pos, bool wantIndex) {
   T m = x[0];
   bool nan = false;
   int64_t i = 0;
-#if defined(TB_REDUCE_VECTOR)
+#if defined(TB_GCC_VECTOR)
   if (SimdLevel() >= Simd::Avx2) i = avx2::ExtremeLanes<kMax>(x, n, &m, &nan);
 #endif
   for (; i < n; i++) {

@@ -1,6 +1,6 @@
 // Which vector instruction set the loops with hand-vectorised forms (exp and the sigmoid and tanh
-// built on it, the euclidean epilogue of cdist, the max/min scan of reductions) may use, decided once at run time so that one binary
-// serves every x86-64 machine.
+// built on it, the euclidean epilogue of cdist, the max/min scan of reductions) may use, decided
+// once at run time so that one binary serves every x86-64 machine.
 #ifndef TB_SIMD_H_
 #define TB_SIMD_H_
 
@@ -11,6 +11,14 @@
 // MSVC and clang-cl do not define __GNUC__: their builds (Windows) run the scalar loops.
 #if defined(__x86_64__) && defined(__GNUC__)
 #define TB_SIMD_X86 1
+#endif
+
+// Loops written in GCC vector extensions and compiled under `#pragma GCC target` (exp, tanh, the
+// reduction scan): GCC 9 or later on x86-64 (__builtin_convertvector; clang takes no `#pragma GCC
+// target`). Every other build runs their scalar loops.
+#if defined(TB_SIMD_X86) && !defined(__clang__) && __GNUC__ >= 9
+#define TB_GCC_VECTOR 1
+#include <immintrin.h>
 #endif
 
 namespace tb {
